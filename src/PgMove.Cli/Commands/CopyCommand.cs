@@ -1,0 +1,61 @@
+using System.CommandLine;
+using PgMove.Connections;
+using PgMove.Copy;
+using PgMove.Errors;
+
+namespace PgMove.Cli.Commands;
+
+/// <summary><c>pgmove copy</c>: parses options and hands them to <see cref="CopyRunner"/>.</summary>
+internal static class CopyCommand
+{
+    public static Command Create()
+    {
+        var source = new Option<string?>("--source", "-s")
+        { Description = "Source connection: URI or key=value conninfo (default: $PGMOVE_SOURCE)" };
+        var target = new Option<string?>("--target", "-t")
+        { Description = "Target connection; its database is created when missing (default: $PGMOVE_TARGET)" };
+        var jobs = new Option<int>("--jobs", "-j") { Description = "Tables copied in parallel", DefaultValueFactory = _ => 4 };
+        var indexJobs = new Option<int?>("--index-jobs") { Description = "Parallel index/constraint builds (default: --jobs)" };
+        var clean = new Option<bool>("--clean") { Description = "Drop what the copy creates first when the target is not empty" };
+        var noOwner = new Option<bool>("--no-owner") { Description = "Do not restore object ownership" };
+        var noAcl = new Option<bool>("--no-acl") { Description = "Do not restore privileges (GRANT/REVOKE)" };
+        var dir = new Option<string?>("--dir") { Description = "State directory: plan, item states, schema archive (default: a new directory under the temp dir)" };
+        var pgBin = new Option<string?>("--pg-bin") { Description = "Directory of pg_dump/pg_restore (default: PATH and /usr/lib/postgresql/*/bin)" };
+        var json = new Option<bool>("--json") { Description = "Print the summary as JSON on stdout (progress goes to stderr)" };
+
+        var command = new Command("copy", "Copy one database from the source server to the target server (offline migration).")
+        {
+            source, target, jobs, indexJobs, clean, noOwner, noAcl, dir, pgBin, json,
+        };
+        command.SetAction((parse, ct) => CommandRunner.RunAsync(async (display, token) =>
+        {
+            var j = parse.GetValue(jobs);
+            var ij = parse.GetValue(indexJobs) ?? j;
+            if (j < 1 || ij < 1) throw new PgMoveException(ExitCode.Usage, "--jobs and --index-jobs must be at least 1");
+            var options = new CopyOptions
+            {
+                Source = ParseConnection(parse.GetValue(source), "PGMOVE_SOURCE", "--source"),
+                Target = ParseConnection(parse.GetValue(target), "PGMOVE_TARGET", "--target"),
+                Jobs = j,
+                IndexJobs = ij,
+                Clean = parse.GetValue(clean),
+                NoOwner = parse.GetValue(noOwner),
+                NoAcl = parse.GetValue(noAcl),
+                StateDirectory = parse.GetValue(dir)
+                    ?? Path.Combine(Path.GetTempPath(), "pgmove", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss") + "-" + Environment.ProcessId),
+                PgBin = parse.GetValue(pgBin),
+            };
+            var summary = await display.RunAsync(sink => new CopyRunner(options, sink).RunAsync(token));
+            display.ShowSummary(summary);
+        }, parse.GetValue(json), ct));
+        return command;
+    }
+
+    static ConnectionSpec ParseConnection(string? value, string environmentVariable, string option)
+    {
+        value ??= Environment.GetEnvironmentVariable(environmentVariable);
+        if (string.IsNullOrWhiteSpace(value))
+            throw new PgMoveException(ExitCode.Usage, $"{option} is required (or set {environmentVariable})");
+        return ConnectionSpec.Parse(value);
+    }
+}

@@ -1,0 +1,92 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Logging;
+using PgMove.Copy;
+using PgMove.Errors;
+using PgMove.Progress;
+using Spectre.Console;
+
+namespace PgMove.Cli.Rendering;
+
+/// <summary>
+/// Where a command's output goes: a live display on a terminal, plain log lines otherwise; with --json the
+/// summary is the only thing on stdout and everything else goes to stderr.
+/// </summary>
+internal sealed class Display : IAsyncDisposable
+{
+    readonly bool _json;
+    readonly bool _live;
+    readonly ILoggerFactory _loggers;
+    readonly IAnsiConsole _console;
+
+    public Display(bool json)
+    {
+        _json = json;
+        var toTerminal = json ? !Console.IsErrorRedirected : !Console.IsOutputRedirected;
+        _live = toTerminal && Environment.GetEnvironmentVariable("CI") is null;
+        _console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(json ? Console.Error : Console.Out),
+            Ansi = toTerminal ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = toTerminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+        });
+        _loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+            o.ColorBehavior = Microsoft.Extensions.Logging.Console.LoggerColorBehavior.Disabled;
+        }).AddConsole(o => o.LogToStandardErrorThreshold = json ? LogLevel.Trace : LogLevel.Error));
+    }
+
+    public async Task<T> RunAsync<T>(Func<IProgressSink, Task<T>> work)
+    {
+        if (_live)
+        {
+            var live = new LiveRenderer(_console);
+            return await live.RunAsync(() => work(live));
+        }
+        return await work(new PlainRenderer(_loggers.CreateLogger("pgmove")));
+    }
+
+    public void ShowSummary(CopySummary summary)
+    {
+        _loggers.Dispose(); // flush pending log lines before the summary
+        var table = new Table().Border(TableBorder.Simple).Title("pgmove copy: done")
+            .AddColumn("phase").AddColumn(new TableColumn("time").RightAligned()).AddColumn(new TableColumn("items").RightAligned());
+        foreach (var p in summary.Phases) table.AddRow(p.Name, Format.Duration(p.Elapsed), p.Items.ToString());
+        table.AddRow("total", Format.Duration(summary.Elapsed), "");
+        _console.Write(table);
+        _console.WriteLine($"{summary.Source} -> {summary.Target}");
+        _console.WriteLine($"{summary.Tables} tables, {Format.Count(summary.Rows)} rows, {Format.Bytes(summary.Bytes)} " +
+                           $"({Format.Bytes(summary.BytesPerSecond)}/s), {summary.Sequences} sequences, " +
+                           $"{summary.LargeObjects} large objects; state in {summary.StateDirectory}");
+        if (_json)
+            Console.Out.WriteLine(JsonSerializer.Serialize(summary, JsonOptions));
+    }
+
+    public int Fail(string message, ExitCode code)
+    {
+        _loggers.Dispose();
+        Console.Error.WriteLine($"pgmove: error: {message}");
+        return (int)code;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _loggers.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = true,
+        Converters = { new TimeSpanSecondsConverter() },
+    };
+
+    sealed class TimeSpanSecondsConverter : JsonConverter<TimeSpan>
+    {
+        public override TimeSpan Read(ref Utf8JsonReader reader, Type t, JsonSerializerOptions o) => TimeSpan.FromSeconds(reader.GetDouble());
+        public override void Write(Utf8JsonWriter writer, TimeSpan value, JsonSerializerOptions o) => writer.WriteNumberValue(Math.Round(value.TotalSeconds, 3));
+    }
+}

@@ -1,0 +1,46 @@
+using Npgsql;
+
+namespace PgMove.Catalog;
+
+/// <summary>Schemas, extensions, large objects and read privileges of the connected database.</summary>
+public static class ObjectCatalog
+{
+    /// <summary>User schemas (not system, not created by an extension).</summary>
+    public static Task<IReadOnlyList<string>> ReadSchemasAsync(NpgsqlConnection connection, CancellationToken ct) =>
+        ReadStringsAsync(connection, """
+            SELECT n.nspname FROM pg_namespace n
+            WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
+              AND n.nspname NOT LIKE 'pg\_toast%' AND n.nspname NOT LIKE 'pg\_temp%'
+              AND NOT EXISTS (SELECT 1 FROM pg_depend d
+                              WHERE d.classid = 'pg_namespace'::regclass AND d.objid = n.oid AND d.deptype = 'e')
+            ORDER BY 1
+            """, ct);
+
+    public static Task<IReadOnlyList<string>> ReadExtensionsAsync(NpgsqlConnection connection, CancellationToken ct) =>
+        ReadStringsAsync(connection, "SELECT extname FROM pg_extension ORDER BY 1", ct);
+
+    public static async Task<long> CountLargeObjectsAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("SELECT count(*) FROM pg_largeobject_metadata", connection);
+        return (long)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>Tables and sequences the connected user may not SELECT from (at most 10).</summary>
+    public static Task<IReadOnlyList<string>> ReadUnreadableAsync(NpgsqlConnection connection, CancellationToken ct) =>
+        ReadStringsAsync(connection, """
+            SELECT c.oid::regclass::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relkind IN ('r', 'S') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+              AND n.nspname NOT LIKE 'pg\_toast%' AND n.nspname NOT LIKE 'pg\_temp%'
+              AND NOT has_table_privilege(c.oid, 'SELECT')
+            ORDER BY 1 LIMIT 10
+            """, ct);
+
+    static async Task<IReadOnlyList<string>> ReadStringsAsync(NpgsqlConnection connection, string sql, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(sql, connection);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var result = new List<string>();
+        while (await reader.ReadAsync(ct)) result.Add(reader.GetString(0));
+        return result;
+    }
+}

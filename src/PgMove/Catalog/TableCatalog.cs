@@ -1,0 +1,68 @@
+using Npgsql;
+
+namespace PgMove.Catalog;
+
+/// <summary>
+/// Lists the tables that hold rows: relkind 'r' only, so partitioned tables are copied through their leaves
+/// and each inheritance parent or child exactly once (COPY of a table never includes its children).
+/// Members of extensions are left to the extension; foreign tables hold no local rows.
+/// </summary>
+public static class TableCatalog
+{
+    const string EmptyTextArray = "'{}'";
+
+    public static async Task<IReadOnlyList<TableInfo>> ReadAsync(NpgsqlConnection connection, int versionNum, CancellationToken ct)
+    {
+        var notGenerated = versionNum >= 120000 ? "AND a.attgenerated = ''" : "";
+        var sql = $"""
+            SELECT c.oid, n.nspname, c.relname,
+                   coalesce(array_agg(a.attname::text ORDER BY a.attnum) FILTER (WHERE a.attnum IS NOT NULL), {EmptyTextArray}),
+                   pg_table_size(c.oid), greatest(c.reltuples, 0)::bigint,
+                   bool_and(a.atttypid IS NULL OR (a.atttypid < 16384 AND t.typsend <> 0 AND t.typreceive <> 0)),
+                   c.relpersistence = 'u'
+            FROM pg_class c
+            JOIN pg_namespace n ON n.oid = c.relnamespace
+            LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped {notGenerated}
+            LEFT JOIN pg_type t ON t.oid = a.atttypid
+            WHERE c.relkind = 'r'
+              AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+              AND n.nspname NOT LIKE 'pg\_toast%' AND n.nspname NOT LIKE 'pg\_temp%'
+              AND NOT EXISTS (SELECT 1 FROM pg_depend d
+                              WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+            GROUP BY c.oid, n.nspname, c.relname
+            ORDER BY pg_table_size(c.oid) DESC, n.nspname, c.relname
+            """;
+        await using var cmd = new NpgsqlCommand(sql, connection);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var tables = new List<TableInfo>();
+        while (await reader.ReadAsync(ct))
+        {
+            tables.Add(new TableInfo(
+                reader.GetFieldValue<uint>(0), reader.GetString(1), reader.GetString(2),
+                reader.GetFieldValue<string[]>(3), reader.GetInt64(4), reader.GetInt64(5),
+                reader.GetBoolean(6), reader.GetBoolean(7)));
+        }
+        return tables;
+    }
+
+    /// <summary>Relations ANALYZE should visit: tables, partitioned tables and populated materialized views, largest first.</summary>
+    public static async Task<IReadOnlyList<(string Schema, string Name, long Bytes)>> ReadAnalyzableAsync(
+        NpgsqlConnection connection, CancellationToken ct)
+    {
+        const string sql = """
+            SELECT n.nspname, c.relname, pg_table_size(c.oid)
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE (c.relkind IN ('r', 'p') OR (c.relkind = 'm' AND c.relispopulated))
+              AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+              AND n.nspname NOT LIKE 'pg\_toast%' AND n.nspname NOT LIKE 'pg\_temp%'
+              AND NOT EXISTS (SELECT 1 FROM pg_depend d
+                              WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+            ORDER BY 3 DESC, 1, 2
+            """;
+        await using var cmd = new NpgsqlCommand(sql, connection);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var result = new List<(string, string, long)>();
+        while (await reader.ReadAsync(ct)) result.Add((reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
+        return result;
+    }
+}

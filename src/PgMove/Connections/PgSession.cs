@@ -1,0 +1,67 @@
+using System.Net.Sockets;
+using Npgsql;
+using PgMove.Errors;
+
+namespace PgMove.Connections;
+
+/// <summary>
+/// Opens connections and turns driver failures into one-line <see cref="PgMoveException"/>s
+/// that say which side failed and why, with a distinct exit code per kind of failure.
+/// </summary>
+public static class PgSession
+{
+    /// <summary>Opens a connection, mapping failures to clear errors.</summary>
+    public static async Task<NpgsqlConnection> OpenAsync(string connectionString, Side side, string display, CancellationToken ct)
+    {
+        var connection = new NpgsqlConnection(connectionString);
+        try
+        {
+            await connection.OpenAsync(ct);
+            return connection;
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or SocketException)
+        {
+            await connection.DisposeAsync();
+            throw Describe(e, side, display);
+        }
+    }
+
+    /// <summary>Runs one statement and returns the first column of the first row.</summary>
+    public static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(sql, connection);
+        var value = await cmd.ExecuteScalarAsync(ct);
+        return (T)value!;
+    }
+
+    /// <summary>Runs statements that return nothing.</summary>
+    public static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(sql, connection);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>The error a failed connection attempt or statement stands for.</summary>
+    public static PgMoveException Describe(Exception e, Side side, string display)
+    {
+        var where = $"{side.ToString().ToLowerInvariant()} {display}";
+        if (e is PostgresException pg)
+        {
+            return pg.SqlState switch
+            {
+                "28P01" or "28000" => new(ExitCode.AuthenticationFailed, $"{where}: authentication failed ({pg.MessageText})", e),
+                "3D000" => new(ExitCode.ConnectionFailed, $"{where}: {pg.MessageText}", e),
+                "42501" => new(ExitCode.InsufficientPrivilege, $"{where}: permission denied ({pg.MessageText})", e),
+                "53300" => new(ExitCode.ConnectionFailed, $"{where}: too many connections ({pg.MessageText})", e),
+                _ => new(ExitCode.StepFailed, $"{where}: {pg.Severity} {pg.SqlState}: {pg.MessageText}", e),
+            };
+        }
+        if (e.Message.Contains("password", StringComparison.OrdinalIgnoreCase))
+            return new(ExitCode.AuthenticationFailed, $"{where}: authentication failed ({e.Message})", e);
+        var root = e;
+        while (root.InnerException is not null) root = root.InnerException;
+        var reason = root is SocketException se ? se.Message : e.Message;
+        if (e is TimeoutException || root is TimeoutException) reason = "connection timed out";
+        return new(ExitCode.ConnectionFailed, $"{where}: cannot connect ({reason})", e);
+    }
+}

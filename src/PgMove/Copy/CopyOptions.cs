@@ -1,0 +1,22 @@
+using PgMove.Connections;
+
+namespace PgMove.Copy;
+
+/// <summary>What <c>pgmove copy</c> was asked to do.</summary>
+public sealed record CopyOptions
+{
+    public required ConnectionSpec Source { get; init; }
+    public required ConnectionSpec Target { get; init; }
+    /// <summary>Parallel table copies (and ANALYZE sessions).</summary>
+    public int Jobs { get; init; } = 4;
+    /// <summary>Parallel sessions for indexes and constraints.</summary>
+    public int IndexJobs { get; init; } = 4;
+    /// <summary>Drop what the copy will create before creating it, when the target database is not empty.</summary>
+    public bool Clean { get; init; }
+    public bool NoOwner { get; init; }
+    public bool NoAcl { get; init; }
+    /// <summary>Where the plan, the item states and the schema archive are kept.</summary>
+    public required string StateDirectory { get; init; }
+    /// <summary>Directory of pg_dump/pg_restore; null to search PATH and /usr/lib/postgresql/*/bin.</summary>
+    public string? PgBin { get; init; }
+}

@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using Npgsql;
+using PgMove.Analyze;
+using PgMove.Catalog;
+using PgMove.Connections;
+using PgMove.Data;
+using PgMove.Errors;
+using PgMove.Planning;
+using PgMove.Progress;
+using PgMove.Schema;
+using PgMove.Sequences;
+using PgMove.Target;
+
+namespace PgMove.Copy;
+
+/// <summary>
+/// <c>pgmove copy</c>: checks everything that can be checked before touching the target, then creates the target
+/// database if needed, exports one snapshot on the source and runs the plan: schema dump → pre-data → table data,
+/// large objects and sequences in parallel → post-data (indexes, constraints, triggers…) → ANALYZE.
+/// </summary>
+public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
+{
+    readonly NoticeCollector _sink = new(sink);
+
+    public async Task<CopySummary> RunAsync(CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        var target = options.Target.HasExplicitDatabase ? options.Target : options.Target.WithDatabase(options.Source.Database);
+        var poolSize = Math.Max(options.Jobs, options.IndexJobs) + 4;
+        var sourceCs = options.Source.ToNpgsql("pgmove", SessionSettings.Source, poolSize);
+        var targetCs = target.ToNpgsql("pgmove", SessionSettings.Target, poolSize);
+
+        await using var holderConnection = await PgSession.OpenAsync(sourceCs, Side.Source, options.Source.ToString(), ct);
+        var sourceServer = await ServerCatalog.ReadAsync(holderConnection, ct);
+        ServerInfo targetServer;
+        bool targetExists;
+        await using (var maintenance = await OpenMaintenanceAsync(target, ct))
+        {
+            targetServer = await ServerCatalog.ReadAsync(maintenance, ct);
+            CheckPairing(sourceServer, targetServer, target);
+            targetExists = await DatabaseCatalog.ExistsAsync(maintenance, target.Database, ct);
+        }
+        var tools = PgToolset.Locate(sourceServer.Major, options.PgBin);
+        if (!targetExists && !targetServer.CanCreateDatabase && !targetServer.IsSuperuser)
+            throw new PgMoveException(ExitCode.InsufficientPrivilege,
+                $"target database \"{target.Database}\" does not exist and user \"{targetServer.CurrentUser}\" may not create it " +
+                "(needs CREATEDB); create it first or connect as a user with CREATEDB");
+
+        await using var snapshot = await SnapshotHolder.ExportAsync(holderConnection, ct);
+        var source = await ReadSourceAsync(holderConnection, sourceServer, ct);
+        if (targetExists) await PrepareExistingTargetAsync(targetCs, target, source, ct);
+
+        var created = false;
+        try
+        {
+            if (!targetExists)
+            {
+                await using var maintenance = await OpenMaintenanceAsync(target, ct);
+                await TargetDatabase.CreateAsync(maintenance, target.Database, source.Database, targetServer, _sink, ct);
+                created = true;
+                await TargetDatabase.ApplySettingsAsync(maintenance, target.Database, source.Database.Settings, _sink, ct);
+            }
+            await snapshot.LockAsync(source.Tables, ct);
+            var items = await RunPlanAsync(target, sourceCs, targetCs, snapshot, tools, source, ct);
+            return Summarize(items, target, source, clock.Elapsed);
+        }
+        catch (PgMoveException e) when (created)
+        {
+            throw new PgMoveException(e.ExitCode,
+                $"{e.Message} (target database \"{target.Database}\" was created by this run and holds a partial copy: " +
+                "drop it, or run again with --clean)", e);
+        }
+    }
+
+    sealed record SourceModel(DatabaseInfo Database, IReadOnlyList<TableInfo> Tables, long LargeObjects,
+        IReadOnlyList<(string Schema, string Name, long Bytes)> Analyzable, IReadOnlyList<string> Schemas,
+        IReadOnlyList<string> Extensions);
+
+    static async Task<SourceModel> ReadSourceAsync(NpgsqlConnection connection, ServerInfo server, CancellationToken ct)
+    {
+        var unreadable = await ObjectCatalog.ReadUnreadableAsync(connection, ct);
+        if (unreadable.Count > 0)
+            throw new PgMoveException(ExitCode.InsufficientPrivilege,
+                $"source user \"{server.CurrentUser}\" may not SELECT from: {string.Join(", ", unreadable)}");
+        return new SourceModel(
+            await DatabaseCatalog.ReadCurrentAsync(connection, server.VersionNum, ct),
+            await TableCatalog.ReadAsync(connection, server.VersionNum, ct),
+            await ObjectCatalog.CountLargeObjectsAsync(connection, ct),
+            await TableCatalog.ReadAnalyzableAsync(connection, ct),
+            await ObjectCatalog.ReadSchemasAsync(connection, ct),
+            await ObjectCatalog.ReadExtensionsAsync(connection, ct));
+    }
+
+    void CheckPairing(ServerInfo source, ServerInfo target, ConnectionSpec targetSpec)
+    {
+        if (source.ClusterKey == target.ClusterKey && targetSpec.Database == options.Source.Database)
+            throw new PgMoveException(ExitCode.TargetIsSource,
+                $"the target is the source itself (same server, database \"{targetSpec.Database}\"); nothing was changed");
+        if (target.Major < source.Major)
+            throw new PgMoveException(ExitCode.Incompatible,
+                $"the target server ({target.Version}) is older than the source ({source.Version}); " +
+                "pgmove copies to the same or a newer major version");
+    }
+
+    async Task PrepareExistingTargetAsync(string targetCs, ConnectionSpec target, SourceModel source, CancellationToken ct)
+    {
+        await using var connection = await PgSession.OpenAsync(targetCs, Side.Target, target.ToString(), ct);
+        var objects = await DatabaseCatalog.ListUserObjectsAsync(connection, 5, ct);
+        if (objects.Count == 0) return;
+        if (!options.Clean)
+            throw new PgMoveException(ExitCode.TargetNotEmpty,
+                $"target database \"{target.Database}\" is not empty ({string.Join(", ", objects)}{(objects.Count == 5 ? ", …" : "")}); " +
+                "use --clean to drop the objects the copy would create, or choose an empty database; nothing was changed");
+        await TargetDatabase.CleanAsync(connection, source.Schemas, source.Extensions, _sink, ct);
+    }
+
+    async Task<NpgsqlConnection> OpenMaintenanceAsync(ConnectionSpec target, CancellationToken ct)
+    {
+        // Like createdb: the "postgres" database, else template1 where "postgres" was dropped.
+        var spec = target.WithDatabase("postgres");
+        try
+        {
+            return await PgSession.OpenAsync(spec.ToNpgsql("pgmove", maxPoolSize: 2), Side.Target, spec.ToString(), ct);
+        }
+        catch (PgMoveException e) when (e.InnerException is PostgresException { SqlState: "3D000" })
+        {
+            spec = target.WithDatabase("template1");
+            return await PgSession.OpenAsync(spec.ToNpgsql("pgmove", maxPoolSize: 2), Side.Target, spec.ToString(), ct);
+        }
+    }
+
+    async Task<IReadOnlyList<WorkItem>> RunPlanAsync(ConnectionSpec target, string sourceCs, string targetCs,
+        SnapshotHolder snapshot, PgToolset tools, SourceModel source, CancellationToken ct)
+    {
+        Directory.CreateDirectory(options.StateDirectory);
+        var context = new WorkContext
+        {
+            Source = options.Source,
+            Target = target,
+            SourceConnectionString = sourceCs,
+            TargetConnectionString = targetCs,
+            Snapshot = snapshot,
+            Archive = new SchemaArchive(tools, Path.Combine(options.StateDirectory, "schema.dump")),
+            RestoreOptions = new RestoreOptions(options.NoOwner, options.NoAcl, SessionSettings.RestoreOptions),
+            IndexJobs = options.IndexJobs,
+            Sink = _sink,
+        };
+        var items = CopyPlan.Build(source.Tables, source.LargeObjects, source.Analyzable);
+        var store = new StateStore(options.StateDirectory);
+        store.WritePlan(items);
+        _sink.Report(new PlanReady(items, options.Jobs, options.StateDirectory));
+        _sink.Report(new Notice($"using {Path.GetFileName(tools.PgDump)} {tools.Version.Split(' ').ElementAtOrDefault(2)} from {Path.GetDirectoryName(tools.PgDump)}"));
+        await new Scheduler(options.Jobs, store, _sink).RunAsync(items, context, ct);
+        return items;
+    }
+
+    CopySummary Summarize(IReadOnlyList<WorkItem> items, ConnectionSpec target, SourceModel source, TimeSpan elapsed)
+    {
+        var tables = items.OfType<TableCopyItem>().ToList();
+        return new CopySummary(
+            options.Source.ToString(), target.ToString(), elapsed, CopySummary.PhasesOf(items), tables.Count,
+            tables.Sum(t => t.Result.Rows), tables.Sum(t => t.Result.Bytes),
+            (int)items.OfType<SequenceSetItem>().Sum(s => s.Result.Rows),
+            items.OfType<LargeObjectCopyItem>().Sum(l => l.Result.Rows),
+            options.StateDirectory, _sink.Notices);
+    }
+
+    /// <summary>Passes events on and keeps the notices for the summary.</summary>
+    sealed class NoticeCollector(IProgressSink inner) : IProgressSink
+    {
+        readonly List<string> _notices = [];
+        public IReadOnlyList<string> Notices { get { lock (_notices) return _notices.ToList(); } }
+        public void Report(CopyEvent e)
+        {
+            if (e is Notice n) lock (_notices) _notices.Add(n.Text);
+            inner.Report(e);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using PgMove.Progress;
+
+namespace PgMove.Planning;
+
+/// <summary>
+/// Runs a plan with N workers: an item starts once every item it depends on is done; among ready items the
+/// highest priority goes first. The first failure stops new work, cancels the running items and is rethrown,
+/// so a run never goes on past a broken step. Every state change is recorded in the <see cref="StateStore"/>.
+/// </summary>
+public sealed class Scheduler(int workers, StateStore store, IProgressSink sink)
+{
+    public async Task RunAsync(IReadOnlyList<WorkItem> items, WorkContext context, CancellationToken ct)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var pending = items.Where(i => i.State != WorkItemState.Done).ToList();
+        var running = new Dictionary<Task, (WorkItem Item, int Worker)>();
+        var freeWorkers = new Stack<int>(Enumerable.Range(1, workers).Reverse());
+        Exception? failure = null;
+
+        while (pending.Count > 0 || running.Count > 0)
+        {
+            while (failure is null && freeWorkers.Count > 0 && NextReady(pending) is { } item)
+            {
+                pending.Remove(item);
+                var worker = freeWorkers.Pop();
+                running[RunItemAsync(item, worker, context, stop.Token)] = (item, worker);
+            }
+            if (running.Count == 0)
+            {
+                if (failure is not null) break;
+                throw new InvalidOperationException(
+                    $"plan cannot progress: {string.Join(", ", pending.Select(p => p.Id))} wait on items that will never be done");
+            }
+            var finished = await Task.WhenAny(running.Keys);
+            var (done, doneWorker) = running[finished];
+            running.Remove(finished);
+            freeWorkers.Push(doneWorker);
+            if (finished.Exception?.GetBaseException() is { } e && failure is null)
+            {
+                failure = e;
+                await stop.CancelAsync();
+            }
+        }
+        foreach (var item in pending)
+        {
+            item.State = WorkItemState.Cancelled;
+            store.Record(item);
+        }
+        if (failure is not null)
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        ct.ThrowIfCancellationRequested();
+    }
+
+    static WorkItem? NextReady(List<WorkItem> pending)
+    {
+        WorkItem? best = null;
+        foreach (var item in pending)
+            if (item.Dependencies.All(d => d.State == WorkItemState.Done) && (best is null || item.Priority > best.Priority))
+                best = item;
+        return best;
+    }
+
+    async Task RunItemAsync(WorkItem item, int worker, WorkContext context, CancellationToken ct)
+    {
+        await Task.Yield();
+        item.State = WorkItemState.Running;
+        item.StartedAt = DateTimeOffset.UtcNow;
+        store.Record(item, worker);
+        sink.Report(new ItemStarted(item, worker));
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            item.Result = await item.RunAsync(context, (rows, bytes) => sink.Report(new ItemProgressed(item, rows, bytes)), ct);
+            item.State = WorkItemState.Done;
+            item.FinishedAt = DateTimeOffset.UtcNow;
+            store.Record(item, worker);
+            sink.Report(new ItemFinished(item, worker, clock.Elapsed, item.Result.Rows, item.Result.Bytes, null));
+        }
+        catch (Exception e)
+        {
+            item.State = e is OperationCanceledException ? WorkItemState.Cancelled : WorkItemState.Failed;
+            item.FinishedAt = DateTimeOffset.UtcNow;
+            store.Record(item, worker, e.Message);
+            sink.Report(new ItemFinished(item, worker, clock.Elapsed, 0, 0, e.Message));
+            throw;
+        }
+    }
+}

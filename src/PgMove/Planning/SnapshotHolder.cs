@@ -1,0 +1,61 @@
+using Npgsql;
+using PgMove.Catalog;
+using PgMove.Connections;
+using PgMove.Sql;
+
+namespace PgMove.Planning;
+
+/// <summary>
+/// Keeps a REPEATABLE READ transaction open on the source and exports its snapshot, so pg_dump and every
+/// data worker see the database as of one instant while applications keep writing. The tables to copy are
+/// locked in ACCESS SHARE mode, as pg_dump does, so no DDL can change or drop them under the copy.
+/// </summary>
+public sealed class SnapshotHolder : IAsyncDisposable
+{
+    readonly NpgsqlConnection _connection;
+    NpgsqlTransaction? _transaction;
+
+    SnapshotHolder(NpgsqlConnection connection, NpgsqlTransaction transaction, string id)
+    {
+        _connection = connection;
+        _transaction = transaction;
+        Id = id;
+    }
+
+    /// <summary>The exported snapshot's name, for SET TRANSACTION SNAPSHOT and pg_dump --snapshot.</summary>
+    public string Id { get; }
+
+    /// <summary>The connection inside the snapshot, for catalog reads that must match the data.</summary>
+    public NpgsqlConnection Connection => _connection;
+
+    public static async Task<SnapshotHolder> ExportAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        await PgSession.ExecuteAsync(connection, "SET TRANSACTION READ ONLY", ct);
+        var id = await PgSession.ScalarAsync<string>(connection, "SELECT pg_export_snapshot()", ct);
+        return new SnapshotHolder(connection, tx, id);
+    }
+
+    /// <summary>Takes ACCESS SHARE locks on the tables, in batches to keep statements short.</summary>
+    public async Task LockAsync(IEnumerable<TableInfo> tables, CancellationToken ct)
+    {
+        foreach (var batch in tables.Chunk(500))
+            await PgSession.ExecuteAsync(_connection,
+                $"LOCK TABLE {string.Join(", ", batch.Select(t => "ONLY " + t.QualifiedName))} IN ACCESS SHARE MODE", ct);
+    }
+
+    /// <summary>Ends the transaction: the snapshot and the locks are released.</summary>
+    public async Task ReleaseAsync(CancellationToken ct)
+    {
+        if (_transaction is null) return;
+        await _transaction.CommitAsync(ct);
+        await _transaction.DisposeAsync();
+        _transaction = null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_transaction is not null) await _transaction.DisposeAsync();
+        await _connection.DisposeAsync();
+    }
+}

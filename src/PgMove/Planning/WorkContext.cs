@@ -1,0 +1,43 @@
+using Npgsql;
+using PgMove.Connections;
+using PgMove.Schema;
+using PgMove.Sql;
+
+namespace PgMove.Planning;
+
+/// <summary>Everything items share during a run: the two sides, the snapshot, the schema archive.</summary>
+public sealed class WorkContext
+{
+    public required ConnectionSpec Source { get; init; }
+    public required ConnectionSpec Target { get; init; }
+    /// <summary>Npgsql connection string for source sessions (read-only, pooled).</summary>
+    public required string SourceConnectionString { get; init; }
+    /// <summary>Npgsql connection string for target sessions (tuned for loading, pooled).</summary>
+    public required string TargetConnectionString { get; init; }
+    public required SnapshotHolder Snapshot { get; init; }
+    public required SchemaArchive Archive { get; init; }
+    public required RestoreOptions RestoreOptions { get; init; }
+    public required int IndexJobs { get; init; }
+    public required Progress.IProgressSink Sink { get; init; }
+
+    /// <summary>A source session inside a read-only transaction that sees the run's snapshot.</summary>
+    public async Task<(NpgsqlConnection Connection, NpgsqlTransaction Transaction)> OpenSourceInSnapshotAsync(CancellationToken ct)
+    {
+        var connection = await PgSession.OpenAsync(SourceConnectionString, Side.Source, Source.ToString(), ct);
+        try
+        {
+            var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+            await PgSession.ExecuteAsync(connection, $"SET TRANSACTION READ ONLY; SET TRANSACTION SNAPSHOT {Quote.Literal(Snapshot.Id)}", ct);
+            return (connection, tx);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>A target session with the loading settings.</summary>
+    public Task<NpgsqlConnection> OpenTargetAsync(CancellationToken ct) =>
+        PgSession.OpenAsync(TargetConnectionString, Side.Target, Target.ToString(), ct);
+}

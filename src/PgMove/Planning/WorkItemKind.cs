@@ -1,0 +1,13 @@
+namespace PgMove.Planning;
+
+/// <summary>The kinds of work a migration plan is made of.</summary>
+public enum WorkItemKind
+{
+    Schema,
+    TableData,
+    LargeObjects,
+    Sequences,
+    Snapshot,
+    PostData,
+    Analyze,
+}

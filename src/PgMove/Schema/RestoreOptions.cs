@@ -1,0 +1,5 @@
+namespace PgMove.Schema;
+
+/// <summary>How pg_restore treats ownership and privileges, and the session settings it runs with.</summary>
+/// <param name="ServerOptions">PGOPTIONS for pg_restore's sessions, e.g. "-c synchronous_commit=off".</param>
+public sealed record RestoreOptions(bool NoOwner, bool NoAcl, string ServerOptions);

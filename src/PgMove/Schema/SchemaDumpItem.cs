@@ -1,0 +1,13 @@
+using PgMove.Planning;
+
+namespace PgMove.Schema;
+
+/// <summary>pg_dump of the source's pre-data and post-data sections, as of the run's snapshot.</summary>
+public sealed class SchemaDumpItem() : WorkItem("schema:dump", WorkItemKind.Schema, "dump source schema")
+{
+    public override async Task<WorkResult> RunAsync(WorkContext context, Action<long, long> progress, CancellationToken ct)
+    {
+        await context.Archive.DumpAsync(context.Source, context.Snapshot.Id, ct);
+        return new WorkResult(0, new FileInfo(context.Archive.Path).Length);
+    }
+}

@@ -1,0 +1,20 @@
+using PgMove.Planning;
+
+namespace PgMove.Schema;
+
+/// <summary>
+/// Restores one section of the schema archive into the target. Pre-data (types, tables, functions… without
+/// indexes, constraints or triggers) before any row; post-data (indexes, keys, foreign keys, triggers, rules,
+/// policies, materialized view refreshes, comments and privileges on those) after the last row, with
+/// <c>--index-jobs</c> parallel sessions.
+/// </summary>
+public sealed class SchemaRestoreItem(string section)
+    : WorkItem($"schema:{section}", section == "post-data" ? WorkItemKind.PostData : WorkItemKind.Schema, $"restore {section}")
+{
+    public override async Task<WorkResult> RunAsync(WorkContext context, Action<long, long> progress, CancellationToken ct)
+    {
+        var jobs = section == "post-data" ? context.IndexJobs : 1;
+        await context.Archive.RestoreAsync(context.Target, section, jobs, context.RestoreOptions, ct);
+        return WorkResult.None;
+    }
+}

@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using System.Text;
+using PgMove.Connections;
+using PgMove.Errors;
+
+namespace PgMove.Schema;
+
+/// <summary>Runs a client tool with a connection, the password passed only through the environment.</summary>
+internal static class ToolRunner
+{
+    public static async Task RunAsync(string program, IEnumerable<string> arguments, ConnectionSpec connection,
+        IReadOnlyDictionary<string, string> extraEnvironment, string what, CancellationToken ct)
+    {
+        var psi = new ProcessStartInfo(program) { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var a in arguments) psi.ArgumentList.Add(a);
+        psi.Environment.Remove("PGPASSWORD");
+        foreach (var (k, v) in connection.ToolEnvironment()) psi.Environment[k] = v;
+        foreach (var (k, v) in extraEnvironment) psi.Environment[k] = v;
+
+        using var process = Process.Start(psi)
+            ?? throw new PgMoveException(ExitCode.ToolMissing, $"cannot start {program}");
+        var stderr = new StringBuilder();
+        var readErr = Task.Run(async () =>
+        {
+            string? line;
+            while ((line = await process.StandardError.ReadLineAsync(CancellationToken.None)) is not null)
+                lock (stderr) stderr.AppendLine(line);
+        }, CancellationToken.None);
+        var readOut = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        try
+        {
+            await process.WaitForExitAsync(ct);
+        }
+        catch (OperationCanceledException)
+        {
+            try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+            throw;
+        }
+        await readErr;
+        await readOut;
+        if (process.ExitCode != 0)
+        {
+            var message = Scrub(stderr.ToString(), connection).Trim();
+            var lines = message.Split('\n');
+            var shown = string.Join(" | ", lines.Where(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)).Take(3));
+            if (shown.Length == 0) shown = string.Join(" | ", lines.Take(3));
+            throw new PgMoveException(ExitCode.StepFailed, $"{what} failed ({Path.GetFileName(program)} exit {process.ExitCode}): {shown}");
+        }
+    }
+
+    static string Scrub(string text, ConnectionSpec connection) =>
+        connection.Password is { Length: > 0 } pw ? text.Replace(pw, "********") : text;
+}

@@ -1,0 +1,146 @@
+using System.Text;
+using Npgsql;
+using PgMove.Catalog;
+using PgMove.Connections;
+using PgMove.Errors;
+using PgMove.Progress;
+using PgMove.Sql;
+
+namespace PgMove.Target;
+
+/// <summary>Creates the target database like the source's, carries its settings over, and cleans it on request.</summary>
+public static class TargetDatabase
+{
+    /// <summary>CREATE DATABASE from template0 with the source's encoding and locale, owned by the source's owner when possible.</summary>
+    public static async Task CreateAsync(NpgsqlConnection maintenance, string name, DatabaseInfo source, ServerInfo target,
+        IProgressSink sink, CancellationToken ct)
+    {
+        var sql = new StringBuilder($"CREATE DATABASE {Quote.Ident(name)} WITH TEMPLATE template0 ENCODING {Quote.Literal(source.Encoding)}");
+        sql.Append($" LC_COLLATE {Quote.Literal(source.Collate)} LC_CTYPE {Quote.Literal(source.Ctype)}");
+        switch (source.LocaleProvider)
+        {
+            case 'i' when target.VersionNum >= 150000:
+                sql.Append($" LOCALE_PROVIDER icu ICU_LOCALE {Quote.Literal(source.Locale ?? "")}");
+                break;
+            case 'b' when target.VersionNum >= 170000:
+                sql.Append($" LOCALE_PROVIDER builtin BUILTIN_LOCALE {Quote.Literal(source.Locale ?? "")}");
+                break;
+            case 'i' or 'b':
+                throw new PgMoveException(ExitCode.Incompatible,
+                    $"the source database uses the {(source.LocaleProvider == 'i' ? "ICU" : "builtin")} locale provider, " +
+                    $"which the target server (version {target.Version}) does not have");
+        }
+        if (await CanOwnAsync(maintenance, source.Owner, target, ct))
+            sql.Append($" OWNER {Quote.Ident(source.Owner)}");
+        else
+            sink.Report(new Notice($"target database owned by {target.CurrentUser}: role \"{source.Owner}\" (the source's owner) " +
+                                   "does not exist on the target or cannot be granted by this user", IsWarning: true));
+        await PgSession.ExecuteAsync(maintenance, sql.ToString(), ct);
+        sink.Report(new Notice($"created target database \"{name}\" (encoding {source.Encoding}, collate {source.Collate}, " +
+                               $"ctype {source.Ctype}{(source.Locale is null ? "" : $", locale {source.Locale}")})"));
+    }
+
+    static async Task<bool> CanOwnAsync(NpgsqlConnection maintenance, string owner, ServerInfo target, CancellationToken ct)
+    {
+        if (!await DatabaseCatalog.RoleExistsAsync(maintenance, owner, ct)) return false;
+        if (target.IsSuperuser) return true;
+        await using var cmd = new NpgsqlCommand("SELECT pg_has_role($1, 'MEMBER')", maintenance);
+        cmd.Parameters.AddWithValue(owner);
+        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>ALTER DATABASE … SET for each of the source database's own settings.</summary>
+    public static async Task ApplySettingsAsync(NpgsqlConnection connection, string name, IReadOnlyList<string> settings,
+        IProgressSink sink, CancellationToken ct)
+    {
+        foreach (var setting in settings)
+        {
+            var eq = setting.IndexOf('=');
+            if (eq <= 0) continue;
+            var (key, value) = (setting[..eq], setting[(eq + 1)..]);
+            var sql = $"ALTER DATABASE {Quote.Ident(name)} SET {Quote.Ident(key)} TO {SettingValue(key, value)}";
+            try
+            {
+                await PgSession.ExecuteAsync(connection, sql, ct);
+            }
+            catch (PostgresException e)
+            {
+                sink.Report(new Notice($"database setting {key} not carried over: {e.MessageText}", IsWarning: true));
+            }
+        }
+    }
+
+    // List-valued settings (search_path, …) are stored as one string of comma-separated, possibly double-quoted
+    // elements; each element must become its own literal, as pg_dumpall does, or "a, b" becomes one schema name.
+    static string SettingValue(string key, string value)
+    {
+        string[] listSettings = ["search_path", "temp_tablespaces", "session_preload_libraries",
+                                 "local_preload_libraries", "shared_preload_libraries", "unix_socket_directories"];
+        if (!listSettings.Contains(key.ToLowerInvariant())) return Quote.Literal(value);
+        return string.Join(", ", SplitList(value).Select(Quote.Literal));
+    }
+
+    static IEnumerable<string> SplitList(string value)
+    {
+        var current = new StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (c == '"')
+            {
+                if (quoted && i + 1 < value.Length && value[i + 1] == '"') { current.Append('"'); i++; }
+                else quoted = !quoted;
+            }
+            else if (c == ',' && !quoted)
+            {
+                yield return current.ToString().Trim();
+                current.Clear();
+            }
+            else current.Append(c);
+        }
+        yield return current.ToString().Trim();
+    }
+
+    /// <summary>
+    /// For --clean: drops what the copy is about to create. Each of the source's schemas that exists on the target
+    /// (CASCADE; for public, everything inside it), and each of the source's extensions.
+    /// </summary>
+    public static async Task CleanAsync(NpgsqlConnection target, IReadOnlyList<string> sourceSchemas,
+        IReadOnlyList<string> sourceExtensions, IProgressSink sink, CancellationToken ct)
+    {
+        var statements = new List<string>();
+        foreach (var extension in sourceExtensions.Where(e => e != "plpgsql"))
+            statements.Add($"DROP EXTENSION IF EXISTS {Quote.Ident(extension)} CASCADE");
+        foreach (var schema in sourceSchemas.Where(s => s != "public"))
+            statements.Add($"DROP SCHEMA IF EXISTS {Quote.Ident(schema)} CASCADE");
+        await using (var cmd = new NpgsqlCommand(PublicDropsSql, target))
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct)) statements.Add(reader.GetString(0));
+        foreach (var sql in statements)
+            await PgSession.ExecuteAsync(target, sql, ct);
+        sink.Report(new Notice($"--clean: ran {statements.Count} DROP statement(s) on the target"));
+    }
+
+    const string PublicDropsSql = """
+        WITH ext AS (SELECT objid, classid FROM pg_depend WHERE deptype = 'e')
+        SELECT format('DROP %s IF EXISTS %s CASCADE',
+                      CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'S' THEN 'SEQUENCE'
+                                     WHEN 'f' THEN 'FOREIGN TABLE' ELSE 'TABLE' END, c.oid::regclass)
+        FROM pg_class c
+        WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+          AND (c.oid, 'pg_class'::regclass) NOT IN (SELECT objid, classid FROM ext)
+        UNION ALL
+        SELECT format('DROP %s IF EXISTS %s CASCADE',
+                      CASE p.prokind WHEN 'a' THEN 'AGGREGATE' WHEN 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END, p.oid::regprocedure)
+        FROM pg_proc p
+        WHERE p.pronamespace = 'public'::regnamespace AND (p.oid, 'pg_proc'::regclass) NOT IN (SELECT objid, classid FROM ext)
+        UNION ALL
+        SELECT format('DROP %s IF EXISTS %s CASCADE', CASE t.typtype WHEN 'd' THEN 'DOMAIN' ELSE 'TYPE' END, t.oid::regtype)
+        FROM pg_type t
+        WHERE t.typnamespace = 'public'::regnamespace AND t.typtype IN ('c', 'd', 'e', 'r', 'b')
+          AND (t.typrelid = 0 OR (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c')
+          AND NOT EXISTS (SELECT 1 FROM pg_type e WHERE e.typarray = t.oid)
+          AND (t.oid, 'pg_type'::regclass) NOT IN (SELECT objid, classid FROM ext)
+        """;
+}
