@@ -1,0 +1,43 @@
+using System.Diagnostics;
+using PgMove.Tests.Infrastructure;
+
+namespace PgMove.Tests.Copy;
+
+/// <summary>The third-party sample databases, copied end to end: schema, sequences and every row identical.</summary>
+[Collection("clusters")]
+public sealed class DatasetCopyTests(ClusterPair clusters)
+{
+    static readonly string DatasetsDirectory = FindDatasets();
+
+    [Theory]
+    [InlineData("pagila")]
+    [InlineData("chinook")]
+    [InlineData("chinook_identity")]
+    [InlineData("northwind")]
+    public async Task Dataset_copies_identically(string dataset)
+    {
+        var db = "ds_" + dataset;
+        await clusters.Source.CreateDatabaseAsync(db);
+        await clusters.Target.ExecuteAsync("postgres", $"DROP DATABASE IF EXISTS {db} WITH (FORCE)");
+        PostgresCluster.Run("bash", Path.Combine(DatasetsDirectory, "load.sh"), dataset, clusters.Source.Uri(db));
+
+        var result = await PgMoveProcess.RunAsync("copy", "--source", clusters.Source.Uri(db), "--target", clusters.Target.Uri(db),
+            "--jobs", "3", "--dir", PgMoveProcess.StateDir());
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("pgmove copy: done", result.Stdout);
+        await DatabaseComparer.AssertEqualAsync(clusters.Source, db, clusters.Target, db);
+    }
+
+    static string FindDatasets()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "shared", "datasets");
+            if (File.Exists(Path.Combine(candidate, "load.sh"))) return candidate;
+            candidate = Path.Combine(dir.FullName, "..", "shared", "datasets");
+            if (File.Exists(Path.Combine(candidate, "load.sh"))) return Path.GetFullPath(candidate);
+        }
+        throw new UnreachableException("../shared/datasets/load.sh not found above " + AppContext.BaseDirectory);
+    }
+}
