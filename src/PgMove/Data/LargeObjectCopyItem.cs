@@ -47,14 +47,14 @@ public sealed class LargeObjectCopyItem(long estimatedBytes)
     {
         await using var cmd = new NpgsqlCommand(
             "SELECT lo_create($1) WHERE NOT EXISTS (SELECT 1 FROM pg_largeobject_metadata WHERE oid = $1)", target);
-        cmd.Parameters.AddWithValue(oid);
+        cmd.Parameters.Add(OidParameter(oid));
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
     static async Task<byte[]> ReadChunkAsync(NpgsqlConnection source, uint oid, long offset, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("SELECT lo_get($1, $2, $3)", source);
-        cmd.Parameters.AddWithValue(oid);
+        cmd.Parameters.Add(OidParameter(oid));
         cmd.Parameters.AddWithValue(offset);
         cmd.Parameters.AddWithValue(ChunkSize);
         return (byte[])(await cmd.ExecuteScalarAsync(ct))!;
@@ -63,9 +63,11 @@ public sealed class LargeObjectCopyItem(long estimatedBytes)
     static async Task WriteChunkAsync(NpgsqlConnection target, uint oid, long offset, byte[] chunk, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("SELECT lo_put($1, $2, $3)", target);
-        cmd.Parameters.AddWithValue(oid);
+        cmd.Parameters.Add(OidParameter(oid));
         cmd.Parameters.AddWithValue(offset);
         cmd.Parameters.AddWithValue(chunk);
         await cmd.ExecuteNonQueryAsync(ct);
     }
+
+    static NpgsqlParameter<uint> OidParameter(uint oid) => new() { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Oid, TypedValue = oid };
 }
