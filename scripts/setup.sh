@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# setup.sh - idempotent setup on Debian 12: PostgreSQL 15 server + client, the postgres OS user,
+# the .NET 10 SDK when missing, and a Release build of PgMove.sln.
+# Runs as root, or through sudo otherwise; needs no stdin.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DEBIAN_FRONTEND=noninteractive
+PGBIN=/usr/lib/postgresql/15/bin
+if [ "$(id -u)" = 0 ]; then SUDO=(); else SUDO=(sudo -n); fi
+apt_install() {
+  "${SUDO[@]}" apt-get update </dev/null
+  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y "$@" </dev/null
+}
+
+if [ ! -x "$PGBIN/postgres" ] || [ ! -x "$PGBIN/pg_dump" ]; then
+  echo "setup: installing postgresql-15 and postgresql-client-15" >&2
+  # Keep the package from starting its default cluster (nothing here uses it):
+  # a policy-rc.d that denies service starts, removed again afterwards.
+  policy=/usr/sbin/policy-rc.d
+  if [ ! -e "$policy" ]; then
+    trap '"${SUDO[@]}" rm -f "$policy"' EXIT
+    printf '#!/bin/sh\nexit 101\n' | "${SUDO[@]}" tee "$policy" >/dev/null
+    "${SUDO[@]}" chmod +x "$policy"
+  fi
+  apt_install postgresql-15 postgresql-client-15
+fi
+
+if ! id postgres >/dev/null 2>&1; then
+  "${SUDO[@]}" useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres
+fi
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "setup: installing the .NET 10 SDK into /usr/share/dotnet" >&2
+  apt_install curl ca-certificates libicu72
+  curl -fsSL https://dot.net/v1/dotnet-install.sh \
+    | "${SUDO[@]}" bash -s -- --channel 10.0 --install-dir /usr/share/dotnet
+  "${SUDO[@]}" ln -sf /usr/share/dotnet/dotnet /usr/bin/dotnet
+fi
+
+dotnet restore PgMove.sln -nologo -v q
+dotnet build PgMove.sln -c Release --no-restore -nologo -v q -clp:ErrorsOnly
