@@ -30,6 +30,7 @@ internal sealed class Display : IAsyncDisposable
             Ansi = toTerminal ? AnsiSupport.Detect : AnsiSupport.No,
             ColorSystem = toTerminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
         });
+        if (!toTerminal) _console.Profile.Width = 200; // log files: no wrapping of paths and long lines
         _loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o =>
         {
             o.SingleLine = true;

@@ -23,7 +23,7 @@ public sealed class ConnectionSpec
 
     /// <summary>Keywords passed on to pg_dump/pg_restore (the password never is: it goes in PGPASSWORD).</summary>
     static readonly string[] ToolKeywords =
-        ["host", "port", "dbname", "user", "passfile", "sslmode", "sslrootcert", "sslcert", "sslkey",
+        ["host", "hostaddr", "port", "dbname", "options", "user", "passfile", "sslmode", "sslrootcert", "sslcert", "sslkey",
          "connect_timeout", "target_session_attrs"];
 
     readonly Dictionary<string, string> _parameters;

@@ -48,6 +48,7 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
 
         await using var snapshot = await SnapshotHolder.ExportAsync(holderConnection, ct);
         var source = await ReadSourceAsync(holderConnection, sourceServer, ct);
+        await snapshot.LockAsync(source.Tables, ct);
         if (targetExists) await PrepareExistingTargetAsync(targetCs, target, source, ct);
 
         var created = false;
@@ -60,14 +61,14 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
                 created = true;
                 await TargetDatabase.ApplySettingsAsync(maintenance, target.Database, source.Database.Settings, _sink, ct);
             }
-            await snapshot.LockAsync(source.Tables, ct);
             var items = await RunPlanAsync(target, sourceCs, targetCs, snapshot, tools, source, ct);
             return Summarize(items, target, source, clock.Elapsed);
         }
-        catch (PgMoveException e) when (created)
+        catch (Exception e) when (created && e is not OperationCanceledException)
         {
-            throw new PgMoveException(e.ExitCode,
-                $"{e.Message} (target database \"{target.Database}\" was created by this run and holds a partial copy: " +
+            var code = e is PgMoveException known ? known.ExitCode : ExitCode.InternalError;
+            throw new PgMoveException(code,
+                $"{(e is PgMoveException ? e.Message : "internal error: " + e)} (target database \"{target.Database}\" was created by this run and holds a partial copy: " +
                 "drop it, or run again with --clean)", e);
         }
     }

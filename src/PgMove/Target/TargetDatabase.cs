@@ -104,12 +104,13 @@ public static class TargetDatabase
 
     /// <summary>
     /// For --clean: drops what the copy is about to create. Each of the source's schemas that exists on the target
-    /// (CASCADE; for public, everything inside it), and each of the source's extensions.
+    /// (CASCADE; for public, everything inside it), each of the source's extensions, and every large object.
     /// </summary>
     public static async Task CleanAsync(NpgsqlConnection target, IReadOnlyList<string> sourceSchemas,
         IReadOnlyList<string> sourceExtensions, IProgressSink sink, CancellationToken ct)
     {
         var statements = new List<string>();
+        statements.Add("SELECT lo_unlink(oid) FROM pg_largeobject_metadata");
         foreach (var extension in sourceExtensions.Where(e => e != "plpgsql"))
             statements.Add($"DROP EXTENSION IF EXISTS {Quote.Ident(extension)} CASCADE");
         foreach (var schema in sourceSchemas.Where(s => s != "public"))
