@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # setup.sh - idempotent setup on Debian 12: PostgreSQL 15 server + client, the postgres OS user,
-# the .NET 10 SDK when missing, and a Release build of PgMove.sln.
+# and a Release build of PgMove.sln (the .NET 10 SDK must already be installed).
 # Runs as root, or through sudo otherwise; needs no stdin.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,11 +30,8 @@ if ! id postgres >/dev/null 2>&1; then
 fi
 
 if ! command -v dotnet >/dev/null 2>&1; then
-  echo "setup: installing the .NET 10 SDK into /usr/share/dotnet" >&2
-  apt_install curl ca-certificates libicu72
-  curl -fsSL https://dot.net/v1/dotnet-install.sh \
-    | "${SUDO[@]}" bash -s -- --channel 10.0 --install-dir /usr/share/dotnet
-  "${SUDO[@]}" ln -sf /usr/share/dotnet/dotnet /usr/bin/dotnet
+  echo "setup: the .NET 10 SDK is required (dotnet not on PATH); install it, then run this again" >&2
+  exit 1
 fi
 
 dotnet restore PgMove.sln -nologo -v q
