@@ -14,11 +14,8 @@ public sealed class LargeObjectCopyItem(long estimatedBytes)
 
     public override async Task<WorkResult> RunAsync(WorkContext context, Action<long, long> progress, CancellationToken ct)
     {
-        var (source, sourceTx) = await context.OpenSourceInSnapshotAsync(ct);
-        await using var _ = source;
-        await using var __ = sourceTx;
-        await using var target = await context.OpenTargetAsync(ct);
-        await using var targetTx = await target.BeginTransactionAsync(ct);
+        await using var transfer = await DataTransfer.OpenAsync(context, ct);
+        var (source, target) = (transfer.Source, transfer.Target);
 
         var oids = new List<uint>();
         await using (var cmd = new NpgsqlCommand("SELECT oid FROM pg_largeobject_metadata ORDER BY oid", source))
@@ -38,8 +35,7 @@ public sealed class LargeObjectCopyItem(long estimatedBytes)
             }
             progress(++objects, bytes);
         }
-        await targetTx.CommitAsync(ct);
-        await sourceTx.CommitAsync(ct);
+        await transfer.CommitAsync(ct);
         return new WorkResult(objects, bytes);
     }
 

@@ -22,11 +22,8 @@ public sealed class TableCopyItem(TableInfo table)
 
     public override async Task<WorkResult> RunAsync(WorkContext context, Action<long, long> progress, CancellationToken ct)
     {
-        var (source, sourceTx) = await context.OpenSourceInSnapshotAsync(ct);
-        await using var _ = source;
-        await using var __ = sourceTx;
-        await using var target = await context.OpenTargetAsync(ct);
-        await using var targetTx = await target.BeginTransactionAsync(ct);
+        await using var transfer = await DataTransfer.OpenAsync(context, ct);
+        var (source, target) = (transfer.Source, transfer.Target);
 
         var truncated = await TryTruncateAsync(target, ct);
         var columns = Table.Columns.Count > 0 ? " " + Quote.ColumnList(Table.Columns) : "";
@@ -36,8 +33,7 @@ public sealed class TableCopyItem(TableInfo table)
         var copyIn = $"COPY {Table.QualifiedName}{columns} FROM STDIN (FORMAT {format}{freeze})";
 
         var result = await PipeAsync(source, target, copyOut, copyIn, Table.BinarySafe, progress, ct);
-        await targetTx.CommitAsync(ct);
-        await sourceTx.CommitAsync(ct);
+        await transfer.CommitAsync(ct);
         return result;
     }
 

@@ -24,6 +24,10 @@ public sealed class BadInputTests(ClusterPair clusters)
     async Task AssertSourceUntouchedAsync(string before) =>
         Assert.Equal(before, DatabaseComparer.SchemaDump(clusters.Source, Db) + string.Join(";", (await DatabaseComparer.ContentAsync(clusters.Source, Db)).Values));
 
+    static Task EnsureLoginRoleAsync(PostgresCluster cluster, string role, string password) =>
+        cluster.ExecuteAsync("postgres",
+            $"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') THEN CREATE ROLE {role} LOGIN PASSWORD '{password}'; END IF; END $$");
+
     static void AssertOneErrorLine(PgMoveProcess.Result result, int exitCode, string expected)
     {
         Assert.True(result.ExitCode == exitCode, result.ToString());
@@ -45,8 +49,7 @@ public sealed class BadInputTests(ClusterPair clusters)
     public async Task Wrong_password_exits_4_and_never_shows_the_password()
     {
         var before = await PrepareSourceAsync();
-        await clusters.Source.ExecuteAsync("postgres",
-            "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'pw_user') THEN CREATE ROLE pw_user LOGIN PASSWORD 'right-Secret-1'; END IF; END $$");
+        await EnsureLoginRoleAsync(clusters.Source, "pw_user", "right-Secret-1");
         const string wrong = "wr0ng-Secret-x9";
         var result = await PgMoveProcess.RunAsync("copy", "--source", clusters.Source.Uri(Db, "pw_user", wrong),
             "--target", clusters.Target.Uri("never_created_2"), "--dir", PgMoveProcess.StateDir());
@@ -70,8 +73,7 @@ public sealed class BadInputTests(ClusterPair clusters)
     public async Task Target_user_without_createdb_exits_5()
     {
         var before = await PrepareSourceAsync();
-        await clusters.Target.ExecuteAsync("postgres",
-            "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'no_createdb') THEN CREATE ROLE no_createdb LOGIN PASSWORD 'pw-no-createdb'; END IF; END $$");
+        await EnsureLoginRoleAsync(clusters.Target, "no_createdb", "pw-no-createdb");
         var result = await PgMoveProcess.RunAsync("copy", "--source", clusters.Source.Uri(Db),
             "--target", clusters.Target.Uri("never_created_3", "no_createdb", "pw-no-createdb"), "--dir", PgMoveProcess.StateDir());
         AssertOneErrorLine(result, 5, "needs CREATEDB");

@@ -1,0 +1,55 @@
+using Npgsql;
+using PgMove.Planning;
+
+namespace PgMove.Data;
+
+/// <summary>
+/// A source session reading the run's snapshot and a target session, each inside its own transaction:
+/// what every data item works with. Nothing is committed unless <see cref="CommitAsync"/> is reached.
+/// </summary>
+internal sealed class DataTransfer : IAsyncDisposable
+{
+    readonly NpgsqlTransaction _sourceTx;
+    readonly NpgsqlTransaction _targetTx;
+
+    DataTransfer(NpgsqlConnection source, NpgsqlTransaction sourceTx, NpgsqlConnection target, NpgsqlTransaction targetTx)
+    {
+        Source = source;
+        Target = target;
+        _sourceTx = sourceTx;
+        _targetTx = targetTx;
+    }
+
+    public NpgsqlConnection Source { get; }
+    public NpgsqlConnection Target { get; }
+
+    public static async Task<DataTransfer> OpenAsync(WorkContext context, CancellationToken ct)
+    {
+        var (source, sourceTx) = await context.OpenSourceInSnapshotAsync(ct);
+        try
+        {
+            var target = await context.OpenTargetAsync(ct);
+            return new DataTransfer(source, sourceTx, target, await target.BeginTransactionAsync(ct));
+        }
+        catch
+        {
+            await sourceTx.DisposeAsync();
+            await source.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async Task CommitAsync(CancellationToken ct)
+    {
+        await _targetTx.CommitAsync(ct);
+        await _sourceTx.CommitAsync(ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _targetTx.DisposeAsync();
+        await Target.DisposeAsync();
+        await _sourceTx.DisposeAsync();
+        await Source.DisposeAsync();
+    }
+}
