@@ -11,7 +11,9 @@ public static class PgMoveProcess
         public override string ToString() => $"exit {ExitCode}\n--- stdout ---\n{Stdout}\n--- stderr ---\n{Stderr}";
     }
 
-    public static async Task<Result> RunAsync(params string[] args)
+    public static Task<Result> RunAsync(params string[] args) => RunAsync(new Dictionary<string, string>(), args);
+
+    public static async Task<Result> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "pgmove.dll"));
@@ -19,6 +21,7 @@ public static class PgMoveProcess
         psi.Environment["CI"] = "true";
         foreach (var v in new[] { "PGPASSWORD", "PGHOST", "PGPORT", "PGUSER", "PGDATABASE", "PGMOVE_SOURCE", "PGMOVE_TARGET" })
             psi.Environment.Remove(v);
+        foreach (var (k, v) in environment) psi.Environment[k] = v;
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
