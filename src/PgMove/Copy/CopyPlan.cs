@@ -17,7 +17,7 @@ public static class CopyPlan
         var dump = new SchemaDumpItem();
         var preData = new SchemaRestoreItem("pre-data").After(dump);
         var data = new List<WorkItem>(tables.Select(t => new TableCopyItem(t).After(preData)));
-        if (largeObjects > 0) data.Add(new LargeObjectCopyItem(0).After(preData));
+        if (largeObjects > 0) data.Add(new LargeObjectCopyItem().After(preData));
         var sequences = new SequenceSetItem().After(preData);
         var release = new SnapshotReleaseItem().After(data).After(sequences);
         var postData = new SchemaRestoreItem("post-data").After(data);

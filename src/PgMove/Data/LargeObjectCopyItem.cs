@@ -7,8 +7,8 @@ namespace PgMove.Data;
 /// Copies the contents of large objects (pg_dump's pre-data section creates them, empty, with their owners),
 /// in chunks so that no object has to fit in memory. Objects missing on the target are created with their OID.
 /// </summary>
-public sealed class LargeObjectCopyItem(long estimatedBytes)
-    : WorkItem("large-objects", WorkItemKind.LargeObjects, "copy large objects", estimatedBytes)
+public sealed class LargeObjectCopyItem()
+    : WorkItem("large-objects", WorkItemKind.LargeObjects, "copy large objects")
 {
     const int ChunkSize = 1 << 20;
 

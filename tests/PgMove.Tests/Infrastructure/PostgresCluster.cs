@@ -22,7 +22,7 @@ public sealed class PostgresCluster : IAsyncDisposable
     public string Directory { get; }
     public int Port { get; }
 
-    public static async Task<PostgresCluster> StartAsync(string name)
+    public static Task<PostgresCluster> StartAsync(string name)
     {
         var root = Path.Combine(Path.GetTempPath(), "pgmove-tests", $"{Environment.ProcessId}-{name}");
         if (System.IO.Directory.Exists(root)) System.IO.Directory.Delete(root, true);
@@ -51,9 +51,7 @@ public sealed class PostgresCluster : IAsyncDisposable
             host all all 127.0.0.1/32 scram-sha-256
             """);
         AsServerUser($"{BinDirectory}/pg_ctl", "-D", data, "-l", Path.Combine(root, "server.log"), "-w", "start");
-        var cluster = new PostgresCluster(root, port);
-        await Task.CompletedTask;
-        return cluster;
+        return Task.FromResult(new PostgresCluster(root, port));
     }
 
     /// <summary>A URI for pgmove: superuser postgres, no password.</summary>
