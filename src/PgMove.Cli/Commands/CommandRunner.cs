@@ -7,13 +7,16 @@ namespace PgMove.Cli.Commands;
 /// <summary>Runs a command body and turns its outcome into one error line and a documented exit code.</summary>
 internal static class CommandRunner
 {
-    public static async Task<int> RunAsync(Func<Display, CancellationToken, Task> body, bool json, CancellationToken ct)
+    public static Task<int> RunAsync(Func<Display, CancellationToken, Task> body, bool json, CancellationToken ct) =>
+        RunAsync(async (display, token) => { await body(display, token); return ExitCode.Success; }, json, ct);
+
+    /// <summary>For commands whose answer is an exit code of its own (verify, check: 0 yes, 1 no).</summary>
+    public static async Task<int> RunAsync(Func<Display, CancellationToken, Task<ExitCode>> body, bool json, CancellationToken ct)
     {
         await using var display = new Display(json);
         try
         {
-            await body(display, ct);
-            return (int)ExitCode.Success;
+            return (int)await body(display, ct);
         }
         catch (PgMoveException e)
         {

@@ -5,8 +5,10 @@ public enum ExitCode
 {
     /// <summary>The command did what it was asked.</summary>
     Success = 0,
-    /// <summary>An unexpected internal error (a bug): the message says what happened.</summary>
-    InternalError = 1,
+    /// <summary>
+    /// The command ran and its answer is "no": <c>verify</c> found differences, <c>check</c> found a failing item.
+    /// </summary>
+    Differences = 1,
     /// <summary>Bad command-line arguments or a malformed connection string.</summary>
     Usage = 2,
     /// <summary>A server could not be reached (host, port, DNS, timeout) or its database does not exist.</summary>
@@ -25,6 +27,8 @@ public enum ExitCode
     Incompatible = 9,
     /// <summary>A migration step failed on a server (schema restore, COPY, index build, ...).</summary>
     StepFailed = 10,
+    /// <summary>An unexpected internal error (a bug): the message says what happened.</summary>
+    InternalError = 70,
     /// <summary>Interrupted by the user (Ctrl-C / SIGTERM).</summary>
     Interrupted = 130,
 }
