@@ -19,7 +19,7 @@ public static class TableCatalog
                    coalesce(array_agg(a.attname::text ORDER BY a.attnum) FILTER (WHERE a.attnum IS NOT NULL), {EmptyTextArray}),
                    pg_table_size(c.oid), greatest(c.reltuples, 0)::bigint,
                    bool_and(a.atttypid IS NULL OR (a.atttypid < 16384 AND t.typsend <> 0 AND t.typreceive <> 0)),
-                   c.relpersistence = 'u'
+                   c.relpersistence = 'u', c.relispartition
             FROM pg_class c
             JOIN pg_namespace n ON n.oid = c.relnamespace
             LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped {notGenerated}
@@ -40,7 +40,7 @@ public static class TableCatalog
             tables.Add(new TableInfo(
                 reader.GetFieldValue<uint>(0), reader.GetString(1), reader.GetString(2),
                 reader.GetFieldValue<string[]>(3), reader.GetInt64(4), reader.GetInt64(5),
-                reader.GetBoolean(6), reader.GetBoolean(7)));
+                reader.GetBoolean(6), reader.GetBoolean(7), reader.GetBoolean(8)));
         }
         return tables;
     }

@@ -8,6 +8,7 @@ namespace PgMove.Catalog;
 /// True when every column's type is built in and has binary send/receive, so binary COPY is exact across
 /// servers (user-defined types embed OIDs in binary arrays and may lack binary I/O: those tables use text).
 /// </param>
+/// <param name="IsPartition">A leaf partition: its indexes hang off the partitioned table's and pg_restore builds them.</param>
 public sealed record TableInfo(
     uint Oid,
     string Schema,
@@ -16,7 +17,8 @@ public sealed record TableInfo(
     long Bytes,
     long EstimatedRows,
     bool BinarySafe,
-    bool Unlogged)
+    bool Unlogged,
+    bool IsPartition = false)
 {
     /// <summary>The quoted, schema-qualified name.</summary>
     public string QualifiedName => Quote.Qualified(Schema, Name);

@@ -75,7 +75,7 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
 
     sealed record SourceModel(DatabaseInfo Database, IReadOnlyList<TableInfo> Tables, long LargeObjects,
         IReadOnlyList<(string Schema, string Name, long Bytes)> Analyzable, IReadOnlyList<string> Schemas,
-        IReadOnlyList<string> Extensions);
+        IReadOnlyList<string> Extensions, IReadOnlyList<IndexInfo> Indexes, IReadOnlyList<ConstraintInfo> ForeignKeys);
 
     static async Task<SourceModel> ReadSourceAsync(NpgsqlConnection connection, ServerInfo server, CancellationToken ct)
     {
@@ -83,13 +83,15 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
         if (unreadable.Count > 0)
             throw new PgMoveException(ExitCode.InsufficientPrivilege,
                 $"source user \"{server.CurrentUser}\" may not SELECT from: {string.Join(", ", unreadable)}");
+        var (indexes, foreignKeys) = await IndexCatalog.ReadAsync(connection, ct);
         return new SourceModel(
             await DatabaseCatalog.ReadCurrentAsync(connection, server.VersionNum, ct),
             await TableCatalog.ReadAsync(connection, server.VersionNum, ct),
             await ObjectCatalog.CountLargeObjectsAsync(connection, ct),
             await TableCatalog.ReadAnalyzableAsync(connection, ct),
             await ObjectCatalog.ReadSchemasAsync(connection, ct),
-            await ObjectCatalog.ReadExtensionsAsync(connection, ct));
+            await ObjectCatalog.ReadExtensionsAsync(connection, ct),
+            indexes, foreignKeys);
     }
 
     void CheckPairing(ServerInfo source, ServerInfo target, ConnectionSpec targetSpec)
@@ -146,7 +148,7 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
             IndexJobs = options.IndexJobs,
             Sink = _sink,
         };
-        var items = CopyPlan.Build(source.Tables, source.LargeObjects, source.Analyzable);
+        var items = CopyPlan.Build(new CopyPlan.Input(source.Tables, source.LargeObjects, source.Analyzable, source.Indexes, source.ForeignKeys));
         var store = new StateStore(options.StateDirectory);
         store.WritePlan(items);
         _sink.Report(new PlanReady(items, options.Jobs, options.StateDirectory));

@@ -34,7 +34,7 @@ public sealed record CopySummary(
     {
         WorkItemKind.Schema => "schema",
         WorkItemKind.TableData or WorkItemKind.LargeObjects or WorkItemKind.Sequences or WorkItemKind.Snapshot => "data",
-        WorkItemKind.PostData => "post-data",
+        WorkItemKind.PostData or WorkItemKind.Index or WorkItemKind.Constraint => "post-data",
         _ => "analyze",
     };
 }

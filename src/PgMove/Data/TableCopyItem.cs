@@ -12,8 +12,8 @@ namespace PgMove.Data;
 /// straight through. The target side runs TRUNCATE then COPY … FREEZE in one transaction, so a retried item
 /// starts clean and the loaded rows need no later freezing vacuum. Binary format where it is exact, text otherwise.
 /// </summary>
-public sealed class TableCopyItem(TableInfo table)
-    : WorkItem($"table:{table.DisplayName}", WorkItemKind.TableData, $"copy {table.DisplayName}", table.Bytes)
+public sealed class TableCopyItem(TableInfo table, long priority)
+    : WorkItem($"table:{table.DisplayName}", WorkItemKind.TableData, $"copy {table.DisplayName}", priority)
 {
     const int BufferSize = 256 * 1024;
     static readonly long ProgressEveryTicks = Stopwatch.Frequency / 4;

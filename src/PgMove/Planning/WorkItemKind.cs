@@ -9,5 +9,7 @@ public enum WorkItemKind
     Sequences,
     Snapshot,
     PostData,
+    Index,
+    Constraint,
     Analyze,
 }

@@ -12,23 +12,48 @@ public sealed class SchemaArchive(PgToolset tools, string path)
     public string Path { get; } = path;
 
     /// <summary>Dumps the source's schema as of <paramref name="snapshot"/>.</summary>
-    public Task DumpAsync(ConnectionSpec source, string snapshot, CancellationToken ct) =>
+    public Task<string> DumpAsync(ConnectionSpec source, string snapshot, CancellationToken ct) =>
         ToolRunner.RunAsync(tools.PgDump,
         [
             "--format=custom", "--section=pre-data", "--section=post-data", "--no-sync",
             $"--snapshot={snapshot}", $"--file={Path}", $"--dbname={source.ToLibpqConnInfo()}",
         ], source, NoEnv, "pg_dump of the source schema", ct);
 
-    /// <summary>Restores one section into the target; <paramref name="jobs"/> &gt; 1 runs entries in parallel.</summary>
-    public Task RestoreAsync(ConnectionSpec target, string section, int jobs, RestoreOptions options, CancellationToken ct)
+    /// <summary>
+    /// Restores one section into the target; <paramref name="jobs"/> &gt; 1 runs entries in parallel. With
+    /// <paramref name="skip"/>, the archive entries whose (catalog, OID) it holds are left out: pgmove built them.
+    /// </summary>
+    public async Task RestoreAsync(ConnectionSpec target, string section, int jobs, RestoreOptions options,
+        IReadOnlySet<(uint Catalog, uint Oid)>? skip, CancellationToken ct)
     {
         var args = new List<string> { $"--section={section}", "--exit-on-error", $"--dbname={target.ToLibpqConnInfo()}" };
         if (jobs > 1) args.Add($"--jobs={jobs}");
+        if (skip is { Count: > 0 }) args.Add($"--use-list={await WriteListAsync(target, section, skip, ct)}");
         if (options.NoOwner) args.Add("--no-owner");
         if (options.NoAcl) args.Add("--no-acl");
         args.Add(Path);
         var env = new Dictionary<string, string> { ["PGOPTIONS"] = options.ServerOptions };
-        return ToolRunner.RunAsync(tools.PgRestore, args, target, env, $"pg_restore of the {section} section", ct);
+        await ToolRunner.RunAsync(tools.PgRestore, args, target, env, $"pg_restore of the {section} section", ct);
+    }
+
+    // pg_restore -l prints one entry per line: "dumpId; catalogOid objectOid DESC schema name owner".
+    // Entries pgmove handles itself are commented out with ';', which pg_restore -L skips.
+    async Task<string> WriteListAsync(ConnectionSpec target, string section, IReadOnlySet<(uint, uint)> skip, CancellationToken ct)
+    {
+        var listing = await ToolRunner.RunAsync(tools.PgRestore, ["--list", Path], target, NoEnv, "pg_restore --list", ct);
+        var lines = listing.Split('\n').Select(line => IsSkipped(line, skip) ? ";" + line : line);
+        var file = Path + $".{section}.list";
+        await File.WriteAllLinesAsync(file, lines, ct);
+        return file;
+    }
+
+    static bool IsSkipped(string line, IReadOnlySet<(uint, uint)> skip)
+    {
+        var semicolon = line.IndexOf(';');
+        if (semicolon <= 0 || line.StartsWith(';')) return false;
+        var fields = line[(semicolon + 1)..].TrimStart().Split(' ', 3);
+        return fields.Length == 3 && uint.TryParse(fields[0], out var catalog) && uint.TryParse(fields[1], out var oid)
+            && skip.Contains((catalog, oid));
     }
 
     static readonly IReadOnlyDictionary<string, string> NoEnv = new Dictionary<string, string>();

@@ -8,13 +8,14 @@ namespace PgMove.Schema;
 /// policies, materialized view refreshes, comments and privileges on those) after the last row, with
 /// <c>--index-jobs</c> parallel sessions.
 /// </summary>
-public sealed class SchemaRestoreItem(string section)
+/// <param name="skip">Archive entries (catalog OID, object OID) left out because pgmove builds them itself.</param>
+public sealed class SchemaRestoreItem(string section, IReadOnlySet<(uint Catalog, uint Oid)>? skip = null)
     : WorkItem($"schema:{section}", section == "post-data" ? WorkItemKind.PostData : WorkItemKind.Schema, $"restore {section}")
 {
     public override async Task<WorkResult> RunAsync(WorkContext context, Action<long, long> progress, CancellationToken ct)
     {
         var jobs = section == "post-data" ? context.IndexJobs : 1;
-        await context.Archive.RestoreAsync(context.Target, section, jobs, context.RestoreOptions, ct);
+        await context.Archive.RestoreAsync(context.Target, section, jobs, context.RestoreOptions, skip, ct);
         return WorkResult.None;
     }
 }

@@ -8,7 +8,8 @@ namespace PgMove.Schema;
 /// <summary>Runs a client tool with a connection, the password passed only through the environment.</summary>
 internal static class ToolRunner
 {
-    public static async Task RunAsync(string program, IEnumerable<string> arguments, ConnectionSpec connection,
+    /// <summary>Runs the tool to completion and returns its standard output.</summary>
+    public static async Task<string> RunAsync(string program, IEnumerable<string> arguments, ConnectionSpec connection,
         IReadOnlyDictionary<string, string> extraEnvironment, string what, CancellationToken ct)
     {
         var psi = new ProcessStartInfo(program) { RedirectStandardError = true, RedirectStandardOutput = true };
@@ -37,7 +38,7 @@ internal static class ToolRunner
             throw;
         }
         await readErr;
-        await readOut;
+        var output = await readOut;
         if (process.ExitCode != 0)
         {
             var message = Scrub(stderr.ToString(), connection).Trim();
@@ -46,6 +47,7 @@ internal static class ToolRunner
             if (shown.Length == 0) shown = string.Join(" | ", lines.Take(3));
             throw new PgMoveException(ExitCode.StepFailed, $"{what} failed ({Path.GetFileName(program)} exit {process.ExitCode}): {shown}");
         }
+        return output;
     }
 
     static string Scrub(string text, ConnectionSpec connection) =>
