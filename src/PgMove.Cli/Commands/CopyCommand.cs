@@ -14,8 +14,9 @@ internal static class CopyCommand
         { Description = "Source connection: URI or key=value conninfo (default: $PGMOVE_SOURCE)" };
         var target = new Option<string?>("--target", "-t")
         { Description = "Target connection; its database is created when missing (default: $PGMOVE_TARGET)" };
-        var jobs = new Option<int>("--jobs", "-j") { Description = "Tables copied in parallel", DefaultValueFactory = _ => 4 };
-        var indexJobs = new Option<int?>("--index-jobs") { Description = "Parallel index/constraint builds (default: --jobs)" };
+        var jobs = new Option<int>("--jobs", "-j") { Description = "Parallel sessions, shared by table copies and index builds", DefaultValueFactory = _ => 4 };
+        var indexJobs = new Option<int?>("--index-jobs") { Description = "Parallel pg_restore jobs for the rest of post-data (default: --jobs)" };
+        var split = new Option<string?>("--split-larger-than") { Description = "Copy tables larger than this (e.g. 500MB) in slices side by side (default: adaptive)" };
         var clean = new Option<bool>("--clean") { Description = "Drop what the copy creates first when the target is not empty" };
         var noOwner = new Option<bool>("--no-owner") { Description = "Do not restore object ownership" };
         var noAcl = new Option<bool>("--no-acl") { Description = "Do not restore privileges (GRANT/REVOKE)" };
@@ -25,7 +26,7 @@ internal static class CopyCommand
 
         var command = new Command("copy", "Copy one database from the source server to the target server (offline migration).")
         {
-            source, target, jobs, indexJobs, clean, noOwner, noAcl, dir, pgBin, json,
+            source, target, jobs, indexJobs, split, clean, noOwner, noAcl, dir, pgBin, json,
         };
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async (display, token) =>
         {
@@ -44,6 +45,7 @@ internal static class CopyCommand
                 StateDirectory = parse.GetValue(dir)
                     ?? Path.Combine(Path.GetTempPath(), "pgmove", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss") + "-" + Environment.ProcessId),
                 PgBin = parse.GetValue(pgBin),
+                SplitLargerThan = parse.GetValue(split) is { } size ? SizeParser.Parse(size, "--split-larger-than") : null,
             };
             var summary = await display.RunAsync(sink => new CopyRunner(options, sink).RunAsync(token));
             display.ShowSummary(summary);

@@ -20,7 +20,7 @@ internal sealed class RunState : IProgressSink
             switch (e)
             {
                 case PlanReady p:
-                    _tablesTotal = p.Items.Count(i => i.Kind == WorkItemKind.TableData);
+                    _tablesTotal = p.Items.Sum(i => i.TableCount);
                     _jobs = p.Jobs;
                     break;
                 case ItemStarted s:
@@ -34,7 +34,7 @@ internal sealed class RunState : IProgressSink
                     _moving.Remove(f.Item);
                     if (f.Error is null && f.Item.Kind == WorkItemKind.TableData)
                     {
-                        _tablesDone++;
+                        _tablesDone += f.Item.TableCount;
                         _doneRows += f.Rows;
                         _doneBytes += f.Bytes;
                     }

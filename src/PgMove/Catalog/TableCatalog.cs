@@ -19,7 +19,14 @@ public static class TableCatalog
                    coalesce(array_agg(a.attname::text ORDER BY a.attnum) FILTER (WHERE a.attnum IS NOT NULL), {EmptyTextArray}),
                    pg_table_size(c.oid), greatest(c.reltuples, 0)::bigint,
                    bool_and(a.atttypid IS NULL OR (a.atttypid < 16384 AND t.typsend <> 0 AND t.typreceive <> 0)),
-                   c.relpersistence = 'u', c.relispartition
+                   c.relpersistence = 'u', c.relispartition,
+                   (SELECT k.attname::text FROM pg_index i
+                    JOIN pg_attribute k ON k.attrelid = i.indrelid AND k.attnum = i.indkey[0]
+                    WHERE i.indrelid = c.oid AND i.indisunique AND i.indisvalid AND i.indnkeyatts = 1
+                      AND i.indpred IS NULL AND i.indexprs IS NULL AND k.attnotnull AND k.atttypid IN (20, 21, 23)
+                    ORDER BY i.indisprimary DESC, i.indexrelid LIMIT 1),
+                   pg_relation_size(c.oid, 'main') / current_setting('block_size')::bigint,
+                   EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = c.oid OR h.inhparent = c.oid)
             FROM pg_class c
             JOIN pg_namespace n ON n.oid = c.relnamespace
             LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped {notGenerated}
@@ -40,9 +47,20 @@ public static class TableCatalog
             tables.Add(new TableInfo(
                 reader.GetFieldValue<uint>(0), reader.GetString(1), reader.GetString(2),
                 reader.GetFieldValue<string[]>(3), reader.GetInt64(4), reader.GetInt64(5),
-                reader.GetBoolean(6), reader.GetBoolean(7), reader.GetBoolean(8)));
+                reader.GetBoolean(6), reader.GetBoolean(7), reader.GetBoolean(8),
+                reader.IsDBNull(9) ? null : reader.GetString(9), reader.GetInt64(10), reader.GetBoolean(11)));
         }
         return tables;
+    }
+
+    /// <summary>The smallest and largest value of <paramref name="table"/>'s split key (both null when it is empty).</summary>
+    public static async Task<(long? Min, long? Max)> ReadKeyRangeAsync(NpgsqlConnection connection, TableInfo table, CancellationToken ct)
+    {
+        var key = Sql.Quote.Ident(table.SplitKey!);
+        await using var cmd = new NpgsqlCommand($"SELECT min({key})::bigint, max({key})::bigint FROM ONLY {table.QualifiedName}", connection);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return (reader.IsDBNull(0) ? null : reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt64(1));
     }
 
     /// <summary>Relations ANALYZE should visit: tables, partitioned tables and populated materialized views, largest first.</summary>

@@ -8,6 +8,12 @@ namespace PgMove.Catalog;
 /// True when every column's type is built in and has binary send/receive, so binary COPY is exact across
 /// servers (user-defined types embed OIDs in binary arrays and may lack binary I/O: those tables use text).
 /// </param>
+/// <param name="SplitKey">A NOT NULL integer column with a unique index, by whose ranges the table can be split.</param>
+/// <param name="Pages">Pages of the main fork, for splitting by ctid ranges when there is no such key.</param>
+/// <param name="InInheritance">
+/// A parent or child in an inheritance or partition tree: ANALYZE of a parent samples its children, so such tables are
+/// analyzed only once every table is loaded, and are not batched (a batch's locks would cross another's).
+/// </param>
 /// <param name="IsPartition">A leaf partition: its indexes hang off the partitioned table's and pg_restore builds them.</param>
 public sealed record TableInfo(
     uint Oid,
@@ -18,7 +24,10 @@ public sealed record TableInfo(
     long EstimatedRows,
     bool BinarySafe,
     bool Unlogged,
-    bool IsPartition = false)
+    bool IsPartition = false,
+    string? SplitKey = null,
+    long Pages = 0,
+    bool InInheritance = false)
 {
     /// <summary>The quoted, schema-qualified name.</summary>
     public string QualifiedName => Quote.Qualified(Schema, Name);

@@ -17,6 +17,8 @@ public sealed record CopyOptions
     public bool NoAcl { get; init; }
     /// <summary>Where the plan, the item states and the schema archive are kept.</summary>
     public required string StateDirectory { get; init; }
+    /// <summary>Tables larger than this many bytes are copied in slices side by side; null for the adaptive default.</summary>
+    public long? SplitLargerThan { get; init; }
     /// <summary>Directory of pg_dump/pg_restore; null to search PATH and /usr/lib/postgresql/*/bin.</summary>
     public string? PgBin { get; init; }
 }

@@ -12,68 +12,101 @@ namespace PgMove.Copy;
 /// <summary>
 /// The items of an offline copy and what each waits for. A plain table's indexes start as soon as its own rows are
 /// in (not when the last table is), its keys are attached once its indexes exist, a foreign key waits for both of its
-/// tables, and the table is analyzed once nothing else will lock it. What pgmove does not build itself (partitioned
-/// indexes, triggers, rules, policies, comments…) is restored by pg_restore after all of that.
-/// Priorities put the longest chain first: a table's copy counts its index builds.
+/// tables, and the table is analyzed once nothing else will lock it. Small tables go in batches that do all of that
+/// in one transaction; big tables may be split into slices. What pgmove does not build itself (partitioned indexes,
+/// triggers, rules, policies, comments…) is restored by pg_restore after all of that.
 /// </summary>
 public static class CopyPlan
 {
+    /// <summary>Tables under this size are copied, indexed and analyzed in batches.</summary>
+    public const long SmallTableBytes = 1024 * 1024;
+    const int BatchTables = 25;
+    // Every item costs a session and round trips: about what moving this many bytes costs.
+    const long ItemOverhead = 256 * 1024;
+
     /// <summary>What the copy moves, as read from the source inside the snapshot.</summary>
+    /// <param name="Slices">For split tables: the condition of each slice.</param>
     public sealed record Input(
         IReadOnlyList<TableInfo> Tables,
         long LargeObjects,
         IReadOnlyList<(string Schema, string Name, long Bytes)> Analyzable,
         IReadOnlyList<IndexInfo> Indexes,
-        IReadOnlyList<ConstraintInfo> ForeignKeys);
+        IReadOnlyList<ConstraintInfo> ForeignKeys,
+        IReadOnlyDictionary<uint, IReadOnlyList<string>> Slices,
+        int Jobs);
 
     public static IReadOnlyList<WorkItem> Build(Input input)
     {
         var dump = new SchemaDumpItem();
         var preData = new SchemaRestoreItem("pre-data").After(dump);
-        var indexesByTable = input.Indexes.GroupBy(i => i.TableOid).ToDictionary(g => g.Key, g => g.ToList());
-        var tablesByOid = input.Tables.ToDictionary(t => t.Oid);
-
-        var dataByTable = input.Tables.ToDictionary(t => t.Oid, t =>
-            new TableCopyItem(t, t.Bytes + (indexesByTable.ContainsKey(t.Oid) ? t.Bytes / 2 : 0)).After(preData));
-        var data = new List<WorkItem>(dataByTable.Values);
+        var indexes = input.Indexes.GroupBy(i => i.TableOid).ToDictionary(g => g.Key, g => (IReadOnlyList<IndexInfo>)g.ToList());
+        var tables = input.Tables.ToDictionary(t => t.Oid);
+        var (dataByTable, batched) = DataItems(input, indexes, preData);
+        var data = dataByTable.Values.SelectMany(d => d).Distinct().ToList();
         if (input.LargeObjects > 0) data.Add(new LargeObjectCopyItem().After(preData));
         var sequences = new SequenceSetItem().After(preData);
         var release = new SnapshotReleaseItem().After(data).After(sequences);
 
-        var structure = input.Tables.ToDictionary(t => t.Oid, _ => new List<WorkItem>());
-        foreach (var (oid, indexes) in indexesByTable)
-            structure[oid].AddRange(IndexItems(tablesByOid[oid], indexes, dataByTable[oid]));
-        var foreignKeys = input.ForeignKeys.Select(fk => new ForeignKeyItem(fk, tablesByOid[fk.TableOid], tablesByOid[fk.TableOid].Bytes / 2)
-            .After(dataByTable[fk.TableOid]).After(structure[fk.TableOid]).After(structure[fk.ReferencedTableOid])).ToList();
-        foreach (var (fk, item) in input.ForeignKeys.Zip(foreignKeys))
+        // Per table: what must be done before it can be analyzed (its data, indexes, keys, foreign keys).
+        var structure = input.Tables.ToDictionary(t => t.Oid, t => new List<WorkItem>(dataByTable[t.Oid]));
+        foreach (var (oid, tableIndexes) in indexes.Where(i => !batched.Contains(i.Key)))
+            structure[oid].AddRange(IndexItems(tables[oid], tableIndexes, dataByTable[oid]));
+        var built = structure.Values.SelectMany(s => s).Except(data).ToList();
+        foreach (var fk in input.ForeignKeys)
         {
+            var child = tables[fk.TableOid];
+            var item = new ForeignKeyItem(fk, child, child.Bytes / 8 + ItemOverhead)
+                .After(structure[fk.TableOid]).After(structure[fk.ReferencedTableOid]);
+            built.Add(item);
             structure[fk.TableOid].Add(item);
             if (fk.ReferencedTableOid != fk.TableOid) structure[fk.ReferencedTableOid].Add(item);
         }
 
-        var built = structure.Values.SelectMany(s => s).Distinct().ToList();
         var postData = new SchemaRestoreItem("post-data", SkippedEntries(input)).After(data).After(built);
         var byName = input.Tables.ToDictionary(t => (t.Schema, t.Name));
-        var analyze = input.Analyzable.Select(a =>
+        var analyze = new List<WorkItem>();
+        foreach (var a in input.Analyzable)
         {
-            var item = new AnalyzeItem(Quote.Qualified(a.Schema, a.Name), $"{a.Schema}.{a.Name}", a.Bytes / 4);
-            return byName.TryGetValue((a.Schema, a.Name), out var t) && !IsLeftToRestore(t, input)
-                ? item.After(dataByTable[t.Oid]).After(structure[t.Oid])
-                : item.After(postData);
-        }).ToList();
+            var known = byName.TryGetValue((a.Schema, a.Name), out var t);
+            if (known && batched.Contains(t!.Oid)) continue; // analyzed inside its batch
+            var item = new AnalyzeItem(Quote.Qualified(a.Schema, a.Name), $"{a.Schema}.{a.Name}", a.Bytes / 10 + ItemOverhead);
+            // A parent's statistics cover its children; a partition's come after pg_restore attached its indexes.
+            analyze.Add(known && !t!.InInheritance ? item.After(structure[t.Oid]) : item.After(postData));
+        }
         return [dump, preData, .. data, sequences, release, .. built, postData, .. analyze];
     }
 
-    static IEnumerable<WorkItem> IndexItems(TableInfo table, List<IndexInfo> indexes, WorkItem data)
+    /// <summary>Each table's data items: its own copy, its slices, or the batch it shares with other small tables.</summary>
+    static (Dictionary<uint, List<WorkItem>> ByTable, HashSet<uint> Batched) DataItems(
+        Input input, Dictionary<uint, IReadOnlyList<IndexInfo>> indexes, WorkItem preData)
     {
-        var builds = indexes.Select(i => new IndexBuildItem(i, table, table.Bytes / 2).After(data)).ToList();
-        foreach (var b in builds) yield return b;
-        if (TableKeysItem.StatementsFor(table, indexes).Count > 0)
-            yield return new TableKeysItem(table, indexes, table.Bytes / 2).After(builds);
+        var byTable = new Dictionary<uint, List<WorkItem>>();
+        var small = input.Tables.Where(t => t.Bytes < SmallTableBytes && !t.InInheritance && !input.Slices.ContainsKey(t.Oid)).ToList();
+        var batchCount = Math.Max(Math.Min(input.Jobs, small.Count), (small.Count + BatchTables - 1) / BatchTables);
+        for (var b = 0; b < batchCount; b++)
+        {
+            var members = small.Where((_, i) => i % batchCount == b)
+                .Select(t => (t, indexes.GetValueOrDefault(t.Oid) ?? [])).ToList();
+            var cost = members.Sum(m => m.t.Bytes * 2) + members.Count * ItemOverhead;
+            var batch = new SmallTablesItem(b + 1, members, cost).After(preData);
+            foreach (var (t, _) in members) byTable[t.Oid] = [batch];
+        }
+        foreach (var t in input.Tables.Where(t => !byTable.ContainsKey(t.Oid)))
+        {
+            byTable[t.Oid] = input.Slices.TryGetValue(t.Oid, out var slices)
+                ? slices.Select((slice, i) => new TablePartItem(t, i, slices.Count, slice).After(preData)).ToList()
+                : [new TableCopyItem(t).After(preData)];
+        }
+        return (byTable, small.Select(t => t.Oid).ToHashSet());
     }
 
-    // A partition's or partitioned table's statistics come after pg_restore attached their indexes.
-    static bool IsLeftToRestore(TableInfo table, Input input) => table.IsPartition;
+    static IEnumerable<WorkItem> IndexItems(TableInfo table, IReadOnlyList<IndexInfo> indexes, List<WorkItem> data)
+    {
+        var builds = indexes.Select(i => new IndexBuildItem(i, table, table.Bytes / 3 + ItemOverhead).After(data)).ToList();
+        foreach (var b in builds) yield return b;
+        if (IndexStatements.Keys(table, indexes).Count > 0)
+            yield return new TableKeysItem(table, indexes).After(builds);
+    }
 
     static HashSet<(uint, uint)> SkippedEntries(Input input)
     {

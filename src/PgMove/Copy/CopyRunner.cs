@@ -75,23 +75,44 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
 
     sealed record SourceModel(DatabaseInfo Database, IReadOnlyList<TableInfo> Tables, long LargeObjects,
         IReadOnlyList<(string Schema, string Name, long Bytes)> Analyzable, IReadOnlyList<string> Schemas,
-        IReadOnlyList<string> Extensions, IReadOnlyList<IndexInfo> Indexes, IReadOnlyList<ConstraintInfo> ForeignKeys);
+        IReadOnlyList<string> Extensions, IReadOnlyList<IndexInfo> Indexes, IReadOnlyList<ConstraintInfo> ForeignKeys,
+        IReadOnlyDictionary<uint, IReadOnlyList<string>> Slices);
 
-    static async Task<SourceModel> ReadSourceAsync(NpgsqlConnection connection, ServerInfo server, CancellationToken ct)
+    async Task<SourceModel> ReadSourceAsync(NpgsqlConnection connection, ServerInfo server, CancellationToken ct)
     {
         var unreadable = await ObjectCatalog.ReadUnreadableAsync(connection, ct);
         if (unreadable.Count > 0)
             throw new PgMoveException(ExitCode.InsufficientPrivilege,
                 $"source user \"{server.CurrentUser}\" may not SELECT from: {string.Join(", ", unreadable)}");
         var (indexes, foreignKeys) = await IndexCatalog.ReadAsync(connection, ct);
+        var tables = await TableCatalog.ReadAsync(connection, server.VersionNum, ct);
         return new SourceModel(
             await DatabaseCatalog.ReadCurrentAsync(connection, server.VersionNum, ct),
-            await TableCatalog.ReadAsync(connection, server.VersionNum, ct),
+            tables,
             await ObjectCatalog.CountLargeObjectsAsync(connection, ct),
             await TableCatalog.ReadAnalyzableAsync(connection, ct),
             await ObjectCatalog.ReadSchemasAsync(connection, ct),
             await ObjectCatalog.ReadExtensionsAsync(connection, ct),
-            indexes, foreignKeys);
+            indexes, foreignKeys, await SliceAsync(connection, tables, server.VersionNum, ct));
+    }
+
+    /// <summary>
+    /// Splits the tables that would otherwise leave workers idle at the end: those over --split-larger-than, or by
+    /// default over a share of the whole (total / 2·jobs, at least 64 MB), into up to max(2, jobs) slices.
+    /// </summary>
+    async Task<IReadOnlyDictionary<uint, IReadOnlyList<string>>> SliceAsync(NpgsqlConnection connection,
+        IReadOnlyList<TableInfo> tables, int versionNum, CancellationToken ct)
+    {
+        var threshold = options.SplitLargerThan ?? Math.Max(64L << 20, tables.Sum(t => t.Bytes) / (2 * options.Jobs));
+        var slices = new Dictionary<uint, IReadOnlyList<string>>();
+        if (options.Jobs < 2) return slices;
+        foreach (var table in tables.Where(t => t.Bytes > threshold))
+        {
+            var parts = (int)Math.Min(Math.Max(2, options.Jobs), (table.Bytes + threshold - 1) / Math.Max(threshold, 1));
+            var cut = await TableSplitter.SliceAsync(connection, table, parts, versionNum, ct);
+            if (cut.Count > 1) slices[table.Oid] = cut.Select(c => c!).ToList();
+        }
+        return slices;
     }
 
     void CheckPairing(ServerInfo source, ServerInfo target, ConnectionSpec targetSpec)
@@ -148,7 +169,8 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
             IndexJobs = options.IndexJobs,
             Sink = _sink,
         };
-        var items = CopyPlan.Build(new CopyPlan.Input(source.Tables, source.LargeObjects, source.Analyzable, source.Indexes, source.ForeignKeys));
+        var items = CopyPlan.Build(new CopyPlan.Input(source.Tables, source.LargeObjects, source.Analyzable, source.Indexes,
+            source.ForeignKeys, source.Slices, options.Jobs));
         var store = new StateStore(options.StateDirectory);
         store.WritePlan(items);
         _sink.Report(new PlanReady(items, options.Jobs, options.StateDirectory));
@@ -159,10 +181,10 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
 
     CopySummary Summarize(IReadOnlyList<WorkItem> items, ConnectionSpec target, SourceModel source, TimeSpan elapsed)
     {
-        var tables = items.OfType<TableCopyItem>().ToList();
+        var data = items.Where(i => i.Kind == WorkItemKind.TableData).ToList();
         return new CopySummary(
-            options.Source.ToString(), target.ToString(), elapsed, CopySummary.PhasesOf(items), tables.Count,
-            tables.Sum(t => t.Result.Rows), tables.Sum(t => t.Result.Bytes),
+            options.Source.ToString(), target.ToString(), elapsed, CopySummary.PhasesOf(items), data.Sum(i => i.TableCount),
+            data.Sum(t => t.Result.Rows), data.Sum(t => t.Result.Bytes),
             (int)items.OfType<SequenceSetItem>().Sum(s => s.Result.Rows),
             items.OfType<LargeObjectCopyItem>().Sum(l => l.Result.Rows),
             options.StateDirectory, _sink.Notices);

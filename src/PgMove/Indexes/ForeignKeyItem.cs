@@ -11,8 +11,8 @@ namespace PgMove.Indexes;
 /// Foreign keys run in parallel; two that lock the same pair of tables in opposite orders can deadlock, and the
 /// server then aborts one: that one is simply run again.
 /// </summary>
-public sealed class ForeignKeyItem(ConstraintInfo foreignKey, TableInfo table, long priority)
-    : WorkItem($"fk:{table.DisplayName}.{foreignKey.Name}", WorkItemKind.Constraint, $"foreign key {foreignKey.Name} on {table.DisplayName}", priority)
+public sealed class ForeignKeyItem(ConstraintInfo foreignKey, TableInfo table, long cost)
+    : WorkItem($"fk:{table.DisplayName}.{foreignKey.Name}", WorkItemKind.Constraint, $"foreign key {foreignKey.Name} on {table.DisplayName}", cost)
 {
     const int Attempts = 5;
 

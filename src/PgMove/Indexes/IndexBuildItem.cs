@@ -1,7 +1,6 @@
 using PgMove.Catalog;
 using PgMove.Connections;
 using PgMove.Planning;
-using PgMove.Sql;
 
 namespace PgMove.Indexes;
 
@@ -11,8 +10,8 @@ namespace PgMove.Indexes;
 /// build side by side) and attached later by <see cref="TableKeysItem"/>. Constraints that cannot be attached that
 /// way (exclusion, deferrable, non-default ordering) are added whole.
 /// </summary>
-public sealed class IndexBuildItem(IndexInfo index, TableInfo table, long priority)
-    : WorkItem($"index:{table.Schema}.{index.Name}", WorkItemKind.Index, $"index {index.Name} on {table.DisplayName}", priority)
+public sealed class IndexBuildItem(IndexInfo index, TableInfo table, long cost)
+    : WorkItem($"index:{table.Schema}.{index.Name}", WorkItemKind.Index, $"index {index.Name} on {table.DisplayName}", cost)
 {
     public IndexInfo Index { get; } = index;
 
@@ -20,10 +19,7 @@ public sealed class IndexBuildItem(IndexInfo index, TableInfo table, long priori
     {
         await using var target = await context.OpenTargetAsync(ct);
         await PgSession.ExecuteAsync(target, context.IndexSessionSetup, ct);
-        var sql = Index.Constraint is { CanUseIndex: false } constraint
-            ? $"ALTER TABLE ONLY {table.QualifiedName} ADD CONSTRAINT {Quote.Ident(constraint.Name)} {constraint.Definition}"
-            : Index.Definition;
-        await PgSession.ExecuteAsync(target, sql, ct);
+        await PgSession.ExecuteAsync(target, IndexStatements.Build(table, Index), ct);
         return WorkResult.None;
     }
 }

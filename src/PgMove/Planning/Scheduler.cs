@@ -4,8 +4,9 @@ using PgMove.Progress;
 namespace PgMove.Planning;
 
 /// <summary>
-/// Runs a plan with N workers: an item starts once every item it depends on is done; among ready items the
-/// highest priority goes first. The first failure stops new work, cancels the running items and is rethrown,
+/// Runs a plan with N workers: an item starts once every item it depends on is done; among ready items the one
+/// heading the longest chain of remaining work (its cost plus the costliest path through what waits on it) goes
+/// first, so the critical path starts early and a tiny table that a big foreign key waits for is not left last. The first failure stops new work, cancels the running items and is rethrown,
 /// so a run never goes on past a broken step. Every state change is recorded in the <see cref="StateStore"/>.
 /// </summary>
 public sealed class Scheduler(int workers, StateStore store, IProgressSink sink)
@@ -14,13 +15,14 @@ public sealed class Scheduler(int workers, StateStore store, IProgressSink sink)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var pending = items.Where(i => i.State != WorkItemState.Done).ToList();
+        var rank = ChainCosts(pending);
         var running = new Dictionary<Task, (WorkItem Item, int Worker)>();
         var freeWorkers = new Stack<int>(Enumerable.Range(1, workers).Reverse());
         Exception? failure = null;
 
         while (pending.Count > 0 || running.Count > 0)
         {
-            while (failure is null && freeWorkers.Count > 0 && NextReady(pending) is { } item)
+            while (failure is null && freeWorkers.Count > 0 && NextReady(pending, rank) is { } item)
             {
                 pending.Remove(item);
                 var worker = freeWorkers.Pop();
@@ -52,13 +54,31 @@ public sealed class Scheduler(int workers, StateStore store, IProgressSink sink)
         ct.ThrowIfCancellationRequested();
     }
 
-    static WorkItem? NextReady(List<WorkItem> pending)
+    static WorkItem? NextReady(List<WorkItem> pending, Dictionary<WorkItem, long> rank)
     {
         WorkItem? best = null;
         foreach (var item in pending)
-            if (item.Dependencies.All(d => d.State == WorkItemState.Done) && (best is null || item.Priority > best.Priority))
+            if (item.Dependencies.All(d => d.State == WorkItemState.Done) && (best is null || rank[item] > rank[best]))
                 best = item;
         return best;
+    }
+
+    /// <summary>Each item's cost plus the largest chain cost among the items that depend on it.</summary>
+    static Dictionary<WorkItem, long> ChainCosts(List<WorkItem> items)
+    {
+        var dependents = items.ToDictionary(i => i, _ => new List<WorkItem>());
+        foreach (var item in items)
+            foreach (var dependency in item.Dependencies)
+                if (dependents.TryGetValue(dependency, out var list)) list.Add(item);
+        var rank = new Dictionary<WorkItem, long>();
+        long Rank(WorkItem item)
+        {
+            if (rank.TryGetValue(item, out var known)) return known;
+            var chain = item.Cost + dependents[item].Select(Rank).DefaultIfEmpty(0).Max();
+            return rank[item] = chain;
+        }
+        foreach (var item in items) Rank(item);
+        return rank;
     }
 
     async Task RunItemAsync(WorkItem item, int worker, WorkContext context, CancellationToken ct)

@@ -37,7 +37,7 @@ public sealed class StateStore
             id = i.Id,
             kind = i.Kind,
             label = i.Label,
-            priority = i.Priority,
+            cost = i.Cost,
             after = i.Dependencies.Select(d => d.Id).ToArray(),
         });
         File.WriteAllText(Path.Combine(Directory, "plan.json"),

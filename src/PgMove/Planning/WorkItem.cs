@@ -2,10 +2,10 @@ namespace PgMove.Planning;
 
 /// <summary>
 /// One unit of a migration plan: restore a schema section, copy one table, set the sequences, analyze a table…
-/// It runs once all its dependencies are done; among ready items the scheduler takes the highest
-/// <see cref="Priority"/> first (a table's size, so the largest tables start first).
+/// It runs once all its dependencies are done; among ready items the scheduler takes first the one that heads the
+/// longest chain of remaining work, measured with each item's <see cref="Cost"/>.
 /// </summary>
-public abstract class WorkItem(string id, WorkItemKind kind, string label, long priority = 0)
+public abstract class WorkItem(string id, WorkItemKind kind, string label, long cost = 0)
 {
     readonly List<WorkItem> _dependencies = [];
 
@@ -14,8 +14,11 @@ public abstract class WorkItem(string id, WorkItemKind kind, string label, long 
     public WorkItemKind Kind { get; } = kind;
     /// <summary>For people: what the item does.</summary>
     public string Label { get; } = label;
-    public long Priority { get; } = priority;
+    /// <summary>Estimated work, in bytes to move or to sort (only compared with other items' costs).</summary>
+    public long Cost { get; } = cost;
     public IReadOnlyList<WorkItem> Dependencies => _dependencies;
+    /// <summary>How many tables this item copies rows for (a split table counts once, on its first part).</summary>
+    public virtual int TableCount => 0;
     public WorkItemState State { get; internal set; } = WorkItemState.Pending;
     /// <summary>What the item moved once done.</summary>
     public WorkResult Result { get; internal set; }

@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using Npgsql;
+using PgMove.Catalog;
+using PgMove.Connections;
+using PgMove.Planning;
+using PgMove.Sql;
+
+namespace PgMove.Data;
+
+/// <summary>
+/// Streams a table's rows, or one slice of them, from a source session to a target session with COPY, the bytes
+/// passing straight through. A whole table is loaded after TRUNCATE with COPY … FREEZE in the caller's transaction
+/// (no later freezing vacuum, no WAL under wal_level=minimal); slices load side by side, without either.
+/// Binary format where it is exact, text otherwise.
+/// </summary>
+internal static class TableLoader
+{
+    const int BufferSize = 256 * 1024;
+    static readonly long ProgressEveryTicks = Stopwatch.Frequency / 4;
+
+    /// <param name="slice">A boolean SQL condition selecting the slice, or null for the whole table.</param>
+    public static async Task<WorkResult> LoadAsync(NpgsqlConnection source, NpgsqlConnection target, TableInfo table,
+        string? slice, Action<long, long> progress, CancellationToken ct)
+    {
+        var columns = table.Columns.Count > 0 ? " " + Quote.ColumnList(table.Columns) : "";
+        var format = table.BinarySafe ? "binary" : "text";
+        string copyOut, freeze = "";
+        if (slice is null)
+        {
+            copyOut = $"COPY {table.QualifiedName}{columns} TO STDOUT (FORMAT {format})";
+            if (await TryTruncateAsync(target, table, ct)) freeze = ", FREEZE";
+        }
+        else
+        {
+            var select = table.Columns.Count > 0 ? string.Join(", ", table.Columns.Select(Quote.Ident)) : "";
+            copyOut = $"COPY (SELECT {select} FROM ONLY {table.QualifiedName} WHERE {slice}) TO STDOUT (FORMAT {format})";
+        }
+        var copyIn = $"COPY {table.QualifiedName}{columns} FROM STDIN (FORMAT {format}{freeze})";
+        return await PipeAsync(source, target, copyOut, copyIn, table.BinarySafe, progress, ct);
+    }
+
+    static async Task<bool> TryTruncateAsync(NpgsqlConnection target, TableInfo table, CancellationToken ct)
+    {
+        // Without the TRUNCATE privilege (a table owned by another role), load without FREEZE into the fresh table.
+        var allowed = await PgSession.ScalarAsync<bool>(target,
+            $"SELECT has_table_privilege({Quote.Literal(table.QualifiedName)}, 'TRUNCATE')", ct);
+        if (allowed) await PgSession.ExecuteAsync(target, $"TRUNCATE ONLY {table.QualifiedName}", ct);
+        return allowed;
+    }
+
+    static async Task<WorkResult> PipeAsync(NpgsqlConnection source, NpgsqlConnection target, string copyOut, string copyIn,
+        bool binary, Action<long, long> progress, CancellationToken ct)
+    {
+        var input = await BeginAsync(source, copyOut, binary, export: true, ct);
+        var output = await BeginAsync(target, copyIn, binary, export: false, ct);
+        var counter = new CopyRowCounter(binary);
+        var buffer = new byte[BufferSize];
+        long bytes = 0, lastReport = Stopwatch.GetTimestamp();
+        try
+        {
+            int n;
+            while ((n = await input.ReadAsync(buffer, ct)) > 0)
+            {
+                counter.Feed(buffer.AsSpan(0, n));
+                await output.WriteAsync(buffer.AsMemory(0, n), ct);
+                bytes += n;
+                if (Stopwatch.GetTimestamp() - lastReport > ProgressEveryTicks)
+                {
+                    progress(counter.Rows, bytes);
+                    lastReport = Stopwatch.GetTimestamp();
+                }
+            }
+        }
+        catch
+        {
+            // Never let a half-read stream complete the COPY on the target: CopyFail rolls it back.
+            await CancelQuietlyAsync(output);
+            await CancelQuietlyAsync(input);
+            throw;
+        }
+        await input.DisposeAsync();
+        await output.DisposeAsync(); // completes the COPY on the target
+        progress(counter.Rows, bytes);
+        return new WorkResult(counter.Rows, bytes);
+    }
+
+    // Text COPY has no raw API in Npgsql, but its text reader/writer wrap the same raw copy stream, which is used
+    // directly so bytes are neither decoded nor re-encoded (both sessions use the same client_encoding).
+    static async Task<NpgsqlRawCopyStream> BeginAsync(NpgsqlConnection connection, string sql, bool binary, bool export,
+        CancellationToken ct)
+    {
+        if (binary) return await connection.BeginRawBinaryCopyAsync(sql, ct);
+        var stream = export
+            ? ((StreamReader)await connection.BeginTextExportAsync(sql, ct)).BaseStream
+            : ((StreamWriter)await connection.BeginTextImportAsync(sql, ct)).BaseStream;
+        return (NpgsqlRawCopyStream)stream;
+    }
+
+    static async Task CancelQuietlyAsync(NpgsqlRawCopyStream stream)
+    {
+        try
+        {
+            await stream.CancelAsync();
+        }
+        catch (Exception e) when (e is NpgsqlException or IOException or InvalidOperationException or OperationCanceledException)
+        {
+            // The connection is being torn down anyway; the transaction rolls back with it.
+        }
+    }
+}
