@@ -22,11 +22,13 @@ internal static class CopyCommand
         var noAcl = new Option<bool>("--no-acl") { Description = "Do not restore privileges (GRANT/REVOKE)" };
         var dir = new Option<string?>("--dir") { Description = "State directory: plan, item states, schema archive (default: a new directory under the temp dir)" };
         var pgBin = new Option<string?>("--pg-bin") { Description = "Directory of pg_dump/pg_restore (default: PATH and /usr/lib/postgresql/*/bin)" };
+        var timeline = new Option<string?>("--timeline") { Description = "Write what ran when on which worker to this JSON file, and an SVG picture beside it" };
+        var tune = new Option<bool>("--tune-target") { Description = "Raise max_wal_size/checkpoint_timeout on the target (ALTER SYSTEM) for the copy; restored after" };
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON on stdout (progress goes to stderr)" };
 
         var command = new Command("copy", "Copy one database from the source server to the target server (offline migration).")
         {
-            source, target, jobs, indexJobs, split, clean, noOwner, noAcl, dir, pgBin, json,
+            source, target, jobs, indexJobs, split, clean, noOwner, noAcl, dir, pgBin, timeline, tune, json,
         };
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async (display, token) =>
         {
@@ -45,6 +47,8 @@ internal static class CopyCommand
                 StateDirectory = parse.GetValue(dir)
                     ?? Path.Combine(Path.GetTempPath(), "pgmove", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss") + "-" + Environment.ProcessId),
                 PgBin = parse.GetValue(pgBin),
+                TimelinePath = parse.GetValue(timeline),
+                TuneTarget = parse.GetValue(tune),
                 SplitLargerThan = parse.GetValue(split) is { } size ? SizeParser.Parse(size, "--split-larger-than") : null,
             };
             var summary = await display.RunAsync(sink => new CopyRunner(options, sink).RunAsync(token));

@@ -19,6 +19,10 @@ public sealed record CopyOptions
     public required string StateDirectory { get; init; }
     /// <summary>Tables larger than this many bytes are copied in slices side by side; null for the adaptive default.</summary>
     public long? SplitLargerThan { get; init; }
+    /// <summary>Apply the recommended checkpoint settings on the target for the copy (ALTER SYSTEM), restored after.</summary>
+    public bool TuneTarget { get; init; }
+    /// <summary>Where to write the run's timeline (JSON, with an SVG beside it); null for none.</summary>
+    public string? TimelinePath { get; init; }
     /// <summary>Directory of pg_dump/pg_restore; null to search PATH and /usr/lib/postgresql/*/bin.</summary>
     public string? PgBin { get; init; }
 }

@@ -7,6 +7,7 @@ using PgMove.Data;
 using PgMove.Errors;
 using PgMove.Planning;
 using PgMove.Progress;
+using PgMove.Reporting;
 using PgMove.Schema;
 using PgMove.Sequences;
 using PgMove.Target;
@@ -157,6 +158,10 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
         SnapshotHolder snapshot, PgToolset tools, SourceModel source, CancellationToken ct)
     {
         Directory.CreateDirectory(options.StateDirectory);
+        TargetTuning tuning;
+        await using (var maintenance = await OpenMaintenanceAsync(target, ct))
+            tuning = await TargetTuning.PlanAsync(maintenance, source.Database.SizeBytes, options.Jobs, _sink, ct);
+        var memory = $"maintenance_work_mem={tuning.MaintenanceWorkMemBytes >> 10}kB";
         var context = new WorkContext
         {
             Source = options.Source,
@@ -165,8 +170,9 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
             TargetConnectionString = targetCs,
             Snapshot = snapshot,
             Archive = new SchemaArchive(tools, Path.Combine(options.StateDirectory, "schema.dump")),
-            RestoreOptions = new RestoreOptions(options.NoOwner, options.NoAcl, SessionSettings.RestoreOptions),
+            RestoreOptions = new RestoreOptions(options.NoOwner, options.NoAcl, $"{SessionSettings.RestoreOptions} -c {memory}"),
             IndexJobs = options.IndexJobs,
+            IndexSessionSetup = $"SET {memory.Replace("=", " = '")}'",
             Sink = _sink,
         };
         var items = CopyPlan.Build(new CopyPlan.Input(source.Tables, source.LargeObjects, source.Analyzable, source.Indexes,
@@ -175,8 +181,36 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
         store.WritePlan(items);
         _sink.Report(new PlanReady(items, options.Jobs, options.StateDirectory));
         _sink.Report(new Notice($"using {Path.GetFileName(tools.PgDump)} {tools.Version.Split(' ').ElementAtOrDefault(2)} from {Path.GetDirectoryName(tools.PgDump)}"));
-        await new Scheduler(options.Jobs, store, _sink).RunAsync(items, context, ct);
+        try
+        {
+            if (options.TuneTarget && tuning.HasRecommendations)
+            {
+                await using var maintenance = await OpenMaintenanceAsync(target, ct);
+                await tuning.ApplyAsync(maintenance, Path.Combine(options.StateDirectory, "tune-target-undo.json"), _sink, ct);
+            }
+            await new Scheduler(options.Jobs, store, _sink).RunAsync(items, context, ct);
+        }
+        finally
+        {
+            await RestoreTuningAsync(tuning, target);
+            if (options.TimelinePath is { } timeline)
+                _sink.Report(new Notice($"timeline written to {timeline} and {await Timeline.WriteAsync(timeline, items, CancellationToken.None)}"));
+        }
         return items;
+    }
+
+    async Task RestoreTuningAsync(TargetTuning tuning, ConnectionSpec target)
+    {
+        try
+        {
+            await using var maintenance = await OpenMaintenanceAsync(target, CancellationToken.None);
+            await tuning.RestoreAsync(maintenance, _sink);
+        }
+        catch (Exception e) when (e is PgMoveException or NpgsqlException)
+        {
+            _sink.Report(new Notice($"--tune-target: could not restore the target's settings ({e.Message}); run the statements in " +
+                                    $"{Path.Combine(options.StateDirectory, "tune-target-undo.json")} on the target", IsWarning: true));
+        }
     }
 
     CopySummary Summarize(IReadOnlyList<WorkItem> items, ConnectionSpec target, SourceModel source, TimeSpan elapsed)

@@ -23,7 +23,7 @@ public sealed class SmallTablesItem(int number, IReadOnlyList<(TableInfo Table, 
         foreach (var (table, _) in Tables)
         {
             var (r, b) = (rows, bytes);
-            var loaded = await TableLoader.LoadAsync(transfer.Source, transfer.Target, table, null,
+            var loaded = await TableLoader.LoadAsync(transfer.Source, transfer.Target, table, null, freeze: false,
                 (tableRows, tableBytes) => progress(r + tableRows, b + tableBytes), ct);
             rows += loaded.Rows;
             bytes += loaded.Bytes;

@@ -16,7 +16,7 @@ public sealed class TableCopyItem(TableInfo table)
     public override async Task<WorkResult> RunAsync(WorkContext context, Action<long, long> progress, CancellationToken ct)
     {
         await using var transfer = await DataTransfer.OpenAsync(context, ct);
-        var result = await TableLoader.LoadAsync(transfer.Source, transfer.Target, Table, null, progress, ct);
+        var result = await TableLoader.LoadAsync(transfer.Source, transfer.Target, Table, null, freeze: true, progress, ct);
         await transfer.CommitAsync(ct);
         return result;
     }

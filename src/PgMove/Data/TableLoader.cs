@@ -9,8 +9,9 @@ namespace PgMove.Data;
 
 /// <summary>
 /// Streams a table's rows, or one slice of them, from a source session to a target session with COPY, the bytes
-/// passing straight through. A whole table is loaded after TRUNCATE with COPY … FREEZE in the caller's transaction
-/// (no later freezing vacuum, no WAL under wal_level=minimal); slices load side by side, without either.
+/// passing straight through. A big whole table is loaded after TRUNCATE with COPY … FREEZE in the caller's
+/// transaction (no later freezing vacuum, no WAL under wal_level=minimal); slices load side by side without either,
+/// and so do small tables, where the TRUNCATE's new files would cost more than freezing a few pages ever will.
 /// Binary format where it is exact, text otherwise.
 /// </summary>
 internal static class TableLoader
@@ -19,23 +20,24 @@ internal static class TableLoader
     static readonly long ProgressEveryTicks = Stopwatch.Frequency / 4;
 
     /// <param name="slice">A boolean SQL condition selecting the slice, or null for the whole table.</param>
+    /// <param name="freeze">For a whole table: TRUNCATE and COPY … FREEZE when the target user may truncate it.</param>
     public static async Task<WorkResult> LoadAsync(NpgsqlConnection source, NpgsqlConnection target, TableInfo table,
-        string? slice, Action<long, long> progress, CancellationToken ct)
+        string? slice, bool freeze, Action<long, long> progress, CancellationToken ct)
     {
         var columns = table.Columns.Count > 0 ? " " + Quote.ColumnList(table.Columns) : "";
         var format = table.BinarySafe ? "binary" : "text";
-        string copyOut, freeze = "";
+        string copyOut, freezeOption = "";
         if (slice is null)
         {
             copyOut = $"COPY {table.QualifiedName}{columns} TO STDOUT (FORMAT {format})";
-            if (await TryTruncateAsync(target, table, ct)) freeze = ", FREEZE";
+            if (freeze && await TryTruncateAsync(target, table, ct)) freezeOption = ", FREEZE";
         }
         else
         {
             var select = table.Columns.Count > 0 ? string.Join(", ", table.Columns.Select(Quote.Ident)) : "";
             copyOut = $"COPY (SELECT {select} FROM ONLY {table.QualifiedName} WHERE {slice}) TO STDOUT (FORMAT {format})";
         }
-        var copyIn = $"COPY {table.QualifiedName}{columns} FROM STDIN (FORMAT {format}{freeze})";
+        var copyIn = $"COPY {table.QualifiedName}{columns} FROM STDIN (FORMAT {format}{freezeOption})";
         return await PipeAsync(source, target, copyOut, copyIn, table.BinarySafe, progress, ct);
     }
 

@@ -17,7 +17,7 @@ public sealed class TablePartItem(TableInfo table, int part, int parts, string s
     public override async Task<WorkResult> RunAsync(WorkContext context, Action<long, long> progress, CancellationToken ct)
     {
         await using var transfer = await DataTransfer.OpenAsync(context, ct);
-        var result = await TableLoader.LoadAsync(transfer.Source, transfer.Target, Table, slice, progress, ct);
+        var result = await TableLoader.LoadAsync(transfer.Source, transfer.Target, Table, slice, freeze: false, progress, ct);
         await transfer.CommitAsync(ct);
         return result;
     }

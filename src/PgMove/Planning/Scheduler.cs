@@ -86,6 +86,7 @@ public sealed class Scheduler(int workers, StateStore store, IProgressSink sink)
         await Task.Yield();
         item.State = WorkItemState.Running;
         item.StartedAt = DateTimeOffset.UtcNow;
+        item.Worker = worker;
         store.Record(item, worker);
         sink.Report(new ItemStarted(item, worker));
         var clock = Stopwatch.StartNew();

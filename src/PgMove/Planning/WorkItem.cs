@@ -23,6 +23,8 @@ public abstract class WorkItem(string id, WorkItemKind kind, string label, long 
     /// <summary>What the item moved once done.</summary>
     public WorkResult Result { get; internal set; }
     public DateTimeOffset? StartedAt { get; internal set; }
+    /// <summary>The scheduler worker that ran the item (1-based), once started.</summary>
+    public int? Worker { get; internal set; }
     public DateTimeOffset? FinishedAt { get; internal set; }
 
     public WorkItem After(IEnumerable<WorkItem> items)

@@ -1,0 +1,115 @@
+using System.Text.Json;
+using Npgsql;
+using PgMove.Connections;
+using PgMove.Errors;
+using PgMove.Progress;
+using PgMove.Sql;
+
+namespace PgMove.Target;
+
+/// <summary>
+/// The server settings the migration guides change for a bulk load: fewer checkpoints (max_wal_size,
+/// checkpoint_timeout) and more sort memory for index builds (maintenance_work_mem, set per session by pgmove).
+/// Always computes and reports recommendations; with --tune-target applies the checkpoint settings with
+/// ALTER SYSTEM and a reload, and puts the previous values back afterwards, whether the copy succeeded or not.
+/// </summary>
+public sealed class TargetTuning
+{
+    const long Gigabyte = 1L << 30;
+    readonly List<(string Name, string? PreviousAutoConf)> _applied = [];
+    readonly Dictionary<string, string> _recommended;
+
+    TargetTuning(Dictionary<string, string> recommended, long maintenanceWorkMemBytes)
+    {
+        _recommended = recommended;
+        MaintenanceWorkMemBytes = maintenanceWorkMemBytes;
+    }
+
+    /// <summary>maintenance_work_mem for each index-building session.</summary>
+    public long MaintenanceWorkMemBytes { get; }
+
+    /// <summary>
+    /// Sizes the load settings from the source's size and the target's memory, estimated as 4 × shared_buffers
+    /// (the usual 25 % rule, which managed services follow): a quarter of it shared by the parallel index builds,
+    /// never below the target's own setting, at most 2 GB each.
+    /// </summary>
+    public static async Task<TargetTuning> PlanAsync(NpgsqlConnection target, long sourceBytes, int jobs, IProgressSink sink,
+        CancellationToken ct)
+    {
+        var current = await ReadAsync(target, ["shared_buffers", "maintenance_work_mem", "max_wal_size", "checkpoint_timeout"], ct);
+        var memory = 4 * current["shared_buffers"].Bytes;
+        var perJob = Math.Clamp(memory / 4 / Math.Max(jobs, 1), current["maintenance_work_mem"].Bytes, Math.Max(2 * Gigabyte, current["maintenance_work_mem"].Bytes));
+        var wal = Math.Clamp(2 * sourceBytes / Gigabyte + 1, 1, 64) * Gigabyte;
+        var recommended = new Dictionary<string, string>();
+        if (current["max_wal_size"].Bytes < wal) recommended["max_wal_size"] = $"{wal / Gigabyte}GB";
+        if (current["checkpoint_timeout"].Bytes < 1800) recommended["checkpoint_timeout"] = "30min";
+        var tuning = new TargetTuning(recommended, perJob);
+        var advice = string.Join(", ", recommended.Select(r => $"{r.Key} = {r.Value} (now {current[r.Key].Text})"));
+        sink.Report(new Notice($"index builds use maintenance_work_mem = {perJob >> 20}MB per session" +
+                               (advice.Length > 0 ? $"; for the load the target would do better with {advice}" : "")));
+        return tuning;
+    }
+
+    /// <summary>True when there is something to apply.</summary>
+    public bool HasRecommendations => _recommended.Count > 0;
+
+    /// <summary>ALTER SYSTEM SET the recommended values and reload; remembers how to undo it (also in <paramref name="undoFile"/>).</summary>
+    public async Task ApplyAsync(NpgsqlConnection target, string undoFile, IProgressSink sink, CancellationToken ct)
+    {
+        var previous = await ReadAsync(target, _recommended.Keys, ct);
+        try
+        {
+            foreach (var (name, value) in _recommended)
+            {
+                await PgSession.ExecuteAsync(target, $"ALTER SYSTEM SET {Quote.Ident(name)} = {Quote.Literal(value)}", ct);
+                _applied.Add((name, previous[name].FromAutoConf ? previous[name].Text : null));
+            }
+            await PgSession.ExecuteAsync(target, "SELECT pg_reload_conf()", ct);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            throw new PgMoveException(ExitCode.InsufficientPrivilege,
+                $"--tune-target: the target user may not ALTER SYSTEM ({e.MessageText}); run without --tune-target, " +
+                "or set the recommended values in the server's configuration (on a managed service: its parameter group)", e);
+        }
+        await File.WriteAllTextAsync(undoFile, JsonSerializer.Serialize(UndoStatements()), ct);
+        sink.Report(new Notice($"--tune-target: set {string.Join(", ", _recommended.Select(r => $"{r.Key} = {r.Value}"))} " +
+                               $"on the target until the copy ends (undo statements kept in {undoFile})"));
+    }
+
+    /// <summary>Puts back what <see cref="ApplyAsync"/> changed; safe to call when nothing was applied.</summary>
+    public async Task RestoreAsync(NpgsqlConnection target, IProgressSink sink)
+    {
+        if (_applied.Count == 0) return;
+        foreach (var statement in UndoStatements())
+            await PgSession.ExecuteAsync(target, statement, CancellationToken.None);
+        await PgSession.ExecuteAsync(target, "SELECT pg_reload_conf()", CancellationToken.None);
+        sink.Report(new Notice($"--tune-target: restored {string.Join(", ", _applied.Select(a => a.Name))} on the target"));
+        _applied.Clear();
+    }
+
+    IEnumerable<string> UndoStatements() => _applied.Select(a => a.PreviousAutoConf is { } value
+        ? $"ALTER SYSTEM SET {Quote.Ident(a.Name)} = {Quote.Literal(value)}"
+        : $"ALTER SYSTEM RESET {Quote.Ident(a.Name)}").Append("SELECT pg_reload_conf()").ToList();
+
+    sealed record Setting(string Text, long Bytes, bool FromAutoConf);
+
+    /// <summary>Current values; sizes in bytes and times in seconds in <see cref="Setting.Bytes"/>.</summary>
+    static async Task<Dictionary<string, Setting>> ReadAsync(NpgsqlConnection connection, IEnumerable<string> names, CancellationToken ct)
+    {
+        const string sql = """
+            SELECT name, current_setting(name),
+                   CASE WHEN unit IN ('s', 'min', 'ms') THEN setting::bigint * CASE unit WHEN 'min' THEN 60 WHEN 'ms' THEN 0 ELSE 1 END
+                        ELSE pg_size_bytes(current_setting(name)) END,
+                   coalesce(sourcefile LIKE '%postgresql.auto.conf', false)
+            FROM pg_settings WHERE name = ANY($1)
+            """;
+        await using var cmd = new NpgsqlCommand(sql, connection);
+        cmd.Parameters.AddWithValue(names.ToArray());
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var result = new Dictionary<string, Setting>();
+        while (await reader.ReadAsync(ct))
+            result[reader.GetString(0)] = new Setting(reader.GetString(1), reader.GetInt64(2), reader.GetBoolean(3));
+        return result;
+    }
+}
