@@ -7,9 +7,11 @@ using PgMove.Sql;
 namespace PgMove.Indexes;
 
 /// <summary>
-/// Adds one foreign key once the referencing table's rows and indexes and the referenced table's keys exist.
-/// Foreign keys run in parallel; two that lock the same pair of tables in opposite orders can deadlock, and the
-/// server then aborts one: that one is simply run again.
+/// Adds one foreign key once the referencing table's rows and indexes and the referenced table's keys exist: first
+/// NOT VALID (a catalog change), then VALIDATE CONSTRAINT. ADD takes SHARE ROW EXCLUSIVE on both tables for the
+/// whole check, so keys referencing the same table would check one after the other; VALIDATE takes only SHARE
+/// UPDATE EXCLUSIVE on the referencing table and ROW SHARE on the referenced one, so they check side by side. The
+/// result is the same validated constraint. A deadlock between two short ADDs aborts one, which is run again.
 /// </summary>
 public sealed class ForeignKeyItem(ConstraintInfo foreignKey, TableInfo table, long cost)
     : WorkItem($"fk:{table.DisplayName}.{foreignKey.Name}", WorkItemKind.Constraint, $"foreign key {foreignKey.Name} on {table.DisplayName}", cost)
@@ -20,15 +22,27 @@ public sealed class ForeignKeyItem(ConstraintInfo foreignKey, TableInfo table, l
 
     public override async Task<WorkResult> RunAsync(WorkContext context, Action<long, long> progress, CancellationToken ct)
     {
-        var sql = $"ALTER TABLE ONLY {table.QualifiedName} ADD CONSTRAINT {Quote.Ident(ForeignKey.Name)} {ForeignKey.Definition}";
+        // A key that is NOT VALID (or NOT ENFORCED) on the source stays so: its definition says it.
+        var validate = !ForeignKey.Definition.Contains(" NOT VALID", StringComparison.Ordinal)
+                       && !ForeignKey.Definition.Contains(" NOT ENFORCED", StringComparison.Ordinal);
+        var add = $"ALTER TABLE ONLY {table.QualifiedName} ADD CONSTRAINT {Quote.Ident(ForeignKey.Name)} {ForeignKey.Definition}"
+                  + (validate ? " NOT VALID" : "");
+        await using var target = await context.OpenTargetAsync(ct);
+        await PgSession.ExecuteAsync(target, context.IndexSessionSetup, ct);
+        await RunWithRetryAsync(target, add, ct);
+        if (validate)
+            await RunWithRetryAsync(target, $"ALTER TABLE ONLY {table.QualifiedName} VALIDATE CONSTRAINT {Quote.Ident(ForeignKey.Name)}", ct);
+        return WorkResult.None;
+    }
+
+    static async Task RunWithRetryAsync(NpgsqlConnection target, string sql, CancellationToken ct)
+    {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await using var target = await context.OpenTargetAsync(ct);
-                await PgSession.ExecuteAsync(target, context.IndexSessionSetup, ct);
                 await PgSession.ExecuteAsync(target, sql, ct);
-                return WorkResult.None;
+                return;
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DeadlockDetected && attempt < Attempts)
             {

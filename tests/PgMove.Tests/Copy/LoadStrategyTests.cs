@@ -27,6 +27,12 @@ public sealed class LoadStrategyTests(ClusterPair clusters)
         CREATE INDEX big_keyed_n ON big_keyed (n);
         ALTER TABLE tiny_2 ADD COLUMN ref bigint REFERENCES big_keyed (id);
         UPDATE tiny_2 SET ref = id * 3 - 150000;
+        -- A key left NOT VALID on the source, with a row that violates it: it must arrive NOT VALID, not fail.
+        ALTER TABLE tiny_3 ADD COLUMN k bigint;
+        UPDATE tiny_3 SET k = -1 WHERE id = 1;
+        ALTER TABLE tiny_3 ADD CONSTRAINT tiny_3_k_fkey FOREIGN KEY (k) REFERENCES big_keyed (id) NOT VALID;
+        CREATE TABLE orders (id int PRIMARY KEY, keyed bigint REFERENCES big_keyed (id), plain_ref int REFERENCES tiny_4 (id));
+        INSERT INTO orders SELECT g, g * 3 - 150000, g % 10 + 1 FROM generate_series(1, 40000) g;
 
         CREATE TABLE medium (id int PRIMARY KEY, code text, r int4range, d date NOT NULL,
           CONSTRAINT medium_code_key UNIQUE (code) DEFERRABLE INITIALLY DEFERRED,
