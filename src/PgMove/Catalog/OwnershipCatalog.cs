@@ -1,0 +1,63 @@
+using Npgsql;
+
+namespace PgMove.Catalog;
+
+/// <summary>
+/// The roles a schema restore names: owners of the source's objects (ALTER … OWNER TO) and grantees of their
+/// privileges (GRANT … TO), and whether those roles exist on the target and the connecting user is a member.
+/// </summary>
+public static class OwnershipCatalog
+{
+    // pg_dump writes no OWNER TO or GRANT for members of extensions: those belong to whoever created the extension.
+    const string UserNamespaces = """
+        SELECT oid FROM pg_namespace
+        WHERE nspname NOT IN ('pg_catalog', 'information_schema') AND nspname NOT LIKE 'pg\_toast%' AND nspname NOT LIKE 'pg\_temp%'
+        ), ext AS (SELECT classid, objid FROM pg_depend WHERE deptype = 'e'
+        """;
+
+    /// <summary>Roles owning the source's schemas, relations, routines, types and large objects.</summary>
+    public static Task<IReadOnlyList<string>> ReadOwnersAsync(NpgsqlConnection connection, CancellationToken ct) =>
+        PrivilegeCatalog.ReadStringsAsync(connection, $"""
+            WITH ns AS ({UserNamespaces}),
+            owners AS (
+              SELECT nspowner AS o FROM pg_namespace WHERE oid IN (SELECT oid FROM ns) AND nspname <> 'public'
+                AND (tableoid, oid) NOT IN (SELECT classid, objid FROM ext)
+              UNION SELECT relowner FROM pg_class WHERE relnamespace IN (SELECT oid FROM ns) AND (tableoid, oid) NOT IN (SELECT classid, objid FROM ext)
+              UNION SELECT proowner FROM pg_proc WHERE pronamespace IN (SELECT oid FROM ns) AND (tableoid, oid) NOT IN (SELECT classid, objid FROM ext)
+              UNION SELECT typowner FROM pg_type WHERE typnamespace IN (SELECT oid FROM ns) AND (tableoid, oid) NOT IN (SELECT classid, objid FROM ext)
+              UNION SELECT lomowner FROM pg_largeobject_metadata)
+            SELECT DISTINCT pg_get_userbyid(o) FROM owners ORDER BY 1
+            """, [], ct);
+
+    /// <summary>Roles (not PUBLIC) granted privileges on the source's schemas, relations, routines and types.</summary>
+    public static Task<IReadOnlyList<string>> ReadGranteesAsync(NpgsqlConnection connection, CancellationToken ct) =>
+        PrivilegeCatalog.ReadStringsAsync(connection, $"""
+            WITH ns AS ({UserNamespaces}),
+            acls AS (
+              SELECT nspacl AS acl FROM pg_namespace WHERE oid IN (SELECT oid FROM ns) AND (tableoid, oid) NOT IN (SELECT classid, objid FROM ext)
+              UNION ALL SELECT relacl FROM pg_class WHERE relnamespace IN (SELECT oid FROM ns) AND (tableoid, oid) NOT IN (SELECT classid, objid FROM ext)
+              UNION ALL SELECT proacl FROM pg_proc WHERE pronamespace IN (SELECT oid FROM ns) AND (tableoid, oid) NOT IN (SELECT classid, objid FROM ext)
+              UNION ALL SELECT typacl FROM pg_type WHERE typnamespace IN (SELECT oid FROM ns) AND (tableoid, oid) NOT IN (SELECT classid, objid FROM ext))
+            SELECT DISTINCT pg_get_userbyid(e.grantee)
+            FROM acls, aclexplode(acls.acl) e
+            WHERE acls.acl IS NOT NULL AND e.grantee <> 0
+            ORDER BY 1
+            """, [], ct);
+
+    /// <summary>For each given role name: whether it exists on this server and the connecting user is a member of it.</summary>
+    public static async Task<IReadOnlyList<(string Role, bool Exists, bool IsMember)>> ReadOnTargetAsync(
+        NpgsqlConnection connection, IReadOnlyList<string> roles, CancellationToken ct)
+    {
+        const string sql = """
+            SELECT n, r.oid IS NOT NULL, coalesce(pg_has_role(r.oid, 'MEMBER'), false)
+            FROM unnest($1::text[]) n LEFT JOIN pg_roles r ON r.rolname = n
+            ORDER BY 1
+            """;
+        await using var cmd = new NpgsqlCommand(sql, connection);
+        cmd.Parameters.AddWithValue(roles.ToArray());
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var result = new List<(string, bool, bool)>();
+        while (await reader.ReadAsync(ct)) result.Add((reader.GetString(0), reader.GetBoolean(1), reader.GetBoolean(2)));
+        return result;
+    }
+}
