@@ -31,7 +31,7 @@ public sealed class PreflightRunner(CheckOptions options)
     {
         var target = options.Target.HasExplicitDatabase ? options.Target : options.Target.WithDatabase(options.Source.Database);
         await using var source = await PgSession.OpenAsync(
-            options.Source.ToNpgsql(AppName, SessionSettings.Source, 1), Side.Source, options.Source.ToString(), ct);
+            Unpooled(options.Source), Side.Source, options.Source.ToString(), ct);
         var sourceServer = await ServerCatalog.ReadAsync(source, ct);
         var sourceDatabase = await DatabaseCatalog.ReadCurrentAsync(source, sourceServer.VersionNum, ct);
 
@@ -45,12 +45,10 @@ public sealed class PreflightRunner(CheckOptions options)
         }
         finally
         {
-            // Closed for real, not kept idle in the pool: the connection count check counts this session.
-            NpgsqlConnection.ClearPool(maintenance);
             await maintenance.DisposeAsync();
         }
         await using var targetConnection = await PgSession.OpenAsync(
-            target.ToNpgsql(AppName, SessionSettings.Source, 1), Side.Target, target.ToString(), ct);
+            Unpooled(target), Side.Target, target.ToString(), ct);
         var targetDatabase = await DatabaseCatalog.ReadCurrentAsync(targetConnection, targetServer.VersionNum, ct);
         return await RunChecksAsync(target, source, sourceServer, sourceDatabase, targetConnection, targetServer, targetDatabase, ct);
     }
@@ -88,18 +86,23 @@ public sealed class PreflightRunner(CheckOptions options)
         return new CheckReport(options.Source.ToString(), target.ToString(), options.Online, items);
     }
 
+    // Read-only sessions, like copy's source sessions. Unpooled: each closes for real (the connection count check
+    // counts this run's own sessions), and a target that is the source does not wait for the source's pooled slot.
+    static string Unpooled(ConnectionSpec spec) =>
+        new NpgsqlConnectionStringBuilder(spec.ToNpgsql(AppName, SessionSettings.Source)) { Pooling = false }.ConnectionString;
+
     // Like createdb: the "postgres" database, else template1 where "postgres" was dropped.
     static async Task<NpgsqlConnection> OpenMaintenanceAsync(ConnectionSpec target, CancellationToken ct)
     {
         var spec = target.WithDatabase("postgres");
         try
         {
-            return await PgSession.OpenAsync(spec.ToNpgsql(AppName, SessionSettings.Source, 1), Side.Target, spec.ToString(), ct);
+            return await PgSession.OpenAsync(Unpooled(spec), Side.Target, spec.ToString(), ct);
         }
         catch (PgMoveException e) when (e.InnerException is PostgresException { SqlState: "3D000" })
         {
             spec = target.WithDatabase("template1");
-            return await PgSession.OpenAsync(spec.ToNpgsql(AppName, SessionSettings.Source, 1), Side.Target, spec.ToString(), ct);
+            return await PgSession.OpenAsync(Unpooled(spec), Side.Target, spec.ToString(), ct);
         }
     }
 }
