@@ -44,6 +44,66 @@ public static class OwnershipCatalog
             ORDER BY 1
             """, [], ct);
 
+    /// <summary>
+    /// (owner, schema) pairs of the source's relations, routines and types, and the owner of each schema: pg_restore
+    /// runs ALTER … OWNER TO owner in that schema, which a non-superuser may only do when owner can CREATE there.
+    /// </summary>
+    public static async Task<(IReadOnlyList<(string Owner, string Schema)> Placed, IReadOnlyDictionary<string, string> SchemaOwners)>
+        ReadPlacementAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        var sql = $"""
+            WITH ns AS ({UserNamespaces})
+            SELECT DISTINCT pg_get_userbyid(x.o), n.nspname, pg_get_userbyid(n.nspowner)
+            FROM (SELECT relowner AS o, relnamespace AS s FROM pg_class
+                  WHERE relnamespace IN (SELECT oid FROM ns) AND relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+                    AND (tableoid, oid) NOT IN (SELECT classid, objid FROM ext)
+                  UNION SELECT proowner, pronamespace FROM pg_proc
+                  WHERE pronamespace IN (SELECT oid FROM ns) AND (tableoid, oid) NOT IN (SELECT classid, objid FROM ext)) x
+            JOIN pg_namespace n ON n.oid = x.s
+            ORDER BY 2, 1
+            """;
+        await using var cmd = new NpgsqlCommand(sql, connection);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var placed = new List<(string, string)>();
+        var owners = new Dictionary<string, string>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(ct))
+        {
+            placed.Add((reader.GetString(0), reader.GetString(1)));
+            owners[reader.GetString(1)] = reader.GetString(2);
+        }
+        return (placed, owners);
+    }
+
+    /// <summary>
+    /// For each (role, schema, schema owner to be): whether role will be able to CREATE in that schema during the restore.
+    /// When <paramref name="schemasExist"/> (the connection is to the existing target database) and the schema is there,
+    /// its actual privileges decide; otherwise role must be the schema's owner to be, or have its privileges.
+    /// </summary>
+    public static async Task<IReadOnlyList<(string Role, string Schema, bool CanCreate)>> ReadCreateRightsAsync(NpgsqlConnection connection,
+        IReadOnlyList<(string Role, string Schema, string FutureOwner)> pairs, bool schemasExist, CancellationToken ct)
+    {
+        const string sql = """
+            SELECT x.r, x.s,
+                   CASE WHEN n.oid IS NOT NULL THEN r.oid IS NOT NULL AND has_schema_privilege(r.oid, n.oid, 'CREATE')
+                        ELSE x.r = x.o OR (r.oid IS NOT NULL AND o.oid IS NOT NULL AND pg_has_role(r.oid, o.oid, 'USAGE'))
+                   END
+            FROM unnest($1::text[], $2::text[], $3::text[]) AS x(r, s, o)
+            LEFT JOIN pg_roles r ON r.rolname = x.r
+            LEFT JOIN pg_roles o ON o.rolname = x.o
+            LEFT JOIN pg_namespace n ON n.nspname = x.s AND $4
+            ORDER BY 2, 1
+            """;
+        await using var cmd = new NpgsqlCommand(sql, connection);
+        cmd.Parameters.AddWithValue(pairs.Select(p => p.Role).ToArray());
+        cmd.Parameters.AddWithValue(pairs.Select(p => p.Schema).ToArray());
+        cmd.Parameters.AddWithValue(pairs.Select(p => p.FutureOwner).ToArray());
+        cmd.Parameters.AddWithValue(schemasExist);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var result = new List<(string, string, bool)>();
+        while (await reader.ReadAsync(ct)) result.Add((reader.GetString(0), reader.GetString(1), reader.GetBoolean(2)));
+        return result;
+    }
+
     /// <summary>For each given role name: whether it exists on this server and the connecting user is a member of it.</summary>
     public static async Task<IReadOnlyList<(string Role, bool Exists, bool IsMember)>> ReadOnTargetAsync(
         NpgsqlConnection connection, IReadOnlyList<string> roles, CancellationToken ct)

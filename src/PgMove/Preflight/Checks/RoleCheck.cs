@@ -5,8 +5,7 @@ namespace PgMove.Preflight.Checks;
 
 /// <summary>
 /// The roles the schema restore names (owners unless --no-owner, grantees unless --no-acl) must exist on the target,
-/// and a non-superuser target user must be a member of each owner role, or pg_restore stops at the first
-/// ALTER … OWNER TO or GRANT naming them. Creating missing roles needs CREATEROLE.
+/// or pg_restore stops at the first ALTER … OWNER TO or GRANT naming them. Creating missing roles needs CREATEROLE.
 /// </summary>
 public sealed class RoleCheck : IPreflightCheck
 {
@@ -19,7 +18,7 @@ public sealed class RoleCheck : IPreflightCheck
         var grantees = options.NoAcl ? [] : await OwnershipCatalog.ReadGranteesAsync(context.Source, ct);
         var onTarget = await OwnershipCatalog.ReadOnTargetAsync(context.Target, owners.Union(grantees).ToList(), ct);
         var missing = onTarget.Where(r => !r.Exists).Select(r => r.Role).ToList();
-        return [await ExistenceAsync(context, owners, grantees, missing, ct), Membership(context, owners, onTarget)];
+        return [await ExistenceAsync(context, owners, grantees, missing, ct)];
     }
 
     async Task<CheckItem> ExistenceAsync(PreflightContext c, IReadOnlyList<string> owners, IReadOnlyList<string> grantees,
@@ -42,20 +41,5 @@ public sealed class RoleCheck : IPreflightCheck
             : $"have an administrator create them on the target (user \"{user}\" has no CREATEROLE)";
         return CheckItem.Fail(Name, $"missing on the target: {string.Join(", ", described)}{skipped}",
             $"{create}; or run copy with --no-owner/--no-acl to leave ownership/privileges out");
-    }
-
-    static CheckItem Membership(PreflightContext c, IReadOnlyList<string> owners,
-        IReadOnlyList<(string Role, bool Exists, bool IsMember)> onTarget)
-    {
-        var user = c.TargetServer.CurrentUser;
-        if (c.Options.NoOwner) return CheckItem.Ok("ownership", "--no-owner: objects will be owned by the target user");
-        if (c.TargetIsSuperuser) return CheckItem.Ok("ownership", $"user \"{user}\" is a superuser on the target and may give objects to any owner");
-        var notMember = onTarget.Where(r => r.Exists && !r.IsMember && owners.Contains(r.Role)).Select(r => r.Role).ToList();
-        if (notMember.Count == 0)
-            return CheckItem.Ok("ownership", $"user \"{user}\" is a member of every owner role that exists on the target");
-        return CheckItem.Fail("ownership",
-            $"user \"{user}\" is not a superuser nor a member of {string.Join(", ", notMember)}: ALTER … OWNER TO those roles fails",
-            $"GRANT {string.Join(", ", notMember.Select(Quote.Ident))} TO {Quote.Ident(user)} on the target for the migration " +
-            "(what a DBA does on a managed service), or run copy with --no-owner");
     }
 }
