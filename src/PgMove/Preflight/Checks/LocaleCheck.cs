@@ -47,16 +47,8 @@ public sealed class LocaleCheck : IPreflightCheck
     {
         var target = context.TargetServer;
         var described = Describe(source);
-        switch (source.LocaleProvider)
-        {
-            case 'i' when target.VersionNum < 150000:
-            case 'b' when target.VersionNum < 170000:
-                return CheckItem.Fail("locale", $"source {described}: the target server ({target.Version}) has no such locale provider",
-                    $"use a target of version {(source.LocaleProvider == 'i' ? 15 : 17)} or newer, or create the target database yourself with a libc locale");
-            case 'i' when !await ClusterObjectCatalog.HasIcuAsync(context.Target, ct):
-                return CheckItem.Fail("locale", $"source {described}: the target server was built without ICU",
-                    "use a target server built with ICU (most packages are), or create the target database yourself with a libc locale");
-        }
+        if (ProviderSupport(source, target, source.LocaleProvider == 'i' && await ClusterObjectCatalog.HasIcuAsync(context.Target, ct)) is { } refused)
+            return refused;
         var known = (await ClusterObjectCatalog.ReadKnownLibcLocalesAsync(context.Target, ct)).Select(Normalize).ToHashSet();
         var unknown = new[] { source.Collate, source.Ctype }.Distinct().Where(l => !known.Contains(Normalize(l))).ToList();
         if (unknown.Count > 0)
@@ -64,6 +56,27 @@ public sealed class LocaleCheck : IPreflightCheck
                 $"CREATE DATABASE fails if the target's operating system lacks the locale: install it there (locale-gen {unknown[0]}) " +
                 "or create the target database yourself");
         return CheckItem.Ok("locale", described + ": the target database will be created with it");
+    }
+
+    /// <summary>
+    /// The failing item when the target server cannot create a database with the source's locale provider (ICU before
+    /// PostgreSQL 15 or without ICU, builtin before 17): copy's CREATE DATABASE refuses it. Null when it can.
+    /// </summary>
+    public static CheckItem? ProviderSupport(DatabaseInfo source, ServerInfo target, bool targetHasIcu)
+    {
+        var described = Describe(source);
+        return source.LocaleProvider switch
+        {
+            'i' when target.VersionNum < 150000 => Unsupported(15),
+            'b' when target.VersionNum < 170000 => Unsupported(17),
+            'i' when !targetHasIcu => CheckItem.Fail("locale", $"source {described}: the target server was built without ICU",
+                "use a target server built with ICU (most packages are), or create the target database yourself with a libc locale"),
+            _ => null,
+        };
+
+        CheckItem Unsupported(int version) => CheckItem.Fail("locale",
+            $"source {described}: the target server ({target.Version}) has no such locale provider",
+            $"use a target of version {version} or newer, or create the target database yourself with a libc locale");
     }
 
     static string Describe(DatabaseInfo d)

@@ -1,3 +1,4 @@
+using PgMove.Catalog;
 using PgMove.Errors;
 using PgMove.Schema;
 
@@ -10,13 +11,13 @@ public sealed class ServerCheck : IPreflightCheck
 
     public Task<IReadOnlyList<CheckItem>> RunAsync(PreflightContext context, CancellationToken ct)
     {
-        var items = new List<CheckItem> { Versions(context), Identity(context), Tools(context) };
+        var items = new List<CheckItem> { Direction(context.SourceServer, context.TargetServer), Identity(context), Tools(context) };
         return Task.FromResult<IReadOnlyList<CheckItem>>(items);
     }
 
-    static CheckItem Versions(PreflightContext c)
+    /// <summary>Same or newer major version on the target: ok; older: fail (pg_dump output does not go backwards).</summary>
+    public static CheckItem Direction(ServerInfo s, ServerInfo t)
     {
-        var (s, t) = (c.SourceServer, c.TargetServer);
         var evidence = $"source {s.Version}, target {t.Version}";
         if (t.Major < s.Major)
             return CheckItem.Fail("versions", evidence + ": the target is an older major version",
