@@ -29,7 +29,7 @@ public static class OwnershipCatalog
             SELECT DISTINCT pg_get_userbyid(o) FROM owners ORDER BY 1
             """, [], ct);
 
-    /// <summary>Roles (not PUBLIC) granted privileges on the source's schemas, relations, routines and types.</summary>
+    /// <summary>Roles (not PUBLIC) granted privileges on the source's schemas, relations, routines and types, or named in its default privileges.</summary>
     public static Task<IReadOnlyList<string>> ReadGranteesAsync(NpgsqlConnection connection, CancellationToken ct) =>
         PrivilegeCatalog.ReadStringsAsync(connection, $"""
             WITH ns AS ({UserNamespaces}),
@@ -38,9 +38,11 @@ public static class OwnershipCatalog
               UNION ALL SELECT relacl FROM pg_class WHERE relnamespace IN (SELECT oid FROM ns) AND (tableoid, oid) NOT IN (SELECT classid, objid FROM ext)
               UNION ALL SELECT proacl FROM pg_proc WHERE pronamespace IN (SELECT oid FROM ns) AND (tableoid, oid) NOT IN (SELECT classid, objid FROM ext)
               UNION ALL SELECT typacl FROM pg_type WHERE typnamespace IN (SELECT oid FROM ns) AND (tableoid, oid) NOT IN (SELECT classid, objid FROM ext))
-            SELECT DISTINCT pg_get_userbyid(e.grantee)
+            SELECT pg_get_userbyid(e.grantee)
             FROM acls, aclexplode(acls.acl) e
             WHERE acls.acl IS NOT NULL AND e.grantee <> 0
+            UNION SELECT pg_get_userbyid(d.defaclrole) FROM pg_default_acl d
+            UNION SELECT pg_get_userbyid(e.grantee) FROM pg_default_acl d, aclexplode(d.defaclacl) e WHERE e.grantee <> 0
             ORDER BY 1
             """, [], ct);
 

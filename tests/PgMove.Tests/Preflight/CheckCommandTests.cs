@@ -235,6 +235,7 @@ public sealed class CheckCommandTests(ClusterPair clusters)
             DO $$ BEGIN
               IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'pf_source_owner') THEN CREATE ROLE pf_source_owner; END IF;
               IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'pf_source_reader') THEN CREATE ROLE pf_source_reader; END IF;
+              IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'pf_source_future') THEN CREATE ROLE pf_source_future; END IF;
             END $$
             """);
         await clusters.Source.CreateDatabaseAsync(db);
@@ -242,6 +243,7 @@ public sealed class CheckCommandTests(ClusterPair clusters)
             CREATE TABLE owned (id int PRIMARY KEY);
             ALTER TABLE owned OWNER TO pf_source_owner;
             GRANT SELECT ON owned TO pf_source_reader;
+            ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO pf_source_future;
             """);
         await DropTargetAsync(db);
         var run = await CheckRun.RunAsync("--source", clusters.Source.Uri(db), "--target", clusters.Target.Uri(db));
@@ -249,6 +251,7 @@ public sealed class CheckCommandTests(ClusterPair clusters)
         var (evidence, fix) = run.Expect("roles", "fail");
         Assert.Contains("pf_source_owner (owner)", evidence);
         Assert.Contains("pf_source_reader (grantee)", evidence);
+        Assert.Contains("pf_source_future (grantee)", evidence);
         Assert.Contains("CREATE ROLE \"pf_source_owner\"", fix);
 
         var without = await CheckRun.RunAsync("--source", clusters.Source.Uri(db), "--target", clusters.Target.Uri(db), "--no-owner", "--no-acl");

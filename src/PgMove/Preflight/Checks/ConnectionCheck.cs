@@ -24,6 +24,8 @@ public sealed class ConnectionCheck : IPreflightCheck
         var source = await ConnectionLimitCatalog.ReadAsync(context.Source, ct);
         if (context.SameServer)
         {
+            // The database limit read here is the source database's, not the target's: leave it out of the sum.
+            source = source with { DatabaseLimit = -1 };
             // One server serves both ends: it sees both sets of sessions (and both of this check's own).
             var sides = new Demand((j, ij) => SourceSessions(j, ij) + TargetSessions(j, ij), jobs, indexJobs,
                 $"{SourceSessions(jobs, indexJobs)} source + {TargetSessions(jobs, indexJobs)} target sessions on one server");
@@ -34,6 +36,8 @@ public sealed class ConnectionCheck : IPreflightCheck
             ];
         }
         var target = await ConnectionLimitCatalog.ReadAsync(context.Target, ct);
+        // Without a target database the session is on the maintenance database, whose limit does not apply to the new one.
+        if (!context.TargetExists) target = target with { DatabaseLimit = -1 };
         return
         [
             Judge("connections-source", source, context.SourceServer.IsSuperuser, 1,
