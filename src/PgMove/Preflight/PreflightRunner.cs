@@ -27,6 +27,7 @@ public sealed class PreflightRunner(CheckOptions options)
         return checks;
     }
 
+    /// <summary>Connects to both sides (errors map to exit codes as for copy), runs every check, returns the report.</summary>
     public async Task<CheckReport> RunAsync(CancellationToken ct)
     {
         var target = options.Target.HasExplicitDatabase ? options.Target : options.Target.WithDatabase(options.Source.Database);
