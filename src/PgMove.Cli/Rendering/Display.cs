@@ -65,6 +65,14 @@ internal sealed class Display : IAsyncDisposable
             Console.Out.WriteLine(JsonSerializer.Serialize(summary, JsonOptions));
     }
 
+    /// <summary>The preflight report: a table on the console, and the JSON report on stdout with --json.</summary>
+    public void ShowCheck(PgMove.Preflight.CheckReport report)
+    {
+        _loggers.Dispose();
+        CheckReportView.Write(_console, report);
+        if (_json) Console.Out.WriteLine(CheckReportView.ToJson(report));
+    }
+
     public int Fail(string message, ExitCode code)
     {
         _loggers.Dispose();

@@ -22,7 +22,8 @@ public sealed class PostgresCluster : IAsyncDisposable
     public string Directory { get; }
     public int Port { get; }
 
-    public static Task<PostgresCluster> StartAsync(string name)
+    /// <param name="settings">postgresql.conf lines added after the defaults (so they override them).</param>
+    public static Task<PostgresCluster> StartAsync(string name, IReadOnlyDictionary<string, string>? settings = null)
     {
         var root = Path.Combine(Path.GetTempPath(), "pgmove-tests", $"{Environment.ProcessId}-{name}");
         if (System.IO.Directory.Exists(root)) System.IO.Directory.Delete(root, true);
@@ -45,6 +46,8 @@ public sealed class PostgresCluster : IAsyncDisposable
             max_replication_slots = 10
 
             """);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+            File.AppendAllText(Path.Combine(data, "postgresql.conf"), $"{key} = {value}\n");
         File.WriteAllText(Path.Combine(data, "pg_hba.conf"), """
             local all all trust
             host all postgres 127.0.0.1/32 trust

@@ -1,0 +1,14 @@
+namespace PgMove.Catalog;
+
+/// <summary>A server's connection limits as seen by one session (which counts itself in the "in use" numbers).</summary>
+/// <param name="RoleLimit">rolconnlimit of the connecting role; -1 for no limit.</param>
+/// <param name="DatabaseLimit">datconnlimit of the connected database; -1 for no limit.</param>
+public sealed record ConnectionLimits(
+    int MaxConnections,
+    int SuperuserReserved,
+    int Reserved,
+    int InUse,
+    int RoleLimit,
+    int RoleInUse,
+    int DatabaseLimit,
+    int DatabaseInUse);
