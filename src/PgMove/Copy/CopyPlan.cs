@@ -47,19 +47,20 @@ public static class CopyPlan
         var sequences = new SequenceSetItem().After(preData);
         var release = new SnapshotReleaseItem().After(data).After(sequences);
 
-        // Per table: what must be done before it can be analyzed (its data, indexes, keys, foreign keys).
-        var structure = input.Tables.ToDictionary(t => t.Oid, t => new List<WorkItem>(dataByTable[t.Oid]));
+        // Per table: its rows, indexes and keys. A foreign key waits for those of both of its tables; a table is
+        // analyzed after its own foreign keys are validated (VALIDATE and ANALYZE both take SHARE UPDATE EXCLUSIVE).
+        var keys = input.Tables.ToDictionary(t => t.Oid, t => new List<WorkItem>(dataByTable[t.Oid]));
         foreach (var (oid, tableIndexes) in indexes.Where(i => !batched.Contains(i.Key)))
-            structure[oid].AddRange(IndexItems(tables[oid], tableIndexes, dataByTable[oid]));
-        var built = structure.Values.SelectMany(s => s).Except(data).ToList();
+            keys[oid].AddRange(IndexItems(tables[oid], tableIndexes, dataByTable[oid]));
+        var built = keys.Values.SelectMany(s => s).Except(data).ToList();
+        var structure = keys.ToDictionary(k => k.Key, k => new List<WorkItem>(k.Value));
         foreach (var fk in input.ForeignKeys)
         {
-            var child = tables[fk.TableOid];
-            var item = new ForeignKeyItem(fk, child, child.Bytes / 8 + ItemOverhead)
-                .After(structure[fk.TableOid]).After(structure[fk.ReferencedTableOid]);
+            var (child, parent) = (tables[fk.TableOid], tables[fk.ReferencedTableOid]);
+            var item = new ForeignKeyItem(fk, child, (child.Bytes + parent.Bytes) / 8 + ItemOverhead)
+                .After(keys[fk.TableOid]).After(keys[fk.ReferencedTableOid]);
             built.Add(item);
             structure[fk.TableOid].Add(item);
-            if (fk.ReferencedTableOid != fk.TableOid) structure[fk.ReferencedTableOid].Add(item);
         }
 
         var postData = new SchemaRestoreItem("post-data", SkippedEntries(input)).After(data).After(built);
