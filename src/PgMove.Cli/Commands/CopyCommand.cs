@@ -22,11 +22,13 @@ internal static class CopyCommand
         var dir = new Option<string?>("--dir") { Description = "State directory: plan, item states, schema archive (default: a new directory under the temp dir)" };
         var pgBin = new Option<string?>("--pg-bin") { Description = "Directory of pg_dump/pg_restore (default: PATH and /usr/lib/postgresql/*/bin)" };
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON on stdout (progress goes to stderr)" };
+        var globals = new GlobalsCliOptions(copy: true);
 
         var command = new Command("copy", "Copy one database from the source server to the target server (offline migration).")
         {
             source, target, jobs, indexJobs, clean, noOwner, noAcl, dir, pgBin, json,
         };
+        globals.AddTo(command);
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async (display, token) =>
         {
             var j = parse.GetValue(jobs);
@@ -44,6 +46,7 @@ internal static class CopyCommand
                 StateDirectory = parse.GetValue(dir)
                     ?? Path.Combine(Path.GetTempPath(), "pgmove", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss") + "-" + Environment.ProcessId),
                 PgBin = parse.GetValue(pgBin),
+                Globals = globals.Read(parse),
             };
             var summary = await display.RunAsync(sink => new CopyRunner(options, sink).RunAsync(token));
             display.ShowSummary(summary);
@@ -51,7 +54,7 @@ internal static class CopyCommand
         return command;
     }
 
-    static ConnectionSpec ParseConnection(string? value, string environmentVariable, string option)
+    internal static ConnectionSpec ParseConnection(string? value, string environmentVariable, string option)
     {
         value ??= Environment.GetEnvironmentVariable(environmentVariable);
         if (string.IsNullOrWhiteSpace(value))

@@ -5,6 +5,7 @@ using PgMove.Catalog;
 using PgMove.Connections;
 using PgMove.Data;
 using PgMove.Errors;
+using PgMove.Globals;
 using PgMove.Planning;
 using PgMove.Progress;
 using PgMove.Schema;
@@ -50,6 +51,8 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
         var source = await ReadSourceAsync(holderConnection, sourceServer, ct);
         await snapshot.LockAsync(source.Tables, ct);
         if (targetExists) await PrepareExistingTargetAsync(targetCs, target, source, ct);
+        // Roles before CREATE DATABASE … OWNER and the pre-data restore; disposing revokes temporary memberships.
+        await using var globals = await GlobalsStep.PrepareAsync(options.Globals, options.NoOwner, holderConnection, target, targetServer, _sink, ct);
 
         var created = false;
         try
@@ -61,7 +64,8 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
                 created = true;
                 await TargetDatabase.ApplySettingsAsync(maintenance, target.Database, source.Database.Settings, _sink, ct);
             }
-            var items = await RunPlanAsync(target, sourceCs, targetCs, snapshot, tools, source, ct);
+            var items = await RunPlanAsync(target, sourceCs, targetCs, snapshot, tools, source, globals.NoTablespaces, ct);
+            await globals.CompleteAsync(ct);
             return Summarize(items, target, source, clock.Elapsed);
         }
         catch (Exception e) when (created && e is not OperationCanceledException)
@@ -131,7 +135,7 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
     }
 
     async Task<IReadOnlyList<WorkItem>> RunPlanAsync(ConnectionSpec target, string sourceCs, string targetCs,
-        SnapshotHolder snapshot, PgToolset tools, SourceModel source, CancellationToken ct)
+        SnapshotHolder snapshot, PgToolset tools, SourceModel source, bool noTablespaces, CancellationToken ct)
     {
         Directory.CreateDirectory(options.StateDirectory);
         var context = new WorkContext
@@ -142,7 +146,7 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
             TargetConnectionString = targetCs,
             Snapshot = snapshot,
             Archive = new SchemaArchive(tools, Path.Combine(options.StateDirectory, "schema.dump")),
-            RestoreOptions = new RestoreOptions(options.NoOwner, options.NoAcl, SessionSettings.RestoreOptions),
+            RestoreOptions = new RestoreOptions(options.NoOwner, options.NoAcl, SessionSettings.RestoreOptions) { NoTablespaces = noTablespaces },
             IndexJobs = options.IndexJobs,
             Sink = _sink,
         };

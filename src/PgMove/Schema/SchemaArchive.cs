@@ -26,6 +26,7 @@ public sealed class SchemaArchive(PgToolset tools, string path)
         if (jobs > 1) args.Add($"--jobs={jobs}");
         if (options.NoOwner) args.Add("--no-owner");
         if (options.NoAcl) args.Add("--no-acl");
+        if (options.NoTablespaces) args.Add("--no-tablespaces");
         args.Add(Path);
         var env = new Dictionary<string, string> { ["PGOPTIONS"] = options.ServerOptions };
         return ToolRunner.RunAsync(tools.PgRestore, args, target, env, $"pg_restore of the {section} section", ct);

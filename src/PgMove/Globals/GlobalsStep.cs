@@ -1,0 +1,93 @@
+using Npgsql;
+using PgMove.Catalog;
+using PgMove.Connections;
+using PgMove.Progress;
+
+namespace PgMove.Globals;
+
+/// <summary>
+/// The roles part of <c>pgmove copy</c>: before the target database is created, creates the roles (--roles) and the
+/// temporary --owner-map roles, and lets a non-superuser migrating user join the owning roles; after the copy, sets
+/// the per-database role settings and hands mapped owners' objects over; at the end, also on failure, revokes the
+/// temporary memberships.
+/// </summary>
+public sealed class GlobalsStep : IAsyncDisposable
+{
+    readonly GlobalsOptions _options;
+    readonly ConnectionSpec _target;
+    readonly IProgressSink _sink;
+    readonly RoleMigration? _migration;
+    TemporaryMemberships? _memberships;
+
+    GlobalsStep(GlobalsOptions options, ConnectionSpec target, IProgressSink sink, RoleMigration? migration, bool noTablespaces)
+    {
+        _options = options;
+        _target = target;
+        _sink = sink;
+        _migration = migration;
+        NoTablespaces = noTablespaces;
+    }
+
+    /// <summary>Restore without tablespace assignments (given, or because the target user cannot create tablespaces).</summary>
+    public bool NoTablespaces { get; }
+
+    /// <summary>Runs everything that must precede CREATE DATABASE and the pre-data restore.</summary>
+    /// <param name="source">A session on the source database (the snapshot holder is fine: only catalogs are read).</param>
+    /// <param name="target">The target, naming the database the copy goes to.</param>
+    public static async Task<GlobalsStep> PrepareAsync(GlobalsOptions options, bool noOwner, NpgsqlConnection source,
+        ConnectionSpec target, ServerInfo targetServer, IProgressSink sink, CancellationToken ct)
+    {
+        var noTablespaces = options.NoTablespaces ?? !targetServer.IsSuperuser;
+        if (noTablespaces && options.NoTablespaces is null)
+            sink.Report(new Notice($"tablespaces not restored: {targetServer.CurrentUser} is not a superuser on the target (objects go to its default tablespace)"));
+        var needed = options.Roles || options.OwnerMap.Count > 0 || (!targetServer.IsSuperuser && !noOwner);
+        if (!needed) return new GlobalsStep(options, target, sink, null, noTablespaces);
+
+        await using var maintenance = await TargetMaintenance.OpenAsync(target, ct);
+        var migration = await RoleMigration.PlanAsync(source, maintenance, options, target.Database, noOwner, ct);
+        var step = new GlobalsStep(options, target, sink, migration, noTablespaces);
+        migration.ReportNotices(sink);
+        await RoleMigration.ApplyAsync(maintenance, migration.Plan.Statements, sink, [], ct);
+        var created = migration.Plan.Outcomes.Where(o => o.Status == "created").Select(o => o.Name).ToList();
+        if (created.Count > 0) sink.Report(new Notice($"created {created.Count} role(s) on the target: {string.Join(", ", created)}"));
+        if (!migration.Target.Superuser && (!noOwner || migration.Plan.TemporaryRoles.Count > 0))
+        {
+            var (_, _, inherit) = await RoleCatalog.ReadCurrentUserAsync(maintenance, ct);
+            step._memberships = await TemporaryMemberships.GrantAsync(maintenance, migration.Target.CurrentUser, inherit,
+                migration.Plan.Owners, sink, ct);
+        }
+        return step;
+    }
+
+    /// <summary>After the copy: per-database role settings, --owner-map hand-over, then the temporary memberships go.</summary>
+    public async Task CompleteAsync(CancellationToken ct)
+    {
+        if (_migration is null) return;
+        await using (var maintenance = await TargetMaintenance.OpenAsync(_target, ct))
+        {
+            await RoleMigration.ApplyAsync(maintenance, _migration.Plan.DatabaseStatements, _sink, [], ct);
+            if (_migration.Plan.TemporaryRoles.Count > 0)
+            {
+                await using var database = await PgSession.OpenAsync(_target.ToNpgsql("pgmove", maxPoolSize: 1), Side.Target, _target.ToString(), ct);
+                await OwnerRemapper.RunAsync(database, maintenance, _migration.Plan.TemporaryRoles, _options, _sink, ct);
+            }
+        }
+        await DisposeAsync();
+    }
+
+    /// <summary>Revokes the temporary memberships (also when the copy failed).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_memberships is null || _memberships.Granted.Count == 0) return;
+        try
+        {
+            await using var maintenance = await TargetMaintenance.OpenAsync(_target, CancellationToken.None);
+            await _memberships.RevokeAsync(maintenance, _sink);
+        }
+        catch (Exception e) when (e is NpgsqlException or Errors.PgMoveException)
+        {
+            _sink.Report(new Notice($"could not revoke the temporary memberships of {_migration?.Target.CurrentUser} in " +
+                                    $"{string.Join(", ", _memberships.Granted)}: {e.Message}", IsWarning: true));
+        }
+    }
+}
