@@ -46,6 +46,29 @@ public static class AclCatalog
         return result;
     }
 
+    /// <summary>
+    /// The connected database's own privileges (CONNECT, CREATE, TEMPORARY), which pg_dump leaves out unless it
+    /// creates the database; null when they are the defaults. Grantee null for PUBLIC.
+    /// </summary>
+    public static async Task<IReadOnlyList<(string? Grantee, string Privilege, bool Grantable)>?> ReadDatabaseAclAsync(
+        NpgsqlConnection connection, CancellationToken ct)
+    {
+        const string sql = """
+            SELECT d.datacl IS NULL, CASE WHEN e.grantee = 0 THEN NULL ELSE pg_get_userbyid(e.grantee) END, e.privilege_type, e.is_grantable
+            FROM pg_database d LEFT JOIN LATERAL aclexplode(d.datacl) e ON true
+            WHERE d.datname = current_database()
+            """;
+        await using var cmd = new NpgsqlCommand(sql, connection);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var result = new List<(string?, string, bool)>();
+        while (await reader.ReadAsync(ct))
+        {
+            if (reader.GetBoolean(0)) return null;
+            result.Add((reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetString(2), reader.GetBoolean(3)));
+        }
+        return result;
+    }
+
     const string GrantsSql = """
         WITH sys AS (
           SELECT oid FROM pg_namespace

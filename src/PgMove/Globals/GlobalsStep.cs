@@ -18,6 +18,7 @@ public sealed class GlobalsStep : IAsyncDisposable
     readonly IProgressSink _sink;
     readonly RoleMigration? _migration;
     TemporaryMemberships? _memberships;
+    IReadOnlyList<PlannedStatement> _databaseGrants = [];
 
     GlobalsStep(GlobalsOptions options, ConnectionSpec target, IProgressSink sink, RoleMigration? migration, bool noTablespaces)
     {
@@ -46,6 +47,7 @@ public sealed class GlobalsStep : IAsyncDisposable
         await using var maintenance = await TargetMaintenance.OpenAsync(target, ct);
         var migration = await RoleMigration.PlanAsync(source, maintenance, options, target.Database, noOwner, ct);
         var step = new GlobalsStep(options, target, sink, migration, noTablespaces);
+        if (options.Roles) step._databaseGrants = DatabaseGrants(await AclCatalog.ReadDatabaseAclAsync(source, ct), target.Database, options);
         migration.ReportNotices(sink);
         await RoleMigration.ApplyAsync(maintenance, migration.Plan.Statements, sink, [], ct);
         var created = migration.Plan.Outcomes.Where(o => o.Status == "created").Select(o => o.Name).ToList();
@@ -65,7 +67,9 @@ public sealed class GlobalsStep : IAsyncDisposable
         if (_migration is null) return;
         await using (var maintenance = await TargetMaintenance.OpenAsync(_target, ct))
         {
-            await RoleMigration.ApplyAsync(maintenance, _migration.Plan.DatabaseStatements, _sink, [], ct);
+            await RoleMigration.ApplyAsync(maintenance, [.. _migration.Plan.DatabaseStatements, .. _databaseGrants], _sink, [], ct);
+            if (_databaseGrants.Count > 0)
+                _sink.Report(new Notice($"database privileges carried over: {string.Join("; ", _databaseGrants.Select(g => g.Shown))}"));
             if (_migration.Plan.TemporaryRoles.Count > 0)
             {
                 await using var database = await PgSession.OpenAsync(_target.ToNpgsql("pgmove", maxPoolSize: 1), Side.Target, _target.ToString(), ct);
@@ -73,6 +77,20 @@ public sealed class GlobalsStep : IAsyncDisposable
             }
         }
         await DisposeAsync();
+    }
+
+    // pg_dump leaves database privileges out (they come with --create only): with --roles their grantees exist, so
+    // pgmove sets them as on the source, starting from the default PUBLIC privileges the new database has.
+    static IReadOnlyList<PlannedStatement> DatabaseGrants(IReadOnlyList<(string? Grantee, string Privilege, bool Grantable)>? acl,
+        string database, GlobalsOptions options)
+    {
+        if (acl is null) return [];
+        var db = Sql.Quote.Ident(database);
+        var statements = new List<PlannedStatement> { new($"REVOKE ALL ON DATABASE {db} FROM PUBLIC", optional: true) };
+        foreach (var (grantee, privilege, grantable) in acl)
+            statements.Add(new PlannedStatement($"GRANT {privilege} ON DATABASE {db} TO " +
+                $"{(grantee is null ? "PUBLIC" : Sql.Quote.Ident(options.Map(grantee)))}{(grantable ? " WITH GRANT OPTION" : "")}", optional: true));
+        return statements;
     }
 
     /// <summary>Revokes the temporary memberships (also when the copy failed).</summary>

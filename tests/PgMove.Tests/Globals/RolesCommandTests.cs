@@ -152,6 +152,40 @@ public sealed class RolesCommandTests(ClusterPair clusters)
     }
 
     [Fact]
+    public async Task Temporary_memberships_are_revoked_when_the_copy_fails()
+    {
+        string[] roles = ["fail_owner"];
+        await RoleFixtures.DropAsync(clusters.Source, ["fail_src"], roles);
+        await RoleFixtures.DropAsync(clusters.Target, ["fail_dst"], roles);
+        await RoleFixtures.EnsureMigratorAsync(clusters.Target);
+        try
+        {
+            await clusters.Source.ExecuteAsync("postgres", "CREATE ROLE fail_owner NOLOGIN");
+            await clusters.Source.ExecuteAsync("postgres", "CREATE DATABASE fail_src OWNER fail_owner");
+            // A CHECK that depends on who loads the rows: the source's rows break it when migrator loads them.
+            await clusters.Source.ExecuteAsync("fail_src", """
+                SET ROLE fail_owner;
+                CREATE TABLE t (id int PRIMARY KEY, who text CHECK (who <> current_user));
+                RESET ROLE;
+                INSERT INTO t VALUES (1, 'migrator');
+                """);
+            var result = await PgMoveProcess.RunAsync("copy", "--source", clusters.Source.Uri("fail_src"),
+                "--target", clusters.Target.Uri("fail_dst", "migrator", RoleFixtures.MigratorPassword), "--roles", "--dir", PgMoveProcess.StateDir());
+            // The COPY error is exit 70 today (CopyRunner maps a raw PostgresException to "internal error"); any failure will do.
+            Assert.True(result.ExitCode != 0, result.ToString());
+            Assert.Contains("violates check constraint", result.Stderr);
+            Assert.Contains("granted migrator temporary membership in fail_owner", result.Stdout);
+            Assert.Contains("revoked the temporary membership of migrator in fail_owner", result.Stdout);
+            Assert.False(await RoleFixtures.IsMemberAsync(clusters.Target, "migrator", "fail_owner"));
+        }
+        finally
+        {
+            await RoleFixtures.DropAsync(clusters.Target, ["fail_dst"], roles);
+            await RoleFixtures.DropAsync(clusters.Source, ["fail_src"], roles);
+        }
+    }
+
+    [Fact]
     public async Task Copy_without_roles_creates_no_role_and_refuses_superuser_owners_for_a_non_superuser_target()
     {
         await clusters.Source.CreateDatabaseAsync("noroles_src");

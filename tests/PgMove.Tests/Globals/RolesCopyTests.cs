@@ -42,6 +42,9 @@ public sealed class RolesCopyTests(ClusterPair clusters)
                 "SELECT string_agg(a::text, ',' ORDER BY a::text) FROM pg_class c, unnest(c.relacl) a WHERE c.oid = 'app.items'::regclass"));
             Assert.Equal("app_rw=r/app_owner", await t.ScalarAsync<string>(Dst,
                 "SELECT string_agg(a::text, ',' ORDER BY a::text) FROM pg_class c, unnest(c.relacl) a WHERE c.oid = 'public.notes'::regclass AND a::text LIKE 'app_rw%'"));
+            // Database privileges, which pg_dump leaves out.
+            const string datacl = "SELECT array_to_string(ARRAY(SELECT a::text FROM unnest(datacl) a ORDER BY 1), ',') FROM pg_database WHERE datname = current_database()";
+            Assert.Equal("app_owner=CTc/app_owner,app_rw=c/app_owner", await t.ScalarAsync<string>(Dst, datacl));
             // Schema (owners and GRANTs included, as pg_dump prints them), sequences and every row.
             await DatabaseComparer.AssertEqualAsync(clusters.Source, Src, t, Dst);
 
@@ -94,6 +97,8 @@ public sealed class RolesCopyTests(ClusterPair clusters)
         await clusters.Source.ExecuteAsync("postgres", $"CREATE DATABASE {Src} OWNER app_owner");
         await clusters.Source.ExecuteAsync("postgres", $"""
             ALTER ROLE app_rw IN DATABASE {Src} SET work_mem = '8MB';
+            REVOKE CONNECT, TEMPORARY ON DATABASE {Src} FROM PUBLIC;
+            GRANT CONNECT ON DATABASE {Src} TO app_rw;
             """);
         await using var connection = await clusters.Source.OpenAsync(Src);
         await using var cmd = new NpgsqlCommand("""
