@@ -5,27 +5,21 @@ namespace PgMove.Catalog;
 /// <summary>Privileges held by one role in the connected database, for handing them to another role.</summary>
 public static class AclCatalog
 {
-    /// <summary>One privilege: GRANT <c>Privilege</c> [(<c>Column</c>)] ON <c>Kind</c> <c>Name</c>; the name is quoted by the server.</summary>
-    public sealed record Grant(string Kind, string Name, string? Column, string Privilege, bool Grantable);
-
-    /// <summary>One entry of ALTER DEFAULT PRIVILEGES; <c>Grantee</c> null for PUBLIC.</summary>
-    public sealed record DefaultGrant(string ForRole, string? Schema, string ObjectType, string? Grantee, string Privilege, bool Grantable);
-
     /// <summary>Every privilege granted to <paramref name="role"/> on an object of the connected database (not by default).</summary>
-    public static async Task<IReadOnlyList<Grant>> ReadGrantsToAsync(NpgsqlConnection connection, string role, CancellationToken ct)
+    public static async Task<IReadOnlyList<AclGrant>> ReadGrantsToAsync(NpgsqlConnection connection, string role, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(GrantsSql, connection);
         cmd.Parameters.AddWithValue(role);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
-        var result = new List<Grant>();
+        var result = new List<AclGrant>();
         while (await reader.ReadAsync(ct))
-            result.Add(new Grant(reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2),
+            result.Add(new AclGrant(reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2),
                 reader.GetString(3), reader.GetBoolean(4)));
         return result;
     }
 
     /// <summary>Default privileges set for <paramref name="role"/> or granted to it.</summary>
-    public static async Task<IReadOnlyList<DefaultGrant>> ReadDefaultGrantsAsync(NpgsqlConnection connection, string role, CancellationToken ct)
+    public static async Task<IReadOnlyList<DefaultAclGrant>> ReadDefaultGrantsAsync(NpgsqlConnection connection, string role, CancellationToken ct)
     {
         const string sql = """
             SELECT pg_get_userbyid(d.defaclrole), n.nspname,
@@ -39,9 +33,9 @@ public static class AclCatalog
         await using var cmd = new NpgsqlCommand(sql, connection);
         cmd.Parameters.AddWithValue(role);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
-        var result = new List<DefaultGrant>();
+        var result = new List<DefaultAclGrant>();
         while (await reader.ReadAsync(ct))
-            result.Add(new DefaultGrant(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetString(2),
+            result.Add(new DefaultAclGrant(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetString(2),
                 reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetString(4), reader.GetBoolean(5)));
         return result;
     }

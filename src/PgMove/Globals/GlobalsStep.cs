@@ -18,6 +18,7 @@ public sealed class GlobalsStep : IAsyncDisposable
     readonly IProgressSink _sink;
     readonly RoleMigration? _migration;
     TemporaryMemberships? _memberships;
+    bool _completed;
     IReadOnlyList<PlannedStatement> _databaseGrants = [];
 
     GlobalsStep(GlobalsOptions options, ConnectionSpec target, IProgressSink sink, RoleMigration? migration, bool noTablespaces)
@@ -76,6 +77,7 @@ public sealed class GlobalsStep : IAsyncDisposable
                 await OwnerRemapper.RunAsync(database, maintenance, _migration.Plan.TemporaryRoles, _options, _sink, ct);
             }
         }
+        _completed = true;
         await DisposeAsync();
     }
 
@@ -96,6 +98,9 @@ public sealed class GlobalsStep : IAsyncDisposable
     /// <summary>Revokes the temporary memberships (also when the copy failed).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (!_completed && _migration?.Plan.TemporaryRoles is { Count: > 0 } left)
+            _sink.Report(new Notice($"--owner-map: temporary role(s) {string.Join(", ", left)} remain on the target and own the partial " +
+                                    "copy's objects: drop the target database, then the role(s)", IsWarning: true));
         if (_memberships is null || _memberships.Granted.Count == 0) return;
         try
         {

@@ -11,8 +11,8 @@ public static class RoleDifferences
         TargetRoles targetRoles, GlobalsOptions options)
     {
         var result = new List<string>();
-        var superuser = source.Superuser && options.SuperuserRole is null;
-        Flag("SUPERUSER", superuser, target.Superuser);
+        // Under --superuser-role a source superuser is expected as a member of that role (checked below), not as SUPERUSER.
+        if (!source.Superuser || options.SuperuserRole is null) Flag("SUPERUSER", source.Superuser, target.Superuser);
         Flag("LOGIN", source.Login, target.Login);
         Flag("INHERIT", source.Inherit, target.Inherit);
         Flag("CREATEDB", source.CreateDb, target.CreateDb);
