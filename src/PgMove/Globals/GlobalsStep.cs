@@ -40,8 +40,9 @@ public sealed class GlobalsStep : IAsyncDisposable
         ConnectionSpec target, ServerInfo targetServer, IProgressSink sink, CancellationToken ct)
     {
         var noTablespaces = options.NoTablespaces ?? !targetServer.IsSuperuser;
-        if (noTablespaces && options.NoTablespaces is null)
-            sink.Report(new Notice($"tablespaces not restored: {targetServer.CurrentUser} is not a superuser on the target (objects go to its default tablespace)"));
+        if (noTablespaces && options.NoTablespaces is null && await TablespaceCatalog.ReadUsedAsync(source, ct) is { Count: > 0 } used)
+            sink.Report(new Notice($"tablespaces {string.Join(", ", used)} not restored: {targetServer.CurrentUser} is not a superuser " +
+                                   "on the target (objects go to the database's default tablespace; --no-tablespaces)", IsWarning: true));
         var needed = options.Roles || options.OwnerMap.Count > 0 || (!targetServer.IsSuperuser && !noOwner);
         if (!needed) return new GlobalsStep(options, target, sink, null, noTablespaces);
 
