@@ -152,6 +152,54 @@ public sealed class RolesCommandTests(ClusterPair clusters)
     }
 
     [Fact]
+    public async Task Bad_role_options_fail_with_one_line_and_change_nothing()
+    {
+        string[] roles = ["bad_admin", "bad_plain"];
+        await RoleFixtures.DropAsync(clusters.Source, ["bad_src"], roles);
+        await RoleFixtures.DropAsync(clusters.Target, [], roles);
+        await RoleFixtures.EnsureMigratorAsync(clusters.Target);
+        await clusters.Target.ExecuteAsync("postgres", """
+            DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'no_createrole') THEN
+              CREATE ROLE no_createrole LOGIN PASSWORD 'No-Createrole-1'; END IF; END $$
+            """);
+        try
+        {
+            await clusters.Source.ExecuteAsync("postgres", "CREATE ROLE bad_admin SUPERUSER; CREATE ROLE bad_plain");
+            await clusters.Source.CreateDatabaseAsync("bad_src");
+            await clusters.Source.ExecuteAsync("bad_src", "CREATE TABLE t (id int); GRANT SELECT ON t TO bad_admin, bad_plain");
+            var source = clusters.Source.Uri("bad_src");
+
+            var noCreateRole = await PgMoveProcess.RunAsync("roles", "--source", source,
+                "--target", clusters.Target.Uri("postgres", "no_createrole", "No-Createrole-1"));
+            Assert.True(noCreateRole.ExitCode == 5, noCreateRole.ToString());
+            Assert.Contains("has neither CREATEROLE nor SUPERUSER", noCreateRole.Stderr);
+
+            var migrator = clusters.Target.Uri("postgres", "migrator", RoleFixtures.MigratorPassword);
+            var missingRole = await PgMoveProcess.RunAsync("roles", "--source", source, "--target", migrator, "--superuser-role", "no_such_role");
+            Assert.True(missingRole.ExitCode == 2, missingRole.ToString());
+            Assert.Contains("--superuser-role: role \"no_such_role\" does not exist on the target", missingRole.Stderr);
+
+            // migrator holds no ADMIN OPTION on no_createrole.
+            var notGrantable = await PgMoveProcess.RunAsync("roles", "--source", source, "--target", migrator, "--superuser-role", "no_createrole");
+            Assert.True(notGrantable.ExitCode == 5, notGrantable.ToString());
+            Assert.Contains("may not grant membership in \"no_createrole\"", notGrantable.Stderr);
+
+            var badMap = await PgMoveProcess.RunAsync("copy", "--source", source, "--target", migrator, "--owner-map", "bad_plain");
+            Assert.True(badMap.ExitCode == 2, badMap.ToString());
+            Assert.Contains("--owner-map expects old=new", badMap.Stderr);
+
+            foreach (var result in new[] { noCreateRole, missingRole, notGrantable, badMap })
+                Assert.Single(result.Stderr.Split('\n'), l => l.StartsWith("pgmove: error:"));
+            Assert.Equal(0L, await clusters.Target.ScalarAsync<long>("postgres", "SELECT count(*) FROM pg_roles WHERE rolname LIKE 'bad\\_%'"));
+        }
+        finally
+        {
+            await RoleFixtures.DropAsync(clusters.Target, [], roles);
+            await RoleFixtures.DropAsync(clusters.Source, ["bad_src"], roles);
+        }
+    }
+
+    [Fact]
     public async Task Temporary_memberships_are_revoked_when_the_copy_fails()
     {
         string[] roles = ["fail_owner"];
