@@ -1,6 +1,7 @@
 using Npgsql;
 using PgMove.Catalog;
 using PgMove.Connections;
+using PgMove.Errors;
 using PgMove.Progress;
 using PgMove.Sql;
 
@@ -29,7 +30,17 @@ public sealed class TemporaryMemberships
         {
             if (!await DatabaseCatalog.RoleExistsAsync(target, role, ct) || await RoleCatalog.HasPrivilegesOfAsync(target, role, ct))
                 continue;
-            await PgSession.ExecuteAsync(target, $"GRANT {Quote.Ident(role)} TO {Quote.Ident(user)}", ct);
+            try
+            {
+                await PgSession.ExecuteAsync(target, $"GRANT {Quote.Ident(role)} TO {Quote.Ident(user)}", ct);
+            }
+            catch (PostgresException e) when (e.SqlState == "42501")
+            {
+                await result.RevokeAsync(target, sink);
+                throw new PgMoveException(ExitCode.InsufficientPrivilege,
+                    $"user \"{user}\" cannot join role \"{role}\", which owns objects of the source ({e.MessageText}); " +
+                    $"grant it by hand (GRANT {role} TO {user}) or use --no-owner", e);
+            }
             result._granted.Add(role);
         }
         if (result._granted.Count > 0)

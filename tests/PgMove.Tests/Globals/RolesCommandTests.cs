@@ -234,6 +234,40 @@ public sealed class RolesCommandTests(ClusterPair clusters)
     }
 
     [Fact]
+    public async Task Non_superuser_copy_without_roles_joins_the_existing_owner_role_for_the_run_only()
+    {
+        string[] roles = ["nr_owner"];
+        await RoleFixtures.DropAsync(clusters.Source, ["nr_src"], roles);
+        await RoleFixtures.DropAsync(clusters.Target, ["nr_dst"], roles);
+        await RoleFixtures.EnsureMigratorAsync(clusters.Target);
+        try
+        {
+            await clusters.Source.ExecuteAsync("postgres", "CREATE ROLE nr_owner NOLOGIN");
+            await clusters.Source.ExecuteAsync("postgres", "CREATE DATABASE nr_src OWNER nr_owner");
+            await clusters.Source.ExecuteAsync("nr_src", """
+                SET ROLE nr_owner;
+                CREATE TABLE t (id int PRIMARY KEY, v text);
+                INSERT INTO t SELECT g, 'v' || g FROM generate_series(1, 300) g;
+                CREATE INDEX ON t (v);
+                """);
+            await clusters.Target.ExecuteAsync("postgres", "CREATE ROLE nr_owner NOLOGIN");
+            var result = await PgMoveProcess.RunAsync("copy", "--source", clusters.Source.Uri("nr_src"),
+                "--target", clusters.Target.Uri("nr_dst", "migrator", RoleFixtures.MigratorPassword), "--dir", PgMoveProcess.StateDir());
+            Assert.True(result.ExitCode == 0, result.ToString());
+            Assert.Contains("granted migrator temporary membership in nr_owner", result.Stdout);
+            Assert.DoesNotContain("created 1 role", result.Stdout);
+            Assert.Equal("", await RoleFixtures.ForeignOwnedAsync(clusters.Target, "nr_dst", "nr_owner"));
+            await DatabaseComparer.AssertEqualAsync(clusters.Source, "nr_src", clusters.Target, "nr_dst");
+            Assert.False(await RoleFixtures.IsMemberAsync(clusters.Target, "migrator", "nr_owner"));
+        }
+        finally
+        {
+            await RoleFixtures.DropAsync(clusters.Target, ["nr_dst"], roles);
+            await RoleFixtures.DropAsync(clusters.Source, ["nr_src"], roles);
+        }
+    }
+
+    [Fact]
     public async Task Copy_without_roles_creates_no_role_and_refuses_superuser_owners_for_a_non_superuser_target()
     {
         await clusters.Source.CreateDatabaseAsync("noroles_src");
