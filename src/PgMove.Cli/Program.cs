@@ -4,5 +4,6 @@ using PgMove.Cli.Commands;
 var root = new RootCommand("pgmove: move a PostgreSQL database from one server to another, fast and verifiably.");
 root.Subcommands.Add(CopyCommand.Create());
 root.Subcommands.Add(CheckCommand.Create());
+root.Subcommands.Add(RolesCommand.Create());
 var parse = root.Parse(args);
 return await parse.InvokeAsync();

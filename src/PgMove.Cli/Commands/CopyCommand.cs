@@ -25,11 +25,13 @@ internal static class CopyCommand
         var timeline = new Option<string?>("--timeline") { Description = "Write what ran when on which worker to this JSON file, and an SVG picture beside it" };
         var tune = new Option<bool>("--tune-target") { Description = "Raise max_wal_size/checkpoint_timeout on the target (ALTER SYSTEM) for the copy; restored after" };
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON on stdout (progress goes to stderr)" };
+        var globals = new GlobalsCliOptions(copy: true);
 
         var command = new Command("copy", "Copy one database from the source server to the target server (offline migration).")
         {
             source, target, jobs, indexJobs, split, clean, noOwner, noAcl, dir, pgBin, timeline, tune, json,
         };
+        globals.AddTo(command);
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async (display, token) =>
         {
             var j = parse.GetValue(jobs);
@@ -50,6 +52,7 @@ internal static class CopyCommand
                 TimelinePath = parse.GetValue(timeline),
                 TuneTarget = parse.GetValue(tune),
                 SplitLargerThan = parse.GetValue(split) is { } size ? SizeParser.Parse(size, "--split-larger-than") : null,
+                Globals = globals.Read(parse),
             };
             var summary = await display.RunAsync(sink => new CopyRunner(options, sink).RunAsync(token));
             display.ShowSummary(summary);
@@ -57,7 +60,7 @@ internal static class CopyCommand
         return command;
     }
 
-    static ConnectionSpec ParseConnection(string? value, string environmentVariable, string option)
+    internal static ConnectionSpec ParseConnection(string? value, string environmentVariable, string option)
     {
         value ??= Environment.GetEnvironmentVariable(environmentVariable);
         if (string.IsNullOrWhiteSpace(value))

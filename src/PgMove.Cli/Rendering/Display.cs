@@ -73,6 +73,18 @@ internal sealed class Display : IAsyncDisposable
         if (_json) Console.Out.WriteLine(CheckReportView.ToJson(report));
     }
 
+    /// <summary>Log lines for commands without a live display (progress of short steps).</summary>
+    public IProgressSink PlainSink => new PlainRenderer(_loggers.CreateLogger("pgmove"));
+
+    /// <summary>Prints a command's result with <paramref name="render"/>; with --json also as JSON on stdout.</summary>
+    public void ShowResult<T>(T result, Action<IAnsiConsole, T> render)
+    {
+        _loggers.Dispose(); // flush pending log lines before the result
+        render(_console, result);
+        if (_json)
+            Console.Out.WriteLine(JsonSerializer.Serialize(result, JsonOptions));
+    }
+
     public int Fail(string message, ExitCode code)
     {
         _loggers.Dispose();

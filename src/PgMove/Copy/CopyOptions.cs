@@ -1,4 +1,5 @@
 using PgMove.Connections;
+using PgMove.Globals;
 
 namespace PgMove.Copy;
 
@@ -25,4 +26,6 @@ public sealed record CopyOptions
     public string? TimelinePath { get; init; }
     /// <summary>Directory of pg_dump/pg_restore; null to search PATH and /usr/lib/postgresql/*/bin.</summary>
     public string? PgBin { get; init; }
+    /// <summary>Roles, owner mapping and tablespaces (--roles, --owner-map, --no-tablespaces, …).</summary>
+    public GlobalsOptions Globals { get; init; } = new();
 }

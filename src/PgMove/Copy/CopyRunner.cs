@@ -5,6 +5,7 @@ using PgMove.Catalog;
 using PgMove.Connections;
 using PgMove.Data;
 using PgMove.Errors;
+using PgMove.Globals;
 using PgMove.Planning;
 using PgMove.Progress;
 using PgMove.Reporting;
@@ -51,6 +52,8 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
         var source = await ReadSourceAsync(holderConnection, sourceServer, ct);
         await snapshot.LockAsync(source.Tables, ct);
         if (targetExists) await PrepareExistingTargetAsync(targetCs, target, source, ct);
+        // Roles before CREATE DATABASE … OWNER and the pre-data restore; disposing revokes temporary memberships.
+        await using var globals = await GlobalsStep.PrepareAsync(options.Globals, options.NoOwner, holderConnection, target, targetServer, _sink, ct);
 
         var created = false;
         try
@@ -62,14 +65,21 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
                 created = true;
                 await TargetDatabase.ApplySettingsAsync(maintenance, target.Database, source.Database.Settings, _sink, ct);
             }
-            var items = await RunPlanAsync(target, sourceCs, targetCs, snapshot, tools, source, ct);
+            var items = await RunPlanAsync(target, sourceCs, targetCs, snapshot, tools, source, globals.NoTablespaces, ct);
+            await globals.CompleteAsync(ct);
             return Summarize(items, target, source, clock.Elapsed);
         }
         catch (Exception e) when (created && e is not OperationCanceledException)
         {
-            var code = e is PgMoveException known ? known.ExitCode : ExitCode.InternalError;
+            var (code, message) = e switch
+            {
+                PgMoveException known => (known.ExitCode, known.Message),
+                PostgresException pg => (ExitCode.StepFailed, $"{pg.Severity} {pg.SqlState}: {pg.MessageText}"),
+                NpgsqlException io => (ExitCode.StepFailed, io.Message),
+                _ => (ExitCode.InternalError, "internal error: " + e),
+            };
             throw new PgMoveException(code,
-                $"{(e is PgMoveException ? e.Message : "internal error: " + e)} (target database \"{target.Database}\" was created by this run and holds a partial copy: " +
+                $"{message} (target database \"{target.Database}\" was created by this run and holds a partial copy: " +
                 "drop it, or run again with --clean)", e);
         }
     }
@@ -155,7 +165,7 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
     }
 
     async Task<IReadOnlyList<WorkItem>> RunPlanAsync(ConnectionSpec target, string sourceCs, string targetCs,
-        SnapshotHolder snapshot, PgToolset tools, SourceModel source, CancellationToken ct)
+        SnapshotHolder snapshot, PgToolset tools, SourceModel source, bool noTablespaces, CancellationToken ct)
     {
         Directory.CreateDirectory(options.StateDirectory);
         TargetTuning tuning;
@@ -170,7 +180,7 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
             TargetConnectionString = targetCs,
             Snapshot = snapshot,
             Archive = new SchemaArchive(tools, Path.Combine(options.StateDirectory, "schema.dump")),
-            RestoreOptions = new RestoreOptions(options.NoOwner, options.NoAcl, $"{SessionSettings.RestoreOptions} -c {memory}"),
+            RestoreOptions = new RestoreOptions(options.NoOwner, options.NoAcl, $"{SessionSettings.RestoreOptions} -c {memory}") { NoTablespaces = noTablespaces },
             IndexJobs = options.IndexJobs,
             IndexSessionSetup = $"SET {memory.Replace("=", " = '")}'",
             Sink = _sink,

@@ -31,6 +31,7 @@ public sealed class SchemaArchive(PgToolset tools, string path)
         if (skip is { Count: > 0 }) args.Add($"--use-list={await WriteListAsync(target, section, skip, ct)}");
         if (options.NoOwner) args.Add("--no-owner");
         if (options.NoAcl) args.Add("--no-acl");
+        if (options.NoTablespaces) args.Add("--no-tablespaces");
         args.Add(Path);
         var env = new Dictionary<string, string> { ["PGOPTIONS"] = options.ServerOptions };
         await ToolRunner.RunAsync(tools.PgRestore, args, target, env, $"pg_restore of the {section} section", ct);

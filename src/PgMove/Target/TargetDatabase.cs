@@ -72,7 +72,7 @@ public static class TargetDatabase
 
     // List-valued settings (search_path, …) are stored as one string of comma-separated, possibly double-quoted
     // elements; each element must become its own literal, as pg_dumpall does, or "a, b" becomes one schema name.
-    static string SettingValue(string key, string value)
+    internal static string SettingValue(string key, string value)
     {
         string[] listSettings = ["search_path", "temp_tablespaces", "session_preload_libraries",
                                  "local_preload_libraries", "shared_preload_libraries", "unix_socket_directories"];

@@ -1,0 +1,17 @@
+using PgMove.Sql;
+using PgMove.Target;
+
+namespace PgMove.Globals;
+
+/// <summary>Turns a stored "name=value" role setting into the SET clause of ALTER ROLE.</summary>
+public static class SettingSql
+{
+    /// <summary>"SET name TO value" (list settings split into elements), or null for a malformed entry.</summary>
+    public static string? Assignment(string setting)
+    {
+        var eq = setting.IndexOf('=');
+        if (eq <= 0) return null;
+        var (key, value) = (setting[..eq], setting[(eq + 1)..]);
+        return $"SET {Quote.Ident(key)} TO {TargetDatabase.SettingValue(key, value)}";
+    }
+}
