@@ -135,8 +135,7 @@ public static class RoleCatalog
           SELECT oid FROM pg_namespace
           WHERE nspname IN ('pg_catalog', 'information_schema') OR nspname LIKE 'pg\_toast%' OR nspname LIKE 'pg\_temp%'),
         owners(role) AS (
-          SELECT datdba FROM pg_database WHERE datname = current_database()
-          UNION SELECT relowner FROM pg_class WHERE relnamespace NOT IN (SELECT oid FROM sys)
+          SELECT relowner FROM pg_class WHERE relnamespace NOT IN (SELECT oid FROM sys)
           UNION SELECT nspowner FROM pg_namespace WHERE oid NOT IN (SELECT oid FROM sys)
           UNION SELECT proowner FROM pg_proc WHERE pronamespace NOT IN (SELECT oid FROM sys)
           UNION SELECT typowner FROM pg_type WHERE typnamespace NOT IN (SELECT oid FROM sys)
@@ -172,6 +171,8 @@ public static class RoleCatalog
           SELECT role, true FROM owners
           UNION ALL SELECT grantee, false FROM entries
           UNION ALL SELECT grantor, false FROM entries
+          -- The database's owner is needed on the target, but pg_restore never changes a database's owner.
+          UNION ALL SELECT datdba, false FROM pg_database WHERE datname = current_database()
           UNION ALL SELECT unnest(polroles), false FROM pg_policy
           UNION ALL SELECT umuser, false FROM pg_user_mappings)
         SELECT r.rolname, bool_or(u.owns) FROM used u JOIN pg_roles r ON r.oid = u.role
