@@ -3,5 +3,9 @@ using PgMove.Cli.Commands;
 
 var root = new RootCommand("pgmove: move a PostgreSQL database from one server to another, fast and verifiably.");
 root.Subcommands.Add(CopyCommand.Create());
+root.Subcommands.Add(SyncCommand.Create());
+root.Subcommands.Add(StatusCommand.Create());
+root.Subcommands.Add(CutoverCommand.Create());
+root.Subcommands.Add(CleanupCommand.Create());
 var parse = root.Parse(args);
 return await parse.InvokeAsync();

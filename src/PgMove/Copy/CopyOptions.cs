@@ -19,4 +19,6 @@ public sealed record CopyOptions
     public required string StateDirectory { get; init; }
     /// <summary>Directory of pg_dump/pg_restore; null to search PATH and /usr/lib/postgresql/*/bin.</summary>
     public string? PgBin { get; init; }
+    /// <summary>A snapshot exported by someone else (a replication slot) to copy from; null to export one.</summary>
+    public string? ExternalSnapshot { get; init; }
 }
