@@ -42,9 +42,7 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
         if (wal != "logical")
             throw new PgMoveException(ExitCode.Incompatible,
                 $"source wal_level is '{wal}': online migration needs wal_level = logical on the source (a restart is needed); nothing was changed");
-        var slot = await ReplicationCatalog.ReadSlotAsync(admin, _names.Slot, ct);
-        if (slot?.ActivePid is { } pid)
-            throw new PgMoveException(ExitCode.StepFailed, $"replication slot {_names.Slot} is in use by process {pid} on the source: is another pgmove sync running?");
+        var slot = await ReadInactiveSlotAsync(admin, ct);
 
         var (replication, resumeAfter) = await TargetHasOriginAsync(ct)
             ? await ResumeAsync(slot, ct)
@@ -57,6 +55,20 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
             await replication.DisposeAsync();
             var summary = await new SyncFinisher(options.Source, _names, sink, Verifier).FinishAsync(Write, _progress.Into(_state), ct);
             return summary with { StateDirectory = directory };
+        }
+    }
+
+    /// <summary>The slot, once no walsender holds it: after a crash the server takes a moment to notice the dead client.</summary>
+    async Task<SlotInfo?> ReadInactiveSlotAsync(NpgsqlConnection admin, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var slot = await ReplicationCatalog.ReadSlotAsync(admin, _names.Slot, ct);
+            if (slot?.ActivePid is not { } pid) return slot;
+            if (attempt >= 40)
+                throw new PgMoveException(ExitCode.StepFailed,
+                    $"replication slot {_names.Slot} is in use by process {pid} on the source: is another pgmove sync running?");
+            await Task.Delay(250, ct);
         }
     }
 
