@@ -90,6 +90,20 @@ public sealed class CutoverRunner(CutoverOptions options, IProgressSink sink)
     static async Task FenceAsync(NpgsqlConnection admin, string database, string fence, CancellationToken ct)
     {
         await PgSession.ExecuteAsync(admin, $"ALTER DATABASE {Quote.Ident(database)} SET default_transaction_read_only = on", ct);
+        try
+        {
+            await EndSessionsAndMarkAsync(admin, fence, ct);
+        }
+        catch (Exception e) when (e is NpgsqlException or PgMoveException)
+        {
+            throw new PgMoveException(ExitCode.StepFailed,
+                $"fencing failed after the source database was made read-only ({e.Message}); " +
+                $"ALTER DATABASE {Quote.Ident(database)} RESET default_transaction_read_only reopens it, the sync keeps running", e);
+        }
+    }
+
+    static async Task EndSessionsAndMarkAsync(NpgsqlConnection admin, string fence, CancellationToken ct)
+    {
         // Sessions opened before the ALTER keep their writable default: end them (not the sync's own, nor walsenders).
         await using (var cmd = new NpgsqlCommand("""
             SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity

@@ -36,7 +36,33 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
             && running.Pid != Environment.ProcessId)
             throw new PgMoveException(ExitCode.StepFailed, $"a pgmove sync for this source and target is already running (pid {running.Pid}, state in {directory})");
         _state = new SyncState { Pid = Environment.ProcessId, StartedAt = DateTimeOffset.UtcNow, Phase = SyncPhase.Copying };
+        // The state file is the sync's heartbeat for cutover and status, in every phase (a long copy, a long verify).
+        using var heartbeat = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var reporting = ReportAsync(heartbeat.Token);
+        try
+        {
+            return await RunPhasesAsync(directory, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await StopAsync(heartbeat, reporting);
+            Write(_state.Phase == SyncPhase.Failed ? _state : _state with { Phase = SyncPhase.Failed, Error = e.Message });
+            throw;
+        }
+        finally
+        {
+            await StopAsync(heartbeat, reporting);
+        }
+    }
 
+    static async Task StopAsync(CancellationTokenSource heartbeat, Task reporting)
+    {
+        await heartbeat.CancelAsync();
+        try { await reporting; } catch (OperationCanceledException) { }
+    }
+
+    async Task<SyncSummary> RunPhasesAsync(string directory, CancellationToken ct)
+    {
         await using var admin = await PgSession.OpenAsync(ReplicationSettings.SourceAdmin(options.Source), Side.Source, options.Source.ToString(), ct);
         var wal = await ReplicationCatalog.WalLevelAsync(admin, ct);
         if (wal != "logical")
@@ -209,7 +235,6 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var reader = new ChangeReader(replication, _names.Slot, _names.Publication, resumeAfter, relations, channel.Writer);
         var reading = Task.Run(() => reader.RunAsync(stop.Token), CancellationToken.None);
-        var reporting = ReportAsync(stop.Token);
         try
         {
             return await new Applier(applierConnection, replication, reader, _progress).RunAsync(channel.Reader, ct);
@@ -225,7 +250,6 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
         {
             await stop.CancelAsync();
             await reading;
-            try { await reporting; } catch (OperationCanceledException) { }
         }
     }
 
@@ -235,8 +259,9 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
         while (!ct.IsCancellationRequested)
         {
             await Task.Delay(1000, ct);
+            if (_state.Phase is SyncPhase.Done or SyncPhase.Failed) continue;
             Write(_state);
-            if (DateTime.UtcNow - lastLog < TimeSpan.FromSeconds(10)) continue;
+            if (_state.Phase != SyncPhase.Streaming || DateTime.UtcNow - lastLog < TimeSpan.FromSeconds(10)) continue;
             lastLog = DateTime.UtcNow;
             var s = _progress.Into(_state);
             sink.Report(new Notice($"applied {s.Transactions} transactions, {s.Changes} changes ({s.ChangesPerSecond:0}/s), source LSN {s.AppliedLsn}" +
