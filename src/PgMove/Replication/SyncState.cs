@@ -40,13 +40,3 @@ public sealed record SyncState
         }
     }
 }
-
-/// <summary>The phases a sync goes through.</summary>
-public static class SyncPhase
-{
-    public const string Copying = "copying";
-    public const string Streaming = "streaming";
-    public const string Finishing = "finishing";
-    public const string Done = "done";
-    public const string Failed = "failed";
-}
