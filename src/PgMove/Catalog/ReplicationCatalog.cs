@@ -37,6 +37,13 @@ public static class ReplicationCatalog
         return (bool)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
+    /// <summary>Whether the connected user may open replication connections (REPLICATION or superuser).</summary>
+    public static async Task<bool> CanReplicateAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("SELECT rolreplication OR rolsuper FROM pg_roles WHERE rolname = current_user", connection);
+        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
     public static async Task<string> WalLevelAsync(NpgsqlConnection connection, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("SELECT current_setting('wal_level')", connection);

@@ -1,4 +1,3 @@
-using Npgsql;
 using PgMove.Catalog;
 using PgMove.Connections;
 using PgMove.Errors;
@@ -24,23 +23,9 @@ public static class CleanupRunner
             if (await SourceSetup.DropSlotAsync(admin, names.Slot, ct)) dropped.Add($"replication slot {names.Slot} on the source");
             if (await SourceSetup.DropPublicationAsync(admin, names.Publication, ct)) dropped.Add($"publication {names.Publication} on the source");
         }
-        await using (var connection = await OpenTargetClusterAsync(names.Target, ct))
+        await using (var connection = await TargetCluster.OpenAsync(names.Target, ct))
             if (await TargetOrigin.DropAsync(connection, names.Origin, ct)) dropped.Add($"replication origin {names.Origin} on the target");
         new SyncStateFile(stateDirectory ?? names.DefaultStateDirectory).Delete();
         return dropped;
-    }
-
-    /// <summary>Origins belong to the cluster: any database will do when the target database is gone.</summary>
-    static async Task<NpgsqlConnection> OpenTargetClusterAsync(ConnectionSpec target, CancellationToken ct)
-    {
-        try
-        {
-            return await PgSession.OpenAsync(ReplicationSettings.Target(target), Side.Target, target.ToString(), ct);
-        }
-        catch (PgMoveException e) when (e.InnerException is PostgresException { SqlState: "3D000" })
-        {
-            var postgres = target.WithDatabase("postgres");
-            return await PgSession.OpenAsync(ReplicationSettings.Target(postgres), Side.Target, postgres.ToString(), ct);
-        }
     }
 }

@@ -68,8 +68,8 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
         if (wal != "logical")
             throw new PgMoveException(ExitCode.Incompatible,
                 $"source wal_level is '{wal}': online migration needs wal_level = logical on the source (a restart is needed); nothing was changed");
+        await CheckPrivilegesAsync(admin, ct);
         var slot = await ReadInactiveSlotAsync(admin, ct);
-
         var (replication, resumeAfter) = await TargetHasOriginAsync(ct)
             ? await ResumeAsync(slot, ct)
             : await StartFreshAsync(admin, ct);
@@ -82,6 +82,22 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
             var summary = await new SyncFinisher(options.Source, _names, sink, Verifier).FinishAsync(Write, _progress.Into(_state), ct);
             return summary with { StateDirectory = directory };
         }
+    }
+
+    /// <summary>Fails before anything is created or copied when a side lacks what streaming needs.</summary>
+    async Task CheckPrivilegesAsync(NpgsqlConnection admin, CancellationToken ct)
+    {
+        var source = await ServerCatalog.ReadAsync(admin, ct);
+        if (!await ReplicationCatalog.CanReplicateAsync(admin, ct))
+            throw new PgMoveException(ExitCode.InsufficientPrivilege,
+                $"source user \"{source.CurrentUser}\" needs the REPLICATION attribute for sync (ALTER ROLE … REPLICATION); nothing was changed");
+        await using var target = await TargetCluster.OpenAsync(_names.Target, ct);
+        var server = await ServerCatalog.ReadAsync(target, ct);
+        if (!server.IsSuperuser)
+            throw new PgMoveException(ExitCode.InsufficientPrivilege,
+                $"target user \"{server.CurrentUser}\" must be a superuser for sync (replication origin, session_replication_role = replica); nothing was changed");
+        if (await ObjectCatalog.CountLargeObjectsAsync(admin, ct) > 0)
+            sink.Report(new Notice("large objects are copied once; their later changes are not replicated (logical decoding does not carry them)", true));
     }
 
     /// <summary>The slot, once no walsender holds it: after a crash the server takes a moment to notice the dead client.</summary>

@@ -40,4 +40,26 @@ public sealed class SyncRefusalTests(ClusterPair clusters)
         Assert.True(status.ExitCode == 1, status.ToString());
         Assert.Contains("not running", status.Stdout);
     }
+
+    [Fact]
+    public async Task A_source_user_without_replication_is_refused_before_anything_is_created()
+    {
+        const string db = "sync_norepl";
+        await clusters.Source.CreateDatabaseAsync(db);
+        await clusters.Target.ExecuteAsync("postgres", $"DROP DATABASE IF EXISTS {db} WITH (FORCE)");
+        await clusters.Source.ExecuteAsync(db, """
+            DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'no_repl') THEN
+              CREATE ROLE no_repl LOGIN PASSWORD 'pw 1'; END IF; END $$;
+            CREATE TABLE t (id int PRIMARY KEY); GRANT SELECT ON t TO no_repl;
+            """);
+
+        var result = await PgMoveProcess.RunAsync("sync", "--source", clusters.Source.Uri(db, "no_repl", "pw 1"),
+            "--target", clusters.Target.Uri(db), "--dir", PgMoveProcess.StateDir());
+
+        Assert.True(result.ExitCode == 5, result.ToString());
+        Assert.Contains("REPLICATION", result.Stderr);
+        Assert.DoesNotContain("pw 1", result.Output);
+        Assert.False(await clusters.Target.DatabaseExistsAsync(db));
+        await SyncFixtures.AssertNothingLeftAsync(clusters, db);
+    }
 }
