@@ -1,4 +1,6 @@
 using System.Threading.Channels;
+using Npgsql;
+using PgMove.Connections;
 using Npgsql.Replication;
 using Npgsql.Replication.PgOutput;
 using Npgsql.Replication.PgOutput.Messages;
@@ -34,7 +36,9 @@ internal sealed class ChangeReader(
         }
         catch (Exception e)
         {
-            output.TryComplete(e);
+            // Label stream failures as the source's, so the applier's error handling does not blame the target.
+            output.TryComplete(e is NpgsqlException && !ct.IsCancellationRequested
+                ? PgSession.Describe(e, Side.Source, "replication stream") : e);
         }
     }
 

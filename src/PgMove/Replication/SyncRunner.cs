@@ -257,9 +257,11 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            var message = e is PgMoveException ? e.Message : PgSession.Describe(e, Side.Target, _names.Target.ToString()).Message;
+            var known = e as PgMoveException
+                        ?? (e is NpgsqlException ? PgSession.Describe(e, Side.Target, _names.Target.ToString()) : null);
+            var message = known?.Message ?? "internal error: " + e;
             Write(_state with { Phase = SyncPhase.Failed, Error = message });
-            throw new PgMoveException(e is PgMoveException p ? p.ExitCode : ExitCode.StepFailed,
+            throw new PgMoveException(known?.ExitCode ?? ExitCode.InternalError,
                 $"{message} (the slot {_names.Slot} is kept on the source so that `pgmove sync` can resume; `pgmove cleanup` drops it)", e);
         }
         finally
@@ -272,14 +274,17 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
     async Task ReportAsync(CancellationToken ct)
     {
         var lastLog = DateTime.UtcNow;
+        var lastChanges = -1L;
         while (!ct.IsCancellationRequested)
         {
             await Task.Delay(1000, ct);
             if (_state.Phase is SyncPhase.Done or SyncPhase.Failed) continue;
             Write(_state);
             if (_state.Phase != SyncPhase.Streaming || DateTime.UtcNow - lastLog < TimeSpan.FromSeconds(10)) continue;
-            lastLog = DateTime.UtcNow;
             var s = _progress.Into(_state);
+            if (s.Changes == lastChanges && DateTime.UtcNow - lastLog < TimeSpan.FromMinutes(5)) continue; // quiet while idle
+            lastLog = DateTime.UtcNow;
+            lastChanges = s.Changes;
             sink.Report(new Notice($"applied {s.Transactions} transactions, {s.Changes} changes ({s.ChangesPerSecond:0}/s), source LSN {s.AppliedLsn}" +
                                    (_progress.Missed > 0 ? $"; {_progress.Missed} updates/deletes found no row on the target" : "")));
         }
