@@ -125,7 +125,8 @@ public sealed class CutoverRunner(CutoverOptions options, IProgressSink sink)
             var state = stateFile.Read();
             if (state is { Phase: SyncPhase.Done, FenceId: var id } && id == fence) return state;
             if (state is { Phase: SyncPhase.Failed })
-                throw new PgMoveException(ExitCode.StepFailed, $"the sync failed while finishing: {state.Error}; {reopen}");
+                throw new PgMoveException(state.FailureCode is { } code ? (ExitCode)code : ExitCode.StepFailed,
+                    $"the sync failed while finishing: {state.Error}; {reopen}");
             if (state is null || !state.IsAlive(TimeSpan.FromSeconds(30)))
                 throw new PgMoveException(ExitCode.StepFailed,
                     $"the sync stopped after the fence; {reopen}; run `pgmove sync` again, then `pgmove cutover` to finish");

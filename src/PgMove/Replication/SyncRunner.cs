@@ -46,7 +46,8 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
         catch (Exception e) when (e is not OperationCanceledException)
         {
             await StopAsync(heartbeat, reporting);
-            Write(_state.Phase == SyncPhase.Failed ? _state : _state with { Phase = SyncPhase.Failed, Error = e.Message });
+            var failed = _state.Phase == SyncPhase.Failed ? _state : _state with { Phase = SyncPhase.Failed, Error = e.Message };
+            Write(failed with { FailureCode = (int)((e as PgMoveException)?.ExitCode ?? ExitCode.InternalError) });
             throw;
         }
         finally

@@ -24,6 +24,8 @@ public sealed record SyncState
     public int? Sequences { get; init; }
     public int? TablesVerified { get; init; }
     public string? Error { get; init; }
+    /// <summary>The exit code the failed sync ends with; cutover ends with the same.</summary>
+    public int? FailureCode { get; init; }
 
     /// <summary>Whether the process that wrote this is still running (same pid, written recently).</summary>
     public bool IsAlive(TimeSpan staleAfter)

@@ -68,4 +68,28 @@ public sealed class SyncStopAndCleanupTests(ClusterPair clusters)
         Assert.True(again.ExitCode == 0, again.ToString());
         Assert.Contains("nothing to drop", again.Stdout);
     }
+
+    [Fact]
+    public async Task A_table_created_on_the_source_during_sync_fails_the_cutover_verification()
+    {
+        const string db = "sync_new_table";
+        await clusters.Source.CreateDatabaseAsync(db);
+        await clusters.Target.ExecuteAsync("postgres", $"DROP DATABASE IF EXISTS {db} WITH (FORCE)");
+        await clusters.Source.ExecuteAsync(db, "CREATE TABLE a (id int PRIMARY KEY); INSERT INTO a VALUES (1);");
+        var dir = PgMoveProcess.StateDir();
+        using var sync = BackgroundPgMove.Start(SyncFixtures.Args("sync", clusters, db, dir));
+        await sync.WaitForPhaseAsync(dir, "streaming", TimeSpan.FromSeconds(60));
+        await clusters.Source.ExecuteAsync(db, "CREATE TABLE late (id int PRIMARY KEY); INSERT INTO late VALUES (1); INSERT INTO a VALUES (2);");
+
+        var cutover = await PgMoveProcess.RunAsync(SyncFixtures.Args("cutover", clusters, db, dir));
+
+        Assert.True(cutover.ExitCode == 1, cutover + "\n--- sync ---\n" + sync.Output);
+        Assert.Contains("public.late was created on the source during the sync", cutover.Stderr);
+        Assert.Equal(1, await sync.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(2L, await clusters.Target.ScalarAsync<long>(db, "SELECT count(*) FROM a"));
+        await SyncFixtures.AssertFencedAndReopenAsync(clusters.Source, db);
+        var cleanup = await PgMoveProcess.RunAsync(SyncFixtures.Args("cleanup", clusters, db, dir));
+        Assert.True(cleanup.ExitCode == 0, cleanup.ToString());
+        await SyncFixtures.AssertNothingLeftAsync(clusters, db);
+    }
 }
