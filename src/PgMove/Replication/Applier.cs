@@ -24,6 +24,8 @@ internal sealed class Applier(NpgsqlConnection target, LogicalReplicationConnect
     int _groupTransactions;
     long _groupChanges;
     CommitChange? _lastCommit;
+    int _boundary;        // _pending entries up to here belong to complete source transactions
+    bool _partialFlushed; // statements of the current, incomplete source transaction were sent
     NpgsqlLogSequenceNumber _acknowledged;
 
     /// <summary>Applies until the fence, whose id it returns; throws on a stop or an error (uncommitted work is rolled back).</summary>
@@ -68,6 +70,8 @@ internal sealed class Applier(NpgsqlConnection target, LogicalReplicationConnect
             case CommitChange commit:
                 _lastCommit = commit;
                 _groupTransactions++;
+                _boundary = _pending.Count;
+                _partialFlushed = false;
                 // Commit at a transaction boundary when nothing more is ready (low latency) or the group is large.
                 if (_groupTransactions >= TransactionsPerCommit || !changes.TryPeek(out _)) await CommitAsync(ct);
                 break;
@@ -75,6 +79,13 @@ internal sealed class Applier(NpgsqlConnection target, LogicalReplicationConnect
                 if (_lastCommit is not null) await CommitAsync(ct);
                 return fence.Id;
             case StopChange stop:
+                // Keep what is complete when the incomplete transaction's statements were not sent yet.
+                if (_lastCommit is not null && !_partialFlushed)
+                {
+                    _pending.RemoveRange(_boundary, _pending.Count - _boundary);
+                    _mustMatchOne.RemoveRange(_boundary, _mustMatchOne.Count - _boundary);
+                    await CommitAsync(ct);
+                }
                 throw new PgMoveException(ExitCode.StepFailed, stop.Message);
         }
         return null;
@@ -86,7 +97,12 @@ internal sealed class Applier(NpgsqlConnection target, LogicalReplicationConnect
         _pending.Add(command);
         _mustMatchOne.Add(mustMatchOne);
         _groupChanges++;
-        if (_pending.Count >= StatementsPerRoundTrip) await FlushAsync(ct);
+        if (_pending.Count >= StatementsPerRoundTrip)
+        {
+            _partialFlushed = true;
+            await FlushAsync(ct);
+            _boundary = 0;
+        }
     }
 
     async Task FlushAsync(CancellationToken ct)
@@ -99,6 +115,7 @@ internal sealed class Applier(NpgsqlConnection target, LogicalReplicationConnect
             if (_mustMatchOne[i] && _pending[i].RecordsAffected == 0) progress.Missed++;
         _pending.Clear();
         _mustMatchOne.Clear();
+        _boundary = 0;
     }
 
     /// <summary>Commits the group with its origin position, then tells the source it may recycle that WAL.</summary>

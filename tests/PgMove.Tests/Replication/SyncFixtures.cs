@@ -1,3 +1,5 @@
+using PgMove.Connections;
+using PgMove.Replication;
 using PgMove.Tests.Infrastructure;
 
 namespace PgMove.Tests.Replication;
@@ -51,12 +53,13 @@ internal static class SyncFixtures
     public static void PgBench(PostgresCluster cluster, string db, params string[] args) =>
         PostgresCluster.Run($"{PostgresCluster.BinDirectory}/pgbench", ["-h", "127.0.0.1", "-p", cluster.Port.ToString(), "-U", "postgres", .. args, db]);
 
-    /// <summary>Nothing of the migration is left: no slot or publication on the source, no origin on the target.</summary>
+    /// <summary>Nothing of this migration is left: no slot or publication on the source, no origin on the target.</summary>
     public static async Task AssertNothingLeftAsync(ClusterPair clusters, string db)
     {
-        Assert.Equal(0L, await clusters.Source.ScalarAsync<long>(db, "SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE 'pgmove%'"));
+        var name = MigrationNames.For(ConnectionSpec.Parse(clusters.Source.Uri(db)), ConnectionSpec.Parse(clusters.Target.Uri(db))).Id;
+        Assert.Equal(0L, await clusters.Source.ScalarAsync<long>(db, $"SELECT count(*) FROM pg_replication_slots WHERE slot_name = '{name}'"));
         Assert.Equal(0L, await clusters.Source.ScalarAsync<long>(db, "SELECT count(*) FROM pg_publication"));
-        Assert.Equal(0L, await clusters.Target.ScalarAsync<long>("postgres", "SELECT count(*) FROM pg_replication_origin"));
+        Assert.Equal(0L, await clusters.Target.ScalarAsync<long>("postgres", $"SELECT count(*) FROM pg_replication_origin WHERE roname = '{name}'"));
     }
 
     /// <summary>The cutover left the source read-only by default; undo it so the databases compare equal.</summary>

@@ -51,7 +51,7 @@ public sealed class SyncStopAndCleanupTests(ClusterPair clusters)
             Assert.True(busy.ExitCode == 10, busy.ToString());
             sync.Kill9();
         }
-        Assert.Equal(1L, await clusters.Source.ScalarAsync<long>(db, "SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE 'pgmove%'"));
+        Assert.Equal(1L, await clusters.Source.ScalarAsync<long>(db, $"SELECT count(*) FROM pg_replication_slots WHERE database = '{db}'"));
         var status = await PgMoveProcess.RunAsync(SyncFixtures.Args("status", clusters, db, dir));
         Assert.True(status.ExitCode == 0, status.ToString());
         Assert.Contains("stopped", status.Stdout);
