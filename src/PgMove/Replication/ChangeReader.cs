@@ -15,7 +15,7 @@ namespace PgMove.Replication;
 /// </summary>
 internal sealed class ChangeReader(
     LogicalReplicationConnection connection, string slot, string publication, NpgsqlLogSequenceNumber? resumeAfter,
-    RelationResolver relations, ChannelWriter<Change> output)
+    RelationResolver relations, ChannelWriter<Change> output, Func<string, bool> isRequestedFence)
 {
     long _enqueued;
     volatile bool _inTransaction;
@@ -66,6 +66,8 @@ internal sealed class ChangeReader(
                 case LogicalDecodingMessage { Prefix: "pgmove" } logical:
                     var text = await new StreamReader(logical.Data).ReadToEndAsync(ct);
                     if (skip || !text.StartsWith("fence:", StringComparison.Ordinal)) break;
+                    // A fence of an earlier, abandoned cutover can come again after a restart: only the one asked for counts.
+                    if (!isRequestedFence(text["fence:".Length..])) break;
                     fence = text["fence:".Length..];
                     if ((logical.Flags & 1) == 0)
                     {

@@ -43,6 +43,7 @@ public sealed class CutoverRunner(CutoverOptions options, IProgressSink sink)
         var lag = await WaitForLagAsync(admin, stateFile, ct);
         var freeze = Stopwatch.StartNew();
         var fence = Guid.NewGuid().ToString("N");
+        stateFile.RequestFence(fence);
         await FenceAsync(admin, database, fence, ct);
         sink.Report(new Notice($"source database {database} fenced (read-only, other sessions ended); waiting for the sync to apply up to the fence"));
         var done = await WaitForFinishAsync(stateFile, fence, database, ct);
