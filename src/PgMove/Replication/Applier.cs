@@ -40,7 +40,7 @@ internal sealed class Applier(NpgsqlConnection target, LogicalReplicationConnect
                     _dequeued++;
                     if (await HandleAsync(change, changes, ct) is { } fence) return fence;
                 }
-                if (!await WaitAsync(changes, ct)) throw new InvalidOperationException("the replication stream ended before the fence");
+                if (!await WaitAsync(changes, ct)) throw new PgMoveException(ExitCode.StepFailed, "the source ended the replication stream before a cutover");
             }
         }
         finally
