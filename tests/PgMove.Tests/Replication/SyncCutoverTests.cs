@@ -45,4 +45,29 @@ public sealed class SyncCutoverTests(ClusterPair clusters)
         Assert.Equal(history, await clusters.Target.ScalarAsync<long>(db, "SELECT count(*) FROM pgbench_history"));
         Assert.Equal(100000, await clusters.Target.ScalarAsync<int>(db, "SELECT length(body) FROM docs WHERE title = 'new'"));
     }
+
+    [Fact]
+    public async Task A_fence_no_cutover_asked_for_is_ignored()
+    {
+        const string db = "sync_stale_fence";
+        await clusters.Source.CreateDatabaseAsync(db);
+        await clusters.Target.ExecuteAsync("postgres", $"DROP DATABASE IF EXISTS {db} WITH (FORCE)");
+        await clusters.Source.ExecuteAsync(db, "CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t VALUES (1);");
+        var dir = PgMoveProcess.StateDir();
+        using var sync = BackgroundPgMove.Start(SyncFixtures.Args("sync", clusters, db, dir));
+        await sync.WaitForPhaseAsync(dir, "streaming", TimeSpan.FromSeconds(60));
+
+        // What an abandoned cutover leaves in the WAL, replayed to a restarted sync.
+        await clusters.Source.ExecuteAsync(db, "SELECT pg_logical_emit_message(true, 'pgmove', 'fence:stale'); INSERT INTO t VALUES (2);");
+        await Task.Delay(1500);
+        Assert.False(sync.HasExited, sync.Output);
+        await clusters.Source.ExecuteAsync(db, "INSERT INTO t VALUES (3);");
+
+        var cutover = await PgMoveProcess.RunAsync(SyncFixtures.Args("cutover", clusters, db, dir));
+        Assert.True(cutover.ExitCode == 0, cutover + "\n--- sync ---\n" + sync.Output);
+        Assert.Equal(0, await sync.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(3L, await clusters.Target.ScalarAsync<long>(db, "SELECT count(*) FROM t"));
+        await SyncFixtures.AssertFencedAndReopenAsync(clusters.Source, db);
+        await SyncFixtures.AssertNothingLeftAsync(clusters, db);
+    }
 }
