@@ -5,5 +5,9 @@ var root = new RootCommand("pgmove: move a PostgreSQL database from one server t
 root.Subcommands.Add(CopyCommand.Create());
 root.Subcommands.Add(CheckCommand.Create());
 root.Subcommands.Add(RolesCommand.Create());
+root.Subcommands.Add(SyncCommand.Create());
+root.Subcommands.Add(StatusCommand.Create());
+root.Subcommands.Add(CutoverCommand.Create());
+root.Subcommands.Add(CleanupCommand.Create());
 var parse = root.Parse(args);
 return await parse.InvokeAsync();

@@ -85,6 +85,15 @@ internal sealed class Display : IAsyncDisposable
             Console.Out.WriteLine(JsonSerializer.Serialize(result, JsonOptions));
     }
 
+    /// <summary>A command's result as plain lines (and, with --json, <paramref name="json"/> on stdout).</summary>
+    public void ShowLines(IEnumerable<string> lines, object? json = null)
+    {
+        _loggers.Dispose(); // flush pending log lines first
+        foreach (var line in lines) _console.WriteLine(line);
+        if (_json && json is not null)
+            Console.Out.WriteLine(JsonSerializer.Serialize(json, JsonOptions));
+    }
+
     public int Fail(string message, ExitCode code)
     {
         _loggers.Dispose();

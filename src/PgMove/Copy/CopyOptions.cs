@@ -28,4 +28,6 @@ public sealed record CopyOptions
     public string? PgBin { get; init; }
     /// <summary>Roles, owner mapping and tablespaces (--roles, --owner-map, --no-tablespaces, …).</summary>
     public GlobalsOptions Globals { get; init; } = new();
+    /// <summary>A snapshot exported by someone else (a replication slot) to copy from; null to export one.</summary>
+    public string? ExternalSnapshot { get; init; }
 }

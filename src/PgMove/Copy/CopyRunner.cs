@@ -48,7 +48,9 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
                 $"target database \"{target.Database}\" does not exist and user \"{targetServer.CurrentUser}\" may not create it " +
                 "(needs CREATEDB); create it first or connect as a user with CREATEDB");
 
-        await using var snapshot = await SnapshotHolder.ExportAsync(holderConnection, ct);
+        await using var snapshot = options.ExternalSnapshot is { } external
+            ? await SnapshotHolder.ImportAsync(holderConnection, external, ct)
+            : await SnapshotHolder.ExportAsync(holderConnection, ct);
         var source = await ReadSourceAsync(holderConnection, sourceServer, ct);
         await snapshot.LockAsync(source.Tables, ct);
         if (targetExists) await PrepareExistingTargetAsync(targetCs, target, source, ct);

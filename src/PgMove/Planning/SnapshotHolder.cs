@@ -36,6 +36,17 @@ public sealed class SnapshotHolder : IAsyncDisposable
         return new SnapshotHolder(connection, tx, id);
     }
 
+    /// <summary>
+    /// Holds a snapshot exported elsewhere (a replication slot's, for <c>pgmove sync</c>) instead of exporting one:
+    /// the exporter must stay idle while this and every worker import it.
+    /// </summary>
+    public static async Task<SnapshotHolder> ImportAsync(NpgsqlConnection connection, string snapshot, CancellationToken ct)
+    {
+        var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        await PgSession.ExecuteAsync(connection, $"SET TRANSACTION READ ONLY; SET TRANSACTION SNAPSHOT {Quote.Literal(snapshot)}", ct);
+        return new SnapshotHolder(connection, tx, snapshot);
+    }
+
     /// <summary>Takes ACCESS SHARE locks on the tables, in batches to keep statements short.</summary>
     public async Task LockAsync(IEnumerable<TableInfo> tables, CancellationToken ct)
     {

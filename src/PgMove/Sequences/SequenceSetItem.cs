@@ -1,4 +1,5 @@
 using System.Text;
+using Npgsql;
 using PgMove.Catalog;
 using PgMove.Connections;
 using PgMove.Planning;
@@ -11,13 +12,21 @@ public sealed class SequenceSetItem() : WorkItem("sequences", WorkItemKind.Seque
 {
     public override async Task<WorkResult> RunAsync(WorkContext context, Action<long, long> progress, CancellationToken ct)
     {
-        IReadOnlyList<SequenceInfo> sequences;
         var (source, sourceTx) = await context.OpenSourceInSnapshotAsync(ct);
         await using (source)
         await using (sourceTx)
-            sequences = await SequenceCatalog.ReadAsync(source, ct);
+        {
+            await using var target = await context.OpenTargetAsync(ct);
+            var count = await CopyAsync(source, target, ct);
+            progress(count, 0);
+            return new WorkResult(count, 0);
+        }
+    }
 
-        await using var target = await context.OpenTargetAsync(ct);
+    /// <summary>Reads the sequences on <paramref name="source"/> and sets them on <paramref name="target"/>; returns how many.</summary>
+    public static async Task<int> CopyAsync(NpgsqlConnection source, NpgsqlConnection target, CancellationToken ct)
+    {
+        var sequences = await SequenceCatalog.ReadAsync(source, ct);
         foreach (var batch in sequences.Chunk(500))
         {
             var sql = new StringBuilder();
@@ -25,7 +34,6 @@ public sealed class SequenceSetItem() : WorkItem("sequences", WorkItemKind.Seque
                 sql.Append($"SELECT pg_catalog.setval({Quote.Literal(s.QualifiedName)}, {s.LastValue}, {(s.IsCalled ? "true" : "false")});");
             await PgSession.ExecuteAsync(target, sql.ToString(), ct);
         }
-        progress(sequences.Count, 0);
-        return new WorkResult(sequences.Count, 0);
+        return sequences.Count;
     }
 }

@@ -13,7 +13,7 @@ public sealed class ReplicationCheck : IPreflightCheck
 
     public async Task<IReadOnlyList<CheckItem>> RunAsync(PreflightContext context, CancellationToken ct)
     {
-        var s = await ReplicationCatalog.ReadSettingsAsync(context.Source, ct);
+        var s = await ReplicationReadinessCatalog.ReadSettingsAsync(context.Source, ct);
         var user = context.SourceServer.CurrentUser;
         return
         [
@@ -57,7 +57,7 @@ public sealed class ReplicationCheck : IPreflightCheck
 
     static async Task<CheckItem> InactiveSlotsAsync(PreflightContext c, CancellationToken ct)
     {
-        var slots = await ReplicationCatalog.ReadInactiveSlotsAsync(c.Source, ct);
+        var slots = await ReplicationReadinessCatalog.ReadInactiveSlotsAsync(c.Source, ct);
         if (slots.Count == 0) return CheckItem.Ok("inactive-slots", "no inactive replication slot");
         var listed = slots.Select(s => $"{s.Slot} ({s.Type}{(s.Database is null ? "" : ", " + s.Database)}, retains {s.RetainedBytes / 1024 / 1024} MB of WAL)").ToList();
         return CheckItem.Warn("inactive-slots", $"{slots.Count} inactive: {Listing.Few(listed)}",

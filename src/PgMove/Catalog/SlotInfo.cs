@@ -1,0 +1,10 @@
+using NpgsqlTypes;
+
+namespace PgMove.Catalog;
+
+/// <summary>A logical replication slot as the source sees it.</summary>
+/// <param name="ActivePid">The walsender streaming from it, if any.</param>
+/// <param name="LagBytes">WAL between the source's current position and what the slot's consumer confirmed.</param>
+/// <param name="RetainedBytes">WAL the slot keeps on the source's disk.</param>
+public sealed record SlotInfo(int? ActivePid, NpgsqlLogSequenceNumber? ConfirmedFlush, NpgsqlLogSequenceNumber CurrentWal,
+    long? LagBytes, long RetainedBytes, string Database);

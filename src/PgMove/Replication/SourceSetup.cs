@@ -1,0 +1,88 @@
+using Npgsql;
+using PgMove.Catalog;
+using PgMove.Connections;
+using PgMove.Errors;
+using PgMove.Progress;
+using PgMove.Sql;
+
+namespace PgMove.Replication;
+
+/// <summary>
+/// What pgmove creates and removes on the source for an online migration: the publication, the slot, and (when
+/// asked) REPLICA IDENTITY FULL on tables that have no key. Nothing else on the source is ever changed.
+/// </summary>
+internal static class SourceSetup
+{
+    /// <summary>
+    /// The tables to publish: every copied table but unlogged ones (their changes are not in the WAL). Tables whose
+    /// UPDATE/DELETE could not be published stop the run here, before anything is created, unless
+    /// <paramref name="setReplicaIdentityFull"/>.
+    /// </summary>
+    public static async Task<IReadOnlyList<TableInfo>> PrepareTablesAsync(NpgsqlConnection admin, int versionNum,
+        bool setReplicaIdentityFull, IProgressSink sink, CancellationToken ct)
+    {
+        var tables = await TableCatalog.ReadAsync(admin, versionNum, ct);
+        foreach (var t in tables.Where(t => t.Unlogged))
+            sink.Report(new Notice($"unlogged table {t.DisplayName} is copied once; its later changes are not replicated (unlogged tables are not in the WAL)", true));
+        var published = tables.Where(t => !t.Unlogged).ToList();
+        var lacking = (await ReplicationCatalog.ReadWithoutReplicaIdentityAsync(admin, published.Select(t => t.Oid).ToList(), ct)).ToHashSet();
+        var names = published.Where(t => lacking.Contains(t.Oid)).Select(t => t.DisplayName).ToList();
+        if (names.Count == 0) return published;
+        if (!setReplicaIdentityFull)
+            throw new PgMoveException(ExitCode.Usage,
+                $"{names.Count} table(s) have no primary key or replica identity, so their UPDATEs and DELETEs cannot be replicated: " +
+                $"{string.Join(", ", names.Take(10))}{(names.Count > 10 ? ", …" : "")}; add a primary key, or run with " +
+                "--set-replica-identity-full (sets REPLICA IDENTITY FULL on them on the source); nothing was changed");
+        foreach (var t in published.Where(t => lacking.Contains(t.Oid)))
+        {
+            await PgSession.ExecuteAsync(admin, $"ALTER TABLE ONLY {t.QualifiedName} REPLICA IDENTITY FULL", ct);
+            sink.Report(new Notice($"source table {t.DisplayName}: set REPLICA IDENTITY FULL (it has no primary key)"));
+        }
+        return published;
+    }
+
+    /// <summary>Creates the publication for exactly these tables (ONLY: inheritance children are listed on their own).</summary>
+    public static Task CreatePublicationAsync(NpgsqlConnection admin, string publication, IReadOnlyList<TableInfo> tables, CancellationToken ct)
+    {
+        var list = tables.Count == 0 ? "" : " FOR TABLE " + string.Join(", ", tables.Select(t => "ONLY " + t.QualifiedName));
+        // Leaf partitions are published as themselves (not via the root): the target has the same partitions, and a row
+        // that moves between partitions arrives as a DELETE and an INSERT, exactly as on the source.
+        return PgSession.ExecuteAsync(admin, $"CREATE PUBLICATION {Quote.Ident(publication)}{list}", ct);
+    }
+
+    public static async Task<bool> DropPublicationAsync(NpgsqlConnection admin, string publication, CancellationToken ct)
+    {
+        if (!await ReplicationCatalog.PublicationExistsAsync(admin, publication, ct)) return false;
+        await PgSession.ExecuteAsync(admin, $"DROP PUBLICATION IF EXISTS {Quote.Ident(publication)}", ct);
+        return true;
+    }
+
+    /// <summary>Drops the slot if it exists, waiting a little for a walsender that is just exiting to release it.</summary>
+    public static async Task<bool> DropSlotAsync(NpgsqlConnection admin, string slot, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var info = await ReplicationCatalog.ReadSlotAsync(admin, slot, ct);
+            if (info is null) return false;
+            if (info.ActivePid is { } pid)
+            {
+                if (attempt >= 50)
+                    throw new PgMoveException(ExitCode.StepFailed,
+                        $"replication slot {slot} is in use by process {pid} on the source (is a pgmove sync still running?)");
+                await Task.Delay(200, ct);
+                continue;
+            }
+            await using var cmd = new NpgsqlCommand("SELECT pg_drop_replication_slot($1)", admin) { Parameters = { new() { Value = slot } } };
+            try
+            {
+                await cmd.ExecuteNonQueryAsync(ct);
+                return true;
+            }
+            catch (PostgresException e) when (e.SqlState is "55006" or "42704" && attempt < 50)
+            {
+                if (e.SqlState == "42704") return false; // dropped meanwhile
+                await Task.Delay(200, ct);
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+namespace PgMove.Replication;
+
+/// <summary>
+/// What a running sync publishes in its state directory (sync.json, rewritten about once a second): read by
+/// status for the apply rate and phase, by cutover to know the sync is alive and when it has finished.
+/// </summary>
+public sealed record SyncState
+{
+    public int Pid { get; init; }
+    /// <summary>copying, streaming, finishing, done or failed.</summary>
+    public string Phase { get; init; } = SyncPhase.Copying;
+    public DateTimeOffset StartedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
+    /// <summary>End LSN of the last source transaction committed on the target.</summary>
+    public string? AppliedLsn { get; init; }
+    /// <summary>Source commit time of that transaction.</summary>
+    public DateTimeOffset? AppliedCommitTime { get; init; }
+    public long Transactions { get; init; }
+    public long Changes { get; init; }
+    /// <summary>Changes applied per second over the last few seconds.</summary>
+    public double ChangesPerSecond { get; init; }
+    /// <summary>The cutover this sync is finishing or has finished.</summary>
+    public string? FenceId { get; init; }
+    public int? Sequences { get; init; }
+    public int? TablesVerified { get; init; }
+    public string? Error { get; init; }
+    /// <summary>The exit code the failed sync ends with; cutover ends with the same.</summary>
+    public int? FailureCode { get; init; }
+
+    /// <summary>Whether the process that wrote this is still running (same pid, written recently).</summary>
+    public bool IsAlive(TimeSpan staleAfter)
+    {
+        if (DateTimeOffset.UtcNow - UpdatedAt > staleAfter) return false;
+        try
+        {
+            using var p = System.Diagnostics.Process.GetProcessById(Pid);
+            return !p.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+}

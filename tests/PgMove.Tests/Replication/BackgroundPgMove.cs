@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+
+namespace PgMove.Tests.Replication;
+
+/// <summary>A pgmove command running in the background (a sync), which a test can wait for or kill -9.</summary>
+public sealed class BackgroundPgMove : IDisposable
+{
+    readonly Process _process;
+    readonly StringBuilder _output = new();
+
+    BackgroundPgMove(Process process)
+    {
+        _process = process;
+        process.OutputDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public string Output { get { lock (_output) return _output.ToString(); } }
+    public bool HasExited => _process.HasExited;
+
+    public static BackgroundPgMove Start(params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "pgmove.dll"));
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["CI"] = "true";
+        foreach (var v in new[] { "PGPASSWORD", "PGHOST", "PGPORT", "PGUSER", "PGDATABASE", "PGMOVE_SOURCE", "PGMOVE_TARGET" })
+            psi.Environment.Remove(v);
+        return new BackgroundPgMove(Process.Start(psi)!);
+    }
+
+    /// <summary>Waits until the sync's state file in <paramref name="stateDir"/> says it is streaming.</summary>
+    public async Task WaitForPhaseAsync(string stateDir, string phase, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited) throw new Xunit.Sdk.XunitException($"pgmove exited ({_process.ExitCode}) before '{phase}':\n{Output}");
+            try
+            {
+                using var doc = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(stateDir, "sync.json")));
+                if (doc.RootElement.GetProperty("phase").GetString() == phase) return;
+            }
+            catch (Exception e) when (e is IOException or JsonException) { }
+            await Task.Delay(200);
+        }
+        throw new Xunit.Sdk.XunitException($"no '{phase}' phase within {timeout}:\n{Output}");
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new Xunit.Sdk.XunitException($"pgmove did not exit within {timeout}:\n{Output}");
+        }
+        _process.WaitForExit(); // drains the output readers
+        return _process.ExitCode;
+    }
+
+    /// <summary>SIGKILL: no cleanup code of pgmove runs, as after a crash or an OOM kill.</summary>
+    public void Kill9()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited) Kill9();
+        _process.Dispose();
+    }
+}
