@@ -78,6 +78,34 @@ public static class IndexCatalog
         }
     }
 
+    /// <summary>
+    /// Whether anything pg_restore still restores after pgmove's own builds refers to an index or constraint pgmove
+    /// builds: a comment or security label on one, or a foreign key (of a partitioned table) that relies on one.
+    /// When nothing does, that restore needs only the rows and can run beside the last index builds.
+    /// </summary>
+    public static async Task<bool> IsReferencedByRestoreAsync(NpgsqlConnection connection, IReadOnlyList<IndexInfo> indexes,
+        IReadOnlyList<ConstraintInfo> foreignKeys, CancellationToken ct)
+    {
+        const string sql = """
+            SELECT EXISTS (SELECT 1 FROM pg_description d
+                           WHERE d.classoid = 'pg_class'::regclass AND d.objoid = ANY($1)
+                              OR d.classoid = 'pg_constraint'::regclass AND d.objoid = ANY($2))
+                OR EXISTS (SELECT 1 FROM pg_seclabel l
+                           WHERE l.classoid = 'pg_class'::regclass AND l.objoid = ANY($1)
+                              OR l.classoid = 'pg_constraint'::regclass AND l.objoid = ANY($2))
+                OR EXISTS (SELECT 1 FROM pg_constraint f
+                           WHERE f.contype = 'f' AND f.conindid = ANY($1) AND f.oid <> ALL($3))
+            """;
+        await using var cmd = new NpgsqlCommand(sql, connection);
+        foreach (var oids in new[]
+                 {
+                     indexes.Select(i => i.IndexOid), indexes.Where(i => i.Constraint is not null).Select(i => i.Constraint!.Oid),
+                     foreignKeys.Select(f => f.Oid),
+                 })
+            cmd.Parameters.Add(new NpgsqlParameter { Value = oids.ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Oid });
+        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
     static async Task<List<IndexInfo>> ReadIndexesAsync(NpgsqlConnection connection, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(IndexesSql, connection);

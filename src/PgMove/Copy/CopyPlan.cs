@@ -26,6 +26,10 @@ public static class CopyPlan
 
     /// <summary>What the copy moves, as read from the source inside the snapshot.</summary>
     /// <param name="Slices">For split tables: the condition of each slice.</param>
+    /// <param name="RestoreNeedsBuiltKeys">
+    /// The rest of post-data refers to an index or key pgmove builds (see IndexCatalog.IsReferencedByRestoreAsync);
+    /// when it does not, it starts once the rows are in, beside the last index builds.
+    /// </param>
     public sealed record Input(
         IReadOnlyList<TableInfo> Tables,
         long LargeObjects,
@@ -33,7 +37,8 @@ public static class CopyPlan
         IReadOnlyList<IndexInfo> Indexes,
         IReadOnlyList<ConstraintInfo> ForeignKeys,
         IReadOnlyDictionary<uint, IReadOnlyList<string>> Slices,
-        int Jobs);
+        int Jobs,
+        bool RestoreNeedsBuiltKeys = true);
 
     public static IReadOnlyList<WorkItem> Build(Input input)
     {
@@ -63,7 +68,8 @@ public static class CopyPlan
             structure[fk.TableOid].Add(item);
         }
 
-        var postData = new SchemaRestoreItem("post-data", SkippedEntries(input)).After(data).After(built);
+        var postData = new SchemaRestoreItem("post-data", SkippedEntries(input)).After(data);
+        if (input.RestoreNeedsBuiltKeys) postData.After(built);
         var byName = input.Tables.ToDictionary(t => (t.Schema, t.Name));
         var analyze = new List<WorkItem>();
         foreach (var a in input.Analyzable)
