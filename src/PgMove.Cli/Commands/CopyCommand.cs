@@ -22,10 +22,11 @@ internal static class CopyCommand
         var dir = new Option<string?>("--dir") { Description = "State directory: plan, item states, schema archive (default: a new directory under the temp dir)" };
         var pgBin = new Option<string?>("--pg-bin") { Description = "Directory of pg_dump/pg_restore (default: PATH and /usr/lib/postgresql/*/bin)" };
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON on stdout (progress goes to stderr)" };
+        var verify = new Option<bool>("--verify") { Description = "Run pgmove verify after the copy; exit 1 if it finds differences" };
 
         var command = new Command("copy", "Copy one database from the source server to the target server (offline migration).")
         {
-            source, target, jobs, indexJobs, clean, noOwner, noAcl, dir, pgBin, json,
+            source, target, jobs, indexJobs, clean, noOwner, noAcl, dir, pgBin, json, verify,
         };
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async (display, token) =>
         {
@@ -44,9 +45,13 @@ internal static class CopyCommand
                 StateDirectory = parse.GetValue(dir)
                     ?? Path.Combine(Path.GetTempPath(), "pgmove", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss") + "-" + Environment.ProcessId),
                 PgBin = parse.GetValue(pgBin),
+                Verify = parse.GetValue(verify),
             };
             var summary = await display.RunAsync(sink => new CopyRunner(options, sink).RunAsync(token));
             display.ShowSummary(summary);
+            if (!options.Verify) return ExitCode.Success;
+            return await VerifyCommand.RunAsync(new PgMove.Verify.VerifyOptions { Source = options.Source, Target = options.Target, Jobs = j },
+                toStderr: parse.GetValue(json), printJson: false, token);
         }, parse.GetValue(json), ct));
         return command;
     }

@@ -19,4 +19,6 @@ public sealed record CopyOptions
     public required string StateDirectory { get; init; }
     /// <summary>Directory of pg_dump/pg_restore; null to search PATH and /usr/lib/postgresql/*/bin.</summary>
     public string? PgBin { get; init; }
+    /// <summary>Run verify after the copy (done by the CLI once <see cref="CopyRunner"/> returns).</summary>
+    public bool Verify { get; init; }
 }

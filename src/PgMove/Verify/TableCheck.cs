@@ -106,20 +106,20 @@ internal sealed class TableCheck
         var notes = new List<string>();
         if (!SameColumns)
             notes.Add($"the columns differ (see the schema differences); rows compared on the {Columns.Count} common columns");
-        if (_source != _target) notes.Add(RowNote());
+        if (_source != _target && RowNote() is { } note) notes.Add(note);
         var equal = SameColumns && _source == _target;
         return new TableVerdict(DisplayName, equal ? TableVerdict.Equal : TableVerdict.Different, _source.Rows, _target.Rows,
             _source.ToString(), _target.ToString(), Source.Key?.Columns, _locator?.Found ?? [], _locator?.Truncated ?? false,
             notes.Count > 0 ? string.Join("; ", notes) : null);
     }
 
-    string RowNote()
+    string? RowNote()
     {
         if (Source!.Key is null)
             return "rows can't be pinpointed: the table has no primary key and no unique index on NOT NULL columns, so a row " +
                    "has no identity to match on both sides; only the counts and checksums are compared";
         if (!CanLocate) return "rows can't be pinpointed: the target lacks key columns";
         if (_locator is { Found.Count: 0 }) return "the checksums differ but no differing row was found by key";
-        return _locator is { Truncated: true } ? "more rows differ than shown (--max-rows)" : "the checksums differ";
+        return _locator is { Truncated: true } ? "more rows may differ than shown (--max-rows)" : null;
     }
 }
