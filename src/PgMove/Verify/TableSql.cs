@@ -20,9 +20,15 @@ internal sealed class TableSql(VerifyTable table, IReadOnlyList<string> columns)
 
     public IReadOnlyList<string> Columns => columns;
 
-    string RowText => $"ROW({string.Join(", ", columns.Select(Quote.Ident))})::text";
+    // Every column reference is qualified by the alias "r": in ORDER BY, a bare name would mean the output column
+    // of that name (the key's text form), and sort as text.
+    string From => $" FROM ONLY {table.QualifiedName} AS r";
 
-    string Aggregate => $"SELECT count(*), coalesce(sum(hashtextextended({RowText}, {Seed})), 0)::text FROM ONLY {table.QualifiedName}";
+    static string Ref(string column) => "r." + Quote.Ident(column);
+
+    string RowText => $"ROW({string.Join(", ", columns.Select(Ref))})::text";
+
+    string Aggregate => $"SELECT count(*), coalesce(sum(hashtextextended({RowText}, {Seed})), 0)::text{From}";
 
     /// <summary>The checksum of the blocks [fromPage, toPage) (null: from the start / to the end).</summary>
     public string BlockChecksum(long? fromPage, long? toPage)
@@ -45,21 +51,21 @@ internal sealed class TableSql(VerifyTable table, IReadOnlyList<string> columns)
 
     /// <summary>The key of the row at <paramref name="offset"/> in key order within the range.</summary>
     public NpgsqlCommand KeyAt(NpgsqlConnection connection, KeyRange range, long offset) =>
-        Command(connection, $"SELECT {KeyTexts} FROM ONLY {table.QualifiedName}", range, $" ORDER BY {OrderedKey} OFFSET {offset} LIMIT 1");
+        Command(connection, $"SELECT {KeyTexts}{From}", range, $" ORDER BY {OrderedKey} OFFSET {offset} LIMIT 1");
 
     /// <summary>Key texts then every compared column's text, for the rows of a range (at most <paramref name="limit"/>).</summary>
     public NpgsqlCommand Rows(NpgsqlConnection connection, KeyRange range, int limit) =>
         Command(connection,
-            $"SELECT {KeyTexts}{string.Concat(columns.Select(c => $", {Quote.Ident(c)}::text"))} FROM ONLY {table.QualifiedName}",
+            $"SELECT {KeyTexts}{string.Concat(columns.Select(c => $", {Ref(c)}::text"))}{From}",
             range, $" ORDER BY {OrderedKey} LIMIT {limit}");
 
     TableKey Key => table.Key ?? throw new InvalidOperationException($"{table.DisplayName} has no key");
 
-    string KeyTexts => string.Join(", ", Key.Columns.Select(c => $"{Quote.Ident(c)}::text"));
+    string KeyTexts => string.Join(", ", Key.Columns.Select(c => $"{Ref(c)}::text"));
 
     string OrderedKey => string.Join(", ", Key.Columns.Select((_, i) => KeyColumn(i)));
 
-    string KeyColumn(int i) => Quote.Ident(Key.Columns[i]) + (Key.Collatable[i] ? " COLLATE \"C\"" : "");
+    string KeyColumn(int i) => Ref(Key.Columns[i]) + (Key.Collatable[i] ? " COLLATE \"C\"" : "");
 
     string KeyTuple => Key.Columns.Count == 1 ? KeyColumn(0) : "(" + OrderedKey + ")";
 
