@@ -31,6 +31,8 @@ public sealed class VerifyRunner(VerifyOptions options, IProgressSink sink)
         await using var targetSide = await SideSnapshot.OpenAsync(Side.Target, target, targetCs, null, ct);
         var sourceVersion = await VersionAsync(source, ct);
         var targetVersion = await VersionAsync(targetSide, ct);
+        await CheckReadableAsync(source, ct);
+        await CheckReadableAsync(targetSide, ct);
         sink.Report(new Notice($"verify {options.Source} -> {target}, source snapshot {source.Id}"));
 
         var schema = await SchemaComparer.CompareAsync(source.Connection, sourceVersion, targetSide.Connection, targetVersion, options.Acl, ct);
@@ -43,17 +45,25 @@ public sealed class VerifyRunner(VerifyOptions options, IProgressSink sink)
             var parts = checks.SelectMany(c => c.Parts(options.PartPages, sourceVersion >= 140000, targetVersion >= 140000))
                 .OrderByDescending(p => p.Pages).ToList();
             sink.Report(new Notice($"data: {checks.Count} tables, {parts.Count} checksum queries, {options.Jobs} sessions per side"));
-            await sessions.RunAsync(parts, (pair, part, token) => part.RunAsync(pair, token), ct);
+            await sessions.RunPerSideAsync(parts, p => p.Side, (session, part, token) => part.RunAsync(session, token), ct);
 
             var differing = checks.Where(c => c.ChecksumsDiffer).ToList();
             foreach (var c in differing)
                 sink.Report(new Notice($"{c.DisplayName}: checksums differ{(c.NeedsLocation ? ", locating rows" : "")}", IsWarning: true));
-            await sessions.RunAsync(differing.Where(c => c.NeedsLocation),
+            await sessions.RunPairedAsync(differing.Where(c => c.NeedsLocation),
                 (pair, check, token) => check.LocateAsync(pair, options.MaxRows, options.LeafRows, token), ct);
         }
 
         var verdicts = checks.Select(c => c.Verdict()).OrderBy(v => v.Table, StringComparer.Ordinal).ToList();
         return new VerifyReport(options.Source.ToString(), target.ToString(), source.Id, clock.Elapsed, schema, verdicts);
+    }
+
+    static async Task CheckReadableAsync(SideSnapshot side, CancellationToken ct)
+    {
+        var unreadable = await ObjectCatalog.ReadUnreadableAsync(side.Connection, ct);
+        if (unreadable.Count > 0)
+            throw new PgMoveException(ExitCode.InsufficientPrivilege,
+                $"{side.Side.ToString().ToLowerInvariant()} {side.Display}: user may not SELECT from: {string.Join(", ", unreadable)}");
     }
 
     static async Task<int> VersionAsync(SideSnapshot side, CancellationToken ct)
