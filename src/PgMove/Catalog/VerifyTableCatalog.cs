@@ -40,7 +40,7 @@ public static class VerifyTableCatalog
     {
         const string sql = """
             SELECT DISTINCT ON (i.indrelid) i.indrelid,
-                   array_agg(a.attname::text ORDER BY k.ord), array_agg(format_type(a.atttypid, NULL) ORDER BY k.ord),
+                   array_agg(a.attname::text ORDER BY k.ord), array_agg(format_type(a.atttypid, a.atttypmod) ORDER BY k.ord),
                    array_agg(a.attcollation <> 0 ORDER BY k.ord)
             FROM pg_index i
             CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
