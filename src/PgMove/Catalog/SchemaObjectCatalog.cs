@@ -33,19 +33,22 @@ public static class SchemaObjectCatalog
         return result;
     }
 
-    static IEnumerable<string> Queries(int versionNum)
-    {
-        var generated = versionNum >= 120000 ? "a.attgenerated" : "''";
-        yield return $"""
+    static string[] Queries(int versionNum) =>
+        [Schemas, Extensions, Relations, Columns(versionNum >= 120000 ? "a.attgenerated" : "''"), Constraints, Indexes, Sequences,
+         Routines, Triggers, Types];
+
+    static string Schemas => $"""
             SELECT 'schema', quote_ident(n.nspname), '', pg_get_userbyid(n.nspowner), n.nspacl::text
             FROM pg_namespace n WHERE {UserSchema} AND {NotExtensionMember("pg_namespace", "n.oid")}
             """;
-        yield return $"""
+
+    static string Extensions => $"""
             SELECT 'extension', quote_ident(e.extname), format('version %s, schema %I', e.extversion, n.nspname),
                    pg_get_userbyid(e.extowner), NULL
             FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
             """;
-        yield return $"""
+
+    static string Relations => $"""
             SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'f' THEN 'foreign table' ELSE 'table' END,
                    format('%I.%I', n.nspname, c.relname),
                    concat_ws('; ',
@@ -61,7 +64,8 @@ public static class SchemaObjectCatalog
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND {UserSchema} AND {NotExtensionMember("pg_class", "c.oid")}
             """;
-        yield return $"""
+
+    static string Columns(string generated) => $"""
             SELECT 'column', format('%I.%I.%I', n.nspname, c.relname, a.attname),
                    concat_ws(' ', format_type(a.atttypid, a.atttypmod),
                      CASE WHEN a.attcollation <> t.typcollation THEN
@@ -79,7 +83,8 @@ public static class SchemaObjectCatalog
             WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
               AND {UserSchema} AND {NotExtensionMember("pg_class", "c.oid")}
             """;
-        yield return $"""
+
+    static string Constraints => $"""
             SELECT 'constraint', format('%I.%I.%I', n.nspname, coalesce(c.relname, t.typname), co.conname),
                    pg_get_constraintdef(co.oid, true), NULL, NULL
             FROM pg_constraint co JOIN pg_namespace n ON n.oid = co.connamespace
@@ -87,13 +92,15 @@ public static class SchemaObjectCatalog
             WHERE co.contype <> 'n' AND {UserSchema}
               AND {NotExtensionMember("pg_class", "co.conrelid")} AND {NotExtensionMember("pg_type", "co.contypid")}
             """;
-        yield return $"""
+
+    static string Indexes => $"""
             SELECT 'index', format('%I.%I', n.nspname, ic.relname),
                    pg_get_indexdef(i.indexrelid) || CASE WHEN i.indisvalid THEN '' ELSE ' (INVALID)' END, NULL, NULL
             FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_namespace n ON n.oid = ic.relnamespace
             WHERE {UserSchema} AND {NotExtensionMember("pg_class", "i.indrelid")}
             """;
-        yield return $"""
+
+    static string Sequences => $"""
             SELECT 'sequence', format('%I.%I', n.nspname, c.relname),
                    format('%s start %s increment %s min %s max %s cache %s%s', format_type(s.seqtypid, NULL), s.seqstart,
                           s.seqincrement, s.seqmin, s.seqmax, s.seqcache, CASE WHEN s.seqcycle THEN ' cycle' ELSE '' END)
@@ -105,7 +112,8 @@ public static class SchemaObjectCatalog
             FROM pg_class c JOIN pg_sequence s ON s.seqrelid = c.oid JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE {UserSchema} AND {NotExtensionMember("pg_class", "c.oid")}
             """;
-        yield return $"""
+
+    static string Routines => $"""
             SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END,
                    format('%I.%I(%s)', n.nspname, p.proname, pg_get_function_identity_arguments(p.oid)),
                    CASE WHEN p.prokind = 'a' THEN
@@ -117,7 +125,8 @@ public static class SchemaObjectCatalog
             FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
             WHERE {UserSchema} AND {NotExtensionMember("pg_proc", "p.oid")}
             """;
-        yield return $"""
+
+    static string Triggers => $"""
             SELECT 'trigger', format('%I.%I.%I', n.nspname, c.relname, tg.tgname),
                    pg_get_triggerdef(tg.oid, true)
                    || CASE tg.tgenabled WHEN 'D' THEN ' (disabled)' WHEN 'R' THEN ' (enabled on replica)' WHEN 'A' THEN ' (enabled always)' ELSE '' END,
@@ -125,7 +134,8 @@ public static class SchemaObjectCatalog
             FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE NOT tg.tgisinternal AND {UserSchema} AND {NotExtensionMember("pg_class", "c.oid")}
             """;
-        yield return $"""
+
+    static string Types => $"""
             SELECT CASE t.typtype WHEN 'e' THEN 'enum type' WHEN 'd' THEN 'domain' WHEN 'c' THEN 'composite type'
                                   WHEN 'r' THEN 'range type' ELSE 'base type' END,
                    format('%I.%I', n.nspname, t.typname),
@@ -145,5 +155,4 @@ public static class SchemaObjectCatalog
               AND NOT EXISTS (SELECT 1 FROM pg_type et WHERE et.oid = t.typelem AND et.typarray = t.oid)
               AND {UserSchema} AND {NotExtensionMember("pg_type", "t.oid")}
             """;
-    }
 }

@@ -182,6 +182,26 @@ public sealed class VerifyTests(ClusterPair clusters)
     }
 
     [Fact]
+    public async Task Privileges_are_compared_only_with_acl()
+    {
+        const string db = "verify_acl";
+        const string role = "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'verify_reader') THEN CREATE ROLE verify_reader; END IF; END $$";
+        await clusters.Source.ExecuteAsync("postgres", role);
+        await clusters.Target.ExecuteAsync("postgres", role);
+        await PrepareAsync(clusters, db, Base, "GRANT SELECT ON t TO verify_reader");
+
+        var (without, _) = await VerifyJsonAsync(db);
+        var (with, report) = await VerifyJsonAsync(db, "--acl");
+
+        Assert.True(without.ExitCode == 0, without.ToString());
+        Assert.True(with.ExitCode == 1, with.ToString());
+        var difference = Assert.Single(report.GetProperty("schemaDifferences").EnumerateArray());
+        Assert.Equal(("privileges", "table public.t", "differs"), (difference.GetProperty("kind").GetString(),
+            difference.GetProperty("name").GetString(), difference.GetProperty("difference").GetString()));
+        Assert.Contains("verify_reader=r/", difference.GetProperty("target").GetString());
+    }
+
+    [Fact]
     public async Task Unreachable_target_exits_3()
     {
         const string db = "verify_unreachable";
