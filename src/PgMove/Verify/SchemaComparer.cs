@@ -15,7 +15,7 @@ internal static partial class SchemaComparer
     [
         "schema", "extension", "enum type", "domain", "composite type", "range type", "base type", "table", "foreign table",
         "column", "constraint", "index", "sequence", "sequence value", "view", "materialized view", "function",
-        "procedure", "aggregate", "trigger", "owner", "privileges",
+        "procedure", "aggregate", "trigger", "large objects", "owner", "privileges",
     ];
 
     public static async Task<IReadOnlyList<SchemaDifference>> CompareAsync(NpgsqlConnection source, int sourceVersion,
@@ -59,6 +59,8 @@ internal static partial class SchemaComparer
         foreach (var s in await SequenceCatalog.ReadAsync(connection, ct))
             objects[("sequence value", $"{Display(s.Schema)}.{Display(s.Name)}")] =
                 s.IsCalled ? $"last_value {s.LastValue}" : $"not called (last_value {s.LastValue})";
+        if (await LargeObjectCatalog.DescribeAsync(connection, ct) is { } largeObjects)
+            objects[("large objects", "(all)")] = largeObjects;
         return objects;
     }
 

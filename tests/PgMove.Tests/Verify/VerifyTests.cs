@@ -65,6 +65,13 @@ public sealed class VerifyTests(ClusterPair clusters)
         // Dropped columns on the source and zero-column tables are compared like any other table.
         Assert.Equal(1, Table(report, "Odd \"Schema\".x.dropped_col").GetProperty("targetRows").GetInt64());
         Assert.Equal(2, Table(report, "Odd \"Schema\".x.zero_columns").GetProperty("sourceRows").GetInt64());
+
+        await clusters.Target.ExecuteAsync(db, "SELECT lo_put(oid, 0, 'L'::bytea) FROM pg_largeobject_metadata");
+        var (changed, changedReport) = await VerifyJsonAsync(db);
+        Assert.True(changed.ExitCode == 1, changed.ToString());
+        var difference = Assert.Single(changedReport.GetProperty("schemaDifferences").EnumerateArray());
+        Assert.Equal("large objects", difference.GetProperty("kind").GetString());
+        Assert.StartsWith("1 large objects", difference.GetProperty("target").GetString());
     }
 
     [Theory]
