@@ -13,7 +13,7 @@ internal static partial class SchemaComparer
 {
     static readonly string[] KindOrder =
     [
-        "schema", "extension", "enum type", "domain", "composite type", "range type", "base type", "table", "foreign table",
+        "database", "schema", "extension", "enum type", "domain", "composite type", "range type", "base type", "table", "foreign table",
         "column", "constraint", "index", "sequence", "sequence value", "view", "materialized view", "function",
         "procedure", "aggregate", "trigger", "large objects", "owner", "privileges",
     ];
@@ -49,6 +49,12 @@ internal static partial class SchemaComparer
         CancellationToken ct)
     {
         var objects = new Dictionary<(string, string), string>();
+        // The database's name may differ between the sides; what it was created with and its settings may not.
+        var db = await DatabaseCatalog.ReadCurrentAsync(connection, version, ct);
+        objects[("database", "(properties)")] =
+            $"encoding {db.Encoding}, collate {db.Collate}, ctype {db.Ctype}, locale provider {db.LocaleProvider}" +
+            (db.Locale is null ? "" : $" {db.Locale}") + $", settings [{string.Join("; ", db.Settings.Order(StringComparer.Ordinal))}]";
+        if (acl) objects[("owner", "database")] = db.Owner;
         foreach (var o in await SchemaObjectCatalog.ReadAsync(connection, version, ct))
         {
             objects[(o.Kind, o.Name)] = o.Definition;
