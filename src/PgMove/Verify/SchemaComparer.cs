@@ -21,9 +21,10 @@ internal static partial class SchemaComparer
     public static async Task<IReadOnlyList<SchemaDifference>> CompareAsync(NpgsqlConnection source, int sourceVersion,
         NpgsqlConnection target, int targetVersion, bool acl, CancellationToken ct)
     {
-        var expected = await ReadAsync(source, sourceVersion, acl, ct);
-        var actual = await ReadAsync(target, targetVersion, acl, ct);
-        return Compare(expected, actual);
+        var expected = ReadAsync(source, sourceVersion, acl, ct);
+        var actual = ReadAsync(target, targetVersion, acl, ct);
+        await Task.WhenAll(expected, actual);
+        return Compare(expected.Result, actual.Result);
     }
 
     static List<SchemaDifference> Compare(Dictionary<(string Kind, string Name), string> expected,
