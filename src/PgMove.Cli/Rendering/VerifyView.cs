@@ -107,6 +107,7 @@ internal static partial class VerifyView
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, // keys and values as written
         Converters = { new SecondsConverter() },
     };
 

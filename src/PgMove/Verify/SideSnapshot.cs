@@ -58,6 +58,17 @@ internal sealed class SideSnapshot : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// ACCESS SHARE locks on the tables for the rest of the run, as pg_dump takes: TRUNCATE and table rewrites are not
+    /// MVCC-safe (a snapshot taken before them sees the new, rewritten contents), so they must wait until verify ends.
+    /// </summary>
+    public async Task LockAsync(IEnumerable<Catalog.VerifyTable> tables, CancellationToken ct)
+    {
+        foreach (var batch in tables.Chunk(500))
+            await PgSession.ExecuteAsync(Connection,
+                $"LOCK TABLE {string.Join(", ", batch.Select(t => "ONLY " + t.QualifiedName))} IN ACCESS SHARE MODE", ct);
+    }
+
     /// <summary>A new session of this side inside the snapshot.</summary>
     public async Task<NpgsqlConnection> OpenWorkerAsync(CancellationToken ct)
     {

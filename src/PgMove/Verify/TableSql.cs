@@ -16,6 +16,10 @@ namespace PgMove.Verify;
 internal sealed class TableSql(VerifyTable table, IReadOnlyList<string> columns)
 {
     /// <summary>Fixed seed of hashtextextended: the same on both sides, and different from hashtext's.</summary>
+    /// <remarks>
+    /// hashtextextended is stable across versions (hash partitioning depends on it); it is not promised to agree
+    /// between servers of different byte order, a pairing verify has not been tried on.
+    /// </remarks>
     const long Seed = 7;
 
     public IReadOnlyList<string> Columns => columns;

@@ -38,8 +38,11 @@ public sealed class VerifyRunner(VerifyOptions options, IProgressSink sink)
         var schema = await SchemaComparer.CompareAsync(source.Connection, sourceVersion, targetSide.Connection, targetVersion, options.Acl, ct);
         sink.Report(new Notice($"schema: {schema.Count} difference(s)"));
 
-        var checks = TableCheck.Pair(
-            await VerifyTableCatalog.ReadAsync(source.Connection, ct), await VerifyTableCatalog.ReadAsync(targetSide.Connection, ct));
+        var sourceTables = await VerifyTableCatalog.ReadAsync(source.Connection, ct);
+        var targetTables = await VerifyTableCatalog.ReadAsync(targetSide.Connection, ct);
+        await source.LockAsync(sourceTables, ct);
+        await targetSide.LockAsync(targetTables, ct);
+        var checks = TableCheck.Pair(sourceTables, targetTables);
         await using (var sessions = new SessionPool(source, targetSide, options.Jobs))
         {
             var parts = checks.SelectMany(c => c.Parts(options.PartPages, sourceVersion >= 140000, targetVersion >= 140000))
