@@ -48,7 +48,12 @@ public sealed class VerifyRunner(VerifyOptions options, IProgressSink sink)
             var parts = checks.SelectMany(c => c.Parts(options.PartPages, sourceVersion >= 140000, targetVersion >= 140000))
                 .OrderByDescending(p => p.Pages).ToList();
             sink.Report(new Notice($"data: {checks.Count} tables, {parts.Count} checksum queries, {options.Jobs} sessions per side"));
-            await sessions.RunPerSideAsync(parts, p => p.Side, (session, part, token) => part.RunAsync(session, token), ct);
+            var progress = new PartProgress(parts.Count, sink);
+            await sessions.RunPerSideAsync(parts, p => p.Side, async (session, part, token) =>
+            {
+                await part.RunAsync(session, token);
+                progress.Done();
+            }, ct);
 
             var differing = checks.Where(c => c.ChecksumsDiffer).ToList();
             foreach (var c in differing)
@@ -77,5 +82,23 @@ public sealed class VerifyRunner(VerifyOptions options, IProgressSink sink)
             throw new PgMoveException(ExitCode.Incompatible,
                 $"{side.Side.ToString().ToLowerInvariant()} {side.Display}: verify needs PostgreSQL 11 or later (server_version_num {version})");
         return version;
+    }
+
+    /// <summary>A progress line at most every few seconds while checksums run.</summary>
+    sealed class PartProgress(int total, IProgressSink sink)
+    {
+        readonly Stopwatch _sinceReport = Stopwatch.StartNew();
+        int _done;
+
+        public void Done()
+        {
+            var done = Interlocked.Increment(ref _done);
+            lock (_sinceReport)
+            {
+                if (_sinceReport.Elapsed < TimeSpan.FromSeconds(5) || done == total) return;
+                _sinceReport.Restart();
+            }
+            sink.Report(new Notice($"data: {done}/{total} checksum queries done"));
+        }
     }
 }
