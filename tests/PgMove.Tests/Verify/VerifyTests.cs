@@ -153,6 +153,40 @@ public sealed class VerifyTests(ClusterPair clusters)
     }
 
     [Fact]
+    public async Task Changed_function_type_view_trigger_column_and_extension_are_reported()
+    {
+        const string db = "verify_schema_kinds";
+        const string objects = """
+            CREATE TYPE mood AS ENUM ('sad', 'ok');
+            CREATE FUNCTION f(x int) RETURNS int LANGUAGE sql AS 'SELECT x + 1';
+            CREATE FUNCTION tg() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END';
+            CREATE TRIGGER t_tg BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION tg();
+            CREATE VIEW small AS SELECT id FROM t WHERE id < 10;
+            """;
+        await PrepareAsync(clusters, db, Base + objects, """
+            CREATE OR REPLACE FUNCTION f(x int) RETURNS int LANGUAGE sql AS 'SELECT x + 2';
+            ALTER TYPE mood ADD VALUE 'happy';
+            ALTER TABLE t DISABLE TRIGGER t_tg;
+            CREATE OR REPLACE VIEW small AS SELECT id FROM t WHERE id < 11;
+            ALTER TABLE t ALTER COLUMN n SET DEFAULT 'x';
+            CREATE EXTENSION IF NOT EXISTS pg_trgm;
+            """);
+
+        var (result, report) = await VerifyJsonAsync(db);
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        var differences = report.GetProperty("schemaDifferences").EnumerateArray()
+            .Select(d => $"{d.GetProperty("kind").GetString()} {d.GetProperty("name").GetString()}: {d.GetProperty("difference").GetString()}")
+            .ToList();
+        Assert.Equal(
+            [
+                "extension pg_trgm: extra on target", "enum type public.mood: differs", "column public.t.n: differs",
+                "view public.small: differs", "function public.f(x integer): differs", "trigger public.t.t_tg: differs",
+            ],
+            differences);
+    }
+
+    [Fact]
     public async Task Table_without_key_is_counted_not_pinpointed_and_exits_1()
     {
         const string db = "verify_nokey";
