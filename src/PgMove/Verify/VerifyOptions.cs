@@ -21,6 +21,8 @@ public sealed record VerifyOptions
     /// lags the snapshot and differences are expected.
     /// </summary>
     public string? SourceSnapshot { get; init; }
+    /// <summary>The same for the target (e.g. exported once the applier has reached the fence); null: verify exports one.</summary>
+    public string? TargetSnapshot { get; init; }
     /// <summary>Tables larger than this many blocks are checksummed in block ranges of this size, in parallel.</summary>
     public long PartPages { get; init; } = 16384;
     /// <summary>Row location stops bisecting when a key range holds at most this many rows on each side.</summary>

@@ -28,7 +28,7 @@ public sealed class VerifyRunner(VerifyOptions options, IProgressSink sink)
         var targetCs = target.ToNpgsql("pgmove-verify", VerifySessionSettings.Both, poolSize);
 
         await using var source = await SideSnapshot.OpenAsync(Side.Source, options.Source, sourceCs, options.SourceSnapshot, ct);
-        await using var targetSide = await SideSnapshot.OpenAsync(Side.Target, target, targetCs, null, ct);
+        await using var targetSide = await SideSnapshot.OpenAsync(Side.Target, target, targetCs, options.TargetSnapshot, ct);
         var sourceVersion = await VersionAsync(source, ct);
         var targetVersion = await VersionAsync(targetSide, ct);
         await CheckReadableAsync(source, ct);
