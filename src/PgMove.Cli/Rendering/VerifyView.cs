@@ -58,8 +58,8 @@ internal static partial class VerifyView
         {
             console.WriteLine($"  {d.Kind} {d.Name}: {d.Difference}");
             var (source, target) = Excerpts(d.Source, d.Target);
-            if (source is not null) console.WriteLine($"      source: {source}");
-            if (target is not null) console.WriteLine($"      target: {target}");
+            if (!string.IsNullOrEmpty(source)) console.WriteLine($"      source: {source}");
+            if (!string.IsNullOrEmpty(target)) console.WriteLine($"      target: {target}");
         }
     }
 
@@ -78,7 +78,7 @@ internal static partial class VerifyView
                     ? $"  {r.Kind}: {key}"
                     : $"  {r.Kind}: {key}: " + string.Join("; ", r.Columns.Select(c => $"{c} {Value(r.Source[c])} -> {Value(r.Target[c])}")));
             }
-            if (t.MoreRows) console.WriteLine($"  … more rows differ (--max-rows {t.Rows.Count})");
+            if (t.MoreRows) console.WriteLine($"  … more rows may differ (--max-rows {t.Rows.Count})");
         }
     }
 

@@ -41,6 +41,11 @@ internal static partial class SchemaComparer
         foreach (var (key, definition) in actual)
             if (!expected.ContainsKey(key))
                 differences.Add(new(key.Kind, key.Name, "extra on target", null, definition));
+        // A table missing (or extra) on the target: its columns, constraints and triggers are not listed one by one.
+        var wholeTables = differences.Where(d => d.Kind is "table" or "foreign table" && d.Difference != "differs")
+            .Select(d => d.Name + ".").ToList();
+        differences.RemoveAll(d => d.Kind is "column" or "constraint" or "trigger" && d.Difference != "differs"
+                                   && wholeTables.Any(t => d.Name.StartsWith(t, StringComparison.Ordinal)));
         return differences
             .OrderBy(d => Array.IndexOf(KindOrder, d.Kind) is var i && i < 0 ? KindOrder.Length : i)
             .ThenBy(d => d.Kind, StringComparer.Ordinal).ThenBy(d => d.Name, StringComparer.Ordinal).ToList();

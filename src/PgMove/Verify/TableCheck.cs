@@ -120,6 +120,6 @@ internal sealed class TableCheck
                    "has no identity to match on both sides; only the counts and checksums are compared";
         if (!CanLocate) return "rows can't be pinpointed: the target lacks key columns";
         if (_locator is { Found.Count: 0 }) return "the checksums differ but no differing row was found by key";
-        return _locator is { Truncated: true } ? "more rows may differ than shown (--max-rows)" : null;
+        return null;
     }
 }
