@@ -76,8 +76,7 @@ public sealed class VerifyRunner(VerifyOptions options, IProgressSink sink)
 
     static async Task<int> VersionAsync(SideSnapshot side, CancellationToken ct)
     {
-        var version = int.Parse(await PgSession.ScalarAsync<string>(side.Connection, "SELECT current_setting('server_version_num')", ct),
-            System.Globalization.CultureInfo.InvariantCulture);
+        var version = (await ServerCatalog.ReadAsync(side.Connection, ct)).VersionNum;
         if (version < MinimumVersion)
             throw new PgMoveException(ExitCode.Incompatible,
                 $"{side.Side.ToString().ToLowerInvariant()} {side.Display}: verify needs PostgreSQL 11 or later (server_version_num {version})");
