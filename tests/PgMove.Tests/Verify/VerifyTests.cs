@@ -223,6 +223,29 @@ public sealed class VerifyTests(ClusterPair clusters)
     }
 
     [Fact]
+    public async Task Dropped_columns_on_either_side_do_not_matter()
+    {
+        const string db = "verify_dropped";
+        await clusters.Source.CreateDatabaseAsync(db);
+        await clusters.Source.ExecuteAsync(db, """
+            CREATE TABLE d (id int PRIMARY KEY, gone1 text, a text, b numeric);
+            INSERT INTO d SELECT g, 'x', 'a' || g, g / 3.0 FROM generate_series(1, 1000) g;
+            ALTER TABLE d DROP COLUMN gone1;
+            """);
+        await clusters.Target.CreateDatabaseAsync(db);
+        await clusters.Target.ExecuteAsync(db, """
+            CREATE TABLE d (id int PRIMARY KEY, a text, gone2 int, b numeric);
+            INSERT INTO d SELECT g, 'a' || g, g, g / 3.0 FROM generate_series(1, 1000) g;
+            ALTER TABLE d DROP COLUMN gone2;
+            """);
+
+        var (result, report) = await VerifyJsonAsync(db);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(1000, Table(report, "public.d").GetProperty("targetRows").GetInt64());
+    }
+
+    [Fact]
     public async Task Privileges_are_compared_only_with_acl()
     {
         const string db = "verify_acl";
