@@ -29,8 +29,11 @@ public sealed class VerifyRunner(VerifyOptions options, IProgressSink sink)
 
         await using var source = await SideSnapshot.OpenAsync(Side.Source, options.Source, sourceCs, options.SourceSnapshot, ct);
         await using var targetSide = await SideSnapshot.OpenAsync(Side.Target, target, targetCs, options.TargetSnapshot, ct);
-        var sourceVersion = await VersionAsync(source, ct);
-        var targetVersion = await VersionAsync(targetSide, ct);
+        var sourceServer = await ServerAsync(source, ct);
+        var targetServer = await ServerAsync(targetSide, ct);
+        var (sourceVersion, targetVersion) = (sourceServer.VersionNum, targetServer.VersionNum);
+        if (sourceServer.ClusterKey == targetServer.ClusterKey && target.Database == options.Source.Database)
+            sink.Report(new Notice("the target is the source itself: the comparison can only find them equal", IsWarning: true));
         await CheckReadableAsync(source, ct);
         await CheckReadableAsync(targetSide, ct);
         sink.Report(new Notice($"verify {options.Source} -> {target}, source snapshot {source.Id}"));
@@ -74,13 +77,14 @@ public sealed class VerifyRunner(VerifyOptions options, IProgressSink sink)
                 $"{side.Side.ToString().ToLowerInvariant()} {side.Display}: user may not SELECT from: {string.Join(", ", unreadable)}");
     }
 
-    static async Task<int> VersionAsync(SideSnapshot side, CancellationToken ct)
+    static async Task<ServerInfo> ServerAsync(SideSnapshot side, CancellationToken ct)
     {
-        var version = (await ServerCatalog.ReadAsync(side.Connection, ct)).VersionNum;
+        var server = await ServerCatalog.ReadAsync(side.Connection, ct);
+        var version = server.VersionNum;
         if (version < MinimumVersion)
             throw new PgMoveException(ExitCode.Incompatible,
                 $"{side.Side.ToString().ToLowerInvariant()} {side.Display}: verify needs PostgreSQL 11 or later (server_version_num {version})");
-        return version;
+        return server;
     }
 
     /// <summary>A progress line at most every few seconds while checksums run.</summary>
