@@ -9,5 +9,6 @@ root.Subcommands.Add(SyncCommand.Create());
 root.Subcommands.Add(StatusCommand.Create());
 root.Subcommands.Add(CutoverCommand.Create());
 root.Subcommands.Add(CleanupCommand.Create());
+root.Subcommands.Add(VerifyCommand.Create());
 var parse = root.Parse(args);
 return await parse.InvokeAsync();

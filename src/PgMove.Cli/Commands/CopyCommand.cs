@@ -26,10 +26,11 @@ internal static class CopyCommand
         var tune = new Option<bool>("--tune-target") { Description = "Raise max_wal_size/checkpoint_timeout on the target (ALTER SYSTEM) for the copy; restored after" };
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON on stdout (progress goes to stderr)" };
         var globals = new GlobalsCliOptions(copy: true);
+        var verify = new Option<bool>("--verify") { Description = "Run pgmove verify after the copy; exit 1 if it finds differences" };
 
         var command = new Command("copy", "Copy one database from the source server to the target server (offline migration).")
         {
-            source, target, jobs, indexJobs, split, clean, noOwner, noAcl, dir, pgBin, timeline, tune, json,
+            source, target, jobs, indexJobs, split, clean, noOwner, noAcl, dir, pgBin, timeline, tune, json, verify,
         };
         globals.AddTo(command);
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async (display, token) =>
@@ -53,9 +54,13 @@ internal static class CopyCommand
                 TuneTarget = parse.GetValue(tune),
                 SplitLargerThan = parse.GetValue(split) is { } size ? SizeParser.Parse(size, "--split-larger-than") : null,
                 Globals = globals.Read(parse),
+                Verify = parse.GetValue(verify),
             };
             var summary = await display.RunAsync(sink => new CopyRunner(options, sink).RunAsync(token));
             display.ShowSummary(summary);
+            if (!options.Verify) return ExitCode.Success;
+            return await VerifyCommand.RunAsync(new PgMove.Verify.VerifyOptions { Source = options.Source, Target = options.Target, Jobs = j },
+                toStderr: parse.GetValue(json), printJson: false, token);
         }, parse.GetValue(json), ct));
         return command;
     }

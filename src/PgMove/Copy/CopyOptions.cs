@@ -30,4 +30,6 @@ public sealed record CopyOptions
     public GlobalsOptions Globals { get; init; } = new();
     /// <summary>A snapshot exported by someone else (a replication slot) to copy from; null to export one.</summary>
     public string? ExternalSnapshot { get; init; }
+    /// <summary>Run verify after the copy (done by the CLI once <see cref="CopyRunner"/> returns).</summary>
+    public bool Verify { get; init; }
 }

@@ -22,10 +22,11 @@ public sealed class DatasetCopyTests(ClusterPair clusters)
         PostgresCluster.Run("bash", Path.Combine(DatasetsDirectory, "load.sh"), dataset, clusters.Source.Uri(db));
 
         var result = await PgMoveProcess.RunAsync("copy", "--source", clusters.Source.Uri(db), "--target", clusters.Target.Uri(db),
-            "--jobs", "3", "--dir", PgMoveProcess.StateDir());
+            "--jobs", "3", "--dir", PgMoveProcess.StateDir(), "--verify");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("pgmove copy: done", result.Stdout);
+        Assert.Contains("equal: schema and", result.Stdout); // copy --verify: pgmove verify found no difference
         await DatabaseComparer.AssertEqualAsync(clusters.Source, db, clusters.Target, db);
     }
 

@@ -1,0 +1,56 @@
+using System.CommandLine;
+using PgMove.Cli.Rendering;
+using PgMove.Connections;
+using PgMove.Errors;
+using PgMove.Verify;
+
+namespace PgMove.Cli.Commands;
+
+/// <summary><c>pgmove verify</c>: exit 0 when the databases are equal, 1 when they differ, 2+ on errors.</summary>
+internal static class VerifyCommand
+{
+    public static Command Create()
+    {
+        var source = new Option<string?>("--source", "-s") { Description = "Source connection: URI or key=value conninfo (default: $PGMOVE_SOURCE)" };
+        var target = new Option<string?>("--target", "-t")
+        { Description = "Target connection; without a database name, the source's is used (default: $PGMOVE_TARGET)" };
+        var jobs = new Option<int>("--jobs", "-j") { Description = "Parallel sessions per side", DefaultValueFactory = _ => 4 };
+        var maxRows = new Option<int>("--max-rows") { Description = "Differing rows shown per table", DefaultValueFactory = _ => 20 };
+        var acl = new Option<bool>("--acl") { Description = "Also compare owners and privileges" };
+        var json = new Option<bool>("--json") { Description = "Print the report as JSON on stdout (the human report goes to stderr)" };
+        var command = new Command("verify",
+            "Compare two databases: schema, then every table's row count and checksum, down to the rows that differ.")
+        {
+            source, target, jobs, maxRows, acl, json,
+        };
+        command.SetAction((parse, ct) => CommandRunner.RunAsync(async (_, token) =>
+        {
+            var options = new VerifyOptions
+            {
+                Source = ParseConnection(parse.GetValue(source), "PGMOVE_SOURCE", "--source"),
+                Target = ParseConnection(parse.GetValue(target), "PGMOVE_TARGET", "--target"),
+                Jobs = parse.GetValue(jobs),
+                MaxRows = parse.GetValue(maxRows),
+                Acl = parse.GetValue(acl),
+            };
+            return await RunAsync(options, parse.GetValue(json), printJson: parse.GetValue(json), token);
+        }, parse.GetValue(json), ct));
+        return command;
+    }
+
+    /// <summary>Runs verify and prints its report; also what <c>copy --verify</c> calls after the copy.</summary>
+    public static async Task<ExitCode> RunAsync(VerifyOptions options, bool toStderr, bool printJson, CancellationToken ct)
+    {
+        var report = await new VerifyRunner(options, new VerifyProgress()).RunAsync(ct);
+        VerifyView.Show(report, toStderr, printJson);
+        return report.Equal ? ExitCode.Success : ExitCode.Differences;
+    }
+
+    static ConnectionSpec ParseConnection(string? value, string environmentVariable, string option)
+    {
+        value ??= Environment.GetEnvironmentVariable(environmentVariable);
+        if (string.IsNullOrWhiteSpace(value))
+            throw new PgMoveException(ExitCode.Usage, $"{option} is required (or set {environmentVariable})");
+        return ConnectionSpec.Parse(value);
+    }
+}

@@ -1,0 +1,21 @@
+using Npgsql;
+
+namespace PgMove.Catalog;
+
+/// <summary>Large objects as verify compares them: how many, and an order-independent checksum of OIDs and contents.</summary>
+public static class LargeObjectCatalog
+{
+    /// <summary>"N large objects, checksum S", or null when there are none.</summary>
+    public static async Task<string?> DescribeAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        const string sql = """
+            SELECT count(*), coalesce(sum(hashtextextended(m.oid::text || ':' || encode(lo_get(m.oid), 'hex'), 7)), 0)::text
+            FROM pg_largeobject_metadata m
+            """;
+        await using var cmd = new NpgsqlCommand(sql, connection);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        var count = reader.GetInt64(0);
+        return count == 0 ? null : $"{count} large objects, checksum {reader.GetString(1)}";
+    }
+}

@@ -1,0 +1,22 @@
+using PgMove.Sql;
+
+namespace PgMove.Catalog;
+
+/// <summary>A table whose rows verify compares (relkind 'r': plain tables, partitions, inheritance members).</summary>
+/// <param name="Columns">Live columns (not dropped; generated ones included), in attribute order.</param>
+/// <param name="Pages">Current size in blocks: how the checksum is split into block ranges.</param>
+/// <param name="Key">The primary key, else the narrowest unique index on NOT NULL plain columns; null when none.</param>
+public sealed record VerifyTable(
+    string Schema,
+    string Name,
+    IReadOnlyList<string> Columns,
+    long Pages,
+    long EstimatedRows,
+    TableKey? Key)
+{
+    /// <summary>The quoted, schema-qualified name.</summary>
+    public string QualifiedName => Quote.Qualified(Schema, Name);
+
+    /// <summary>Name for people: schema.name, unquoted.</summary>
+    public string DisplayName => $"{Schema}.{Name}";
+}
