@@ -34,12 +34,12 @@ internal sealed class SyncFinisher(ConnectionSpec source, MigrationNames names, 
                 .Where(t => !t.Unlogged && !tables.Contains((t.Schema, t.Name)))
                 .Select(t => $"{t.DisplayName} was created on the source during the sync and is not replicated"));
         }
-        differences.AddRange(await verifier.VerifyAsync(sourceReader, targetCs, tables, ct));
+        differences.AddRange(await verifier.VerifyAsync(source, names.Target, sink, ct));
         if (differences.Count > 0)
             throw new PgMoveException(ExitCode.Differences,
                 $"verification after the fence found {differences.Count} difference(s): {string.Join("; ", differences.Take(5))}; " +
                 "the source stays read-only and the slot is kept; investigate, then `pgmove cleanup`");
-        sink.Report(new Notice($"verified {tables.Count} tables: same row counts on both sides"));
+        sink.Report(new Notice($"verified {tables.Count} tables: same schema, row counts and checksums on both sides"));
 
         await using (var admin = await PgSession.OpenAsync(ReplicationSettings.SourceAdmin(source), Side.Source, source.ToString(), ct))
         {

@@ -24,7 +24,7 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
     SyncStateFile _stateFile = null!;
 
     /// <summary>The check run after the fence; the integrator swaps in the full verifier (counts and checksums) here.</summary>
-    public ICutoverVerifier Verifier { get; init; } = new RowCountVerifier();
+    public ICutoverVerifier Verifier { get; init; } = new ChecksumCutoverVerifier(options.Jobs);
     SyncState _state = new();
 
     /// <summary>Runs until a cutover finished the migration; returns what the finish did.</summary>

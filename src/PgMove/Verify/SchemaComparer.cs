@@ -19,10 +19,10 @@ internal static partial class SchemaComparer
     ];
 
     public static async Task<IReadOnlyList<SchemaDifference>> CompareAsync(NpgsqlConnection source, int sourceVersion,
-        NpgsqlConnection target, int targetVersion, bool acl, CancellationToken ct)
+        NpgsqlConnection target, int targetVersion, bool acl, IReadOnlySet<string> ignoredSettings, CancellationToken ct)
     {
-        var expected = ReadAsync(source, sourceVersion, acl, ct);
-        var actual = ReadAsync(target, targetVersion, acl, ct);
+        var expected = ReadAsync(source, sourceVersion, acl, ignoredSettings, ct);
+        var actual = ReadAsync(target, targetVersion, acl, ignoredSettings, ct);
         await Task.WhenAll(expected, actual);
         return Compare(expected.Result, actual.Result);
     }
@@ -52,14 +52,14 @@ internal static partial class SchemaComparer
     }
 
     static async Task<Dictionary<(string Kind, string Name), string>> ReadAsync(NpgsqlConnection connection, int version, bool acl,
-        CancellationToken ct)
+        IReadOnlySet<string> ignoredSettings, CancellationToken ct)
     {
         var objects = new Dictionary<(string, string), string>();
         // The database's name may differ between the sides; what it was created with and its settings may not.
         var db = await DatabaseCatalog.ReadCurrentAsync(connection, version, ct);
         objects[("database", "(properties)")] =
             $"encoding {db.Encoding}, collate {db.Collate}, ctype {db.Ctype}, locale provider {db.LocaleProvider}" +
-            (db.Locale is null ? "" : $" {db.Locale}") + $", settings [{string.Join("; ", db.Settings.Order(StringComparer.Ordinal))}]";
+            (db.Locale is null ? "" : $" {db.Locale}") + $", settings [{string.Join("; ", db.Settings.Where(s => !ignoredSettings.Contains(s.Split('=')[0])).Order(StringComparer.Ordinal))}]";
         if (acl) objects[("owner", "database")] = db.Owner;
         foreach (var o in await SchemaObjectCatalog.ReadAsync(connection, version, ct))
         {

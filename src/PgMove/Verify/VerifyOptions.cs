@@ -23,6 +23,11 @@ public sealed record VerifyOptions
     public string? SourceSnapshot { get; init; }
     /// <summary>The same for the target (e.g. exported once the applier has reached the fence); null: verify exports one.</summary>
     public string? TargetSnapshot { get; init; }
+    /// <summary>
+    /// Database-level settings (ALTER DATABASE … SET) left out of the comparison, e.g. the
+    /// default_transaction_read_only that a cutover's fence sets on the source.
+    /// </summary>
+    public IReadOnlySet<string> IgnoredDatabaseSettings { get; init; } = new HashSet<string>();
     /// <summary>Tables larger than this many blocks are checksummed in block ranges of this size, in parallel.</summary>
     public long PartPages { get; init; } = 16384;
     /// <summary>Row location stops bisecting when a key range holds at most this many rows on each side.</summary>

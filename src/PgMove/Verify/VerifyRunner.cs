@@ -38,7 +38,7 @@ public sealed class VerifyRunner(VerifyOptions options, IProgressSink sink)
         await CheckReadableAsync(targetSide, ct);
         sink.Report(new Notice($"verify {options.Source} -> {target}, source snapshot {source.Id}"));
 
-        var schema = await SchemaComparer.CompareAsync(source.Connection, sourceVersion, targetSide.Connection, targetVersion, options.Acl, ct);
+        var schema = await SchemaComparer.CompareAsync(source.Connection, sourceVersion, targetSide.Connection, targetVersion, options.Acl, options.IgnoredDatabaseSettings, ct);
         sink.Report(new Notice($"schema: {schema.Count} difference(s)"));
 
         var sourceTables = await VerifyTableCatalog.ReadAsync(source.Connection, ct);
