@@ -37,8 +37,8 @@ internal static class CheckCommand
             if (j < 1 || ij < 1) throw new PgMoveException(ExitCode.Usage, "--jobs and --index-jobs must be at least 1");
             var options = new CheckOptions
             {
-                Source = ParseConnection(parse.GetValue(source), "PGMOVE_SOURCE", "--source"),
-                Target = ParseConnection(parse.GetValue(target), "PGMOVE_TARGET", "--target"),
+                Source = ConnectionArguments.Parse(parse.GetValue(source), "PGMOVE_SOURCE", "--source"),
+                Target = ConnectionArguments.Parse(parse.GetValue(target), "PGMOVE_TARGET", "--target"),
                 Jobs = j,
                 IndexJobs = ij,
                 Online = parse.GetValue(online),
@@ -54,11 +54,4 @@ internal static class CheckCommand
         return command;
     }
 
-    static ConnectionSpec ParseConnection(string? value, string environmentVariable, string option)
-    {
-        value ??= Environment.GetEnvironmentVariable(environmentVariable);
-        if (string.IsNullOrWhiteSpace(value))
-            throw new PgMoveException(ExitCode.Usage, $"{option} is required (or set {environmentVariable})");
-        return ConnectionSpec.Parse(value);
-    }
 }

@@ -40,8 +40,8 @@ internal static class CopyCommand
             if (j < 1 || ij < 1) throw new PgMoveException(ExitCode.Usage, "--jobs and --index-jobs must be at least 1");
             var options = new CopyOptions
             {
-                Source = ParseConnection(parse.GetValue(source), "PGMOVE_SOURCE", "--source"),
-                Target = ParseConnection(parse.GetValue(target), "PGMOVE_TARGET", "--target"),
+                Source = ConnectionArguments.Parse(parse.GetValue(source), "PGMOVE_SOURCE", "--source"),
+                Target = ConnectionArguments.Parse(parse.GetValue(target), "PGMOVE_TARGET", "--target"),
                 Jobs = j,
                 IndexJobs = ij,
                 Clean = parse.GetValue(clean),
@@ -65,11 +65,4 @@ internal static class CopyCommand
         return command;
     }
 
-    internal static ConnectionSpec ParseConnection(string? value, string environmentVariable, string option)
-    {
-        value ??= Environment.GetEnvironmentVariable(environmentVariable);
-        if (string.IsNullOrWhiteSpace(value))
-            throw new PgMoveException(ExitCode.Usage, $"{option} is required (or set {environmentVariable})");
-        return ConnectionSpec.Parse(value);
-    }
 }

@@ -20,14 +20,7 @@ internal sealed class MigrationArguments
         command.Options.Add(Json);
     }
 
-    public ConnectionSpec ParseSource(ParseResult parse) => Parse(parse.GetValue(Source), "PGMOVE_SOURCE", "--source");
-    public ConnectionSpec ParseTarget(ParseResult parse) => Parse(parse.GetValue(Target), "PGMOVE_TARGET", "--target");
+    public ConnectionSpec ParseSource(ParseResult parse) => ConnectionArguments.Parse(parse.GetValue(Source), "PGMOVE_SOURCE", "--source");
+    public ConnectionSpec ParseTarget(ParseResult parse) => ConnectionArguments.Parse(parse.GetValue(Target), "PGMOVE_TARGET", "--target");
 
-    static ConnectionSpec Parse(string? value, string environmentVariable, string option)
-    {
-        value ??= Environment.GetEnvironmentVariable(environmentVariable);
-        if (string.IsNullOrWhiteSpace(value))
-            throw new PgMoveException(ExitCode.Usage, $"{option} is required (or set {environmentVariable})");
-        return ConnectionSpec.Parse(value);
-    }
 }

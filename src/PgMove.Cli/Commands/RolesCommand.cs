@@ -25,8 +25,8 @@ internal static class RolesCommand
         {
             var options = globals.Read(parse) with { DryRun = parse.GetValue(dryRun) };
             var runner = new RolesRunner(
-                CopyCommand.ParseConnection(parse.GetValue(source), "PGMOVE_SOURCE", "--source"),
-                CopyCommand.ParseConnection(parse.GetValue(target), "PGMOVE_TARGET", "--target"),
+                ConnectionArguments.Parse(parse.GetValue(source), "PGMOVE_SOURCE", "--source"),
+                ConnectionArguments.Parse(parse.GetValue(target), "PGMOVE_TARGET", "--target"),
                 options, display.PlainSink);
             display.ShowResult(await runner.RunAsync(token), RolesView.Render);
         }, parse.GetValue(json), ct));

@@ -27,8 +27,8 @@ internal static class VerifyCommand
         {
             var options = new VerifyOptions
             {
-                Source = ParseConnection(parse.GetValue(source), "PGMOVE_SOURCE", "--source"),
-                Target = ParseConnection(parse.GetValue(target), "PGMOVE_TARGET", "--target"),
+                Source = ConnectionArguments.Parse(parse.GetValue(source), "PGMOVE_SOURCE", "--source"),
+                Target = ConnectionArguments.Parse(parse.GetValue(target), "PGMOVE_TARGET", "--target"),
                 Jobs = parse.GetValue(jobs),
                 MaxRows = parse.GetValue(maxRows),
                 Acl = parse.GetValue(acl),
@@ -46,11 +46,4 @@ internal static class VerifyCommand
         return report.Equal ? ExitCode.Success : ExitCode.Differences;
     }
 
-    static ConnectionSpec ParseConnection(string? value, string environmentVariable, string option)
-    {
-        value ??= Environment.GetEnvironmentVariable(environmentVariable);
-        if (string.IsNullOrWhiteSpace(value))
-            throw new PgMoveException(ExitCode.Usage, $"{option} is required (or set {environmentVariable})");
-        return ConnectionSpec.Parse(value);
-    }
 }
