@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # demo.sh - build pgmove, start two throwaway PostgreSQL 15 clusters on 127.0.0.1, load pagila into the
-# first, copy it to the second with `pgmove copy`, and compare per-table row counts on both sides.
+# first, copy it to the second with `pgmove copy`, compare per-table row counts on both sides, then run
+# `pgmove verify` (schema and per-table checksums).
 # Ports: $PORT1/$PORT2 (default: the first free ports from 54411 up). KEEP=1 leaves the clusters running.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -74,3 +75,7 @@ LC_ALL=C join -t '|' -a 1 -a 2 -e missing -o 0,1.2,2.2 "$work/src.counts" "$work
   { bad += ($2 != $3); printf "%-32s %12s %12s%s\n", $1, $2, $3, ($2 != $3 ? "   <-- differs" : "") }
   END { if (bad) { printf "\nrow counts DIFFER in %d of %d tables\n", bad, NR; exit 1 }
         printf "\nrow counts match on all %d tables\n", NR }'
+
+echo
+echo "demo: pgmove verify --source $SRC --target $DST (schema, then every table's checksum)"
+dotnet src/PgMove.Cli/bin/Release/net10.0/pgmove.dll verify --source "$SRC" --target "$DST" --jobs 2 | tail -n 3
