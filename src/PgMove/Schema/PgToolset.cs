@@ -16,29 +16,34 @@ public sealed record PgToolset(string PgDump, string PgRestore, int Major, strin
     {
         var directories = explicitDirectory is not null ? [explicitDirectory] : CandidateDirectories();
         var found = new List<PgToolset>();
+        var seen = new HashSet<string>();
         foreach (var dir in directories.Distinct())
         {
             var dump = Path.Combine(dir, "pg_dump");
             var restore = Path.Combine(dir, "pg_restore");
             if (!File.Exists(dump) || !File.Exists(restore)) continue;
+            // Debian's PATH entries are links to the pg_wrapper script, which picks a version and execs the real binary
+            // (0.1 s per call); the real binaries are found in /usr/lib/postgresql/*/bin, each checked once.
+            var real = new FileInfo(dump).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? dump;
+            if (explicitDirectory is null && (real.EndsWith("/pg_wrapper", StringComparison.Ordinal) || !seen.Add(real))) continue;
             if (ReadVersion(dump) is { } v) found.Add(new PgToolset(dump, restore, v.Major, v.Text));
         }
         var best = found.Where(t => t.Major >= sourceMajor).OrderBy(t => t.Major).FirstOrDefault();
         if (best is not null) return best;
-        var seen = found.Count == 0 ? "none found" : "found " + string.Join(", ", found.Select(t => $"{t.Version} ({t.PgDump})"));
+        var listed = found.Count == 0 ? "none found" : "found " + string.Join(", ", found.Select(t => $"{t.Version} ({t.PgDump})"));
         var where = explicitDirectory is not null ? $"in {explicitDirectory}" : "in PATH or /usr/lib/postgresql/*/bin";
         throw new PgMoveException(ExitCode.ToolMissing,
-            $"no pg_dump/pg_restore of version {sourceMajor} or newer {where} ({seen}); " +
+            $"no pg_dump/pg_restore of version {sourceMajor} or newer {where} ({listed}); " +
             $"install them, e.g. 'apt-get install postgresql-client-{sourceMajor}', or point --pg-bin at their directory");
     }
 
     static IEnumerable<string> CandidateDirectories()
     {
-        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
-            yield return dir;
         if (Directory.Exists("/usr/lib/postgresql"))
             foreach (var dir in Directory.GetDirectories("/usr/lib/postgresql").OrderByDescending(d => d))
                 yield return Path.Combine(dir, "bin");
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
+            yield return dir;
     }
 
     static (int Major, string Text)? ReadVersion(string program)
