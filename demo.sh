@@ -52,7 +52,13 @@ start_cluster dst "$PORT2"
 SRC="postgres://postgres@127.0.0.1:$PORT1/pagila"
 DST="postgres://postgres@127.0.0.1:$PORT2/pagila"
 createdb -p "$PORT1" pagila
-../shared/datasets/load.sh pagila "$SRC"
+# The shared sample datasets: $PGMOVE_DATASETS, else ../shared/datasets beside this checkout, else /work/shared/datasets.
+datasets=${PGMOVE_DATASETS:-}
+for d in "$datasets" ../shared/datasets /work/shared/datasets; do
+  if [ -n "$d" ] && [ -x "$d/load.sh" ]; then datasets=$d; break; fi
+done
+[ -x "$datasets/load.sh" ] || { echo "demo: sample datasets not found (set PGMOVE_DATASETS)" >&2; exit 1; }
+"$datasets/load.sh" pagila "$SRC"
 
 echo "demo: pgmove copy --source $SRC --target $DST --jobs 2"
 dotnet src/PgMove.Cli/bin/Release/net10.0/pgmove.dll copy --source "$SRC" --target "$DST" --jobs 2 \

@@ -30,15 +30,18 @@ public sealed class DatasetCopyTests(ClusterPair clusters)
         await DatabaseComparer.AssertEqualAsync(clusters.Source, db, clusters.Target, db);
     }
 
+    /// <summary>$PGMOVE_DATASETS, else shared/datasets beside a parent of the test binaries, else /work/shared/datasets.</summary>
     static string FindDatasets()
     {
+        var candidates = new List<string>();
+        if (Environment.GetEnvironmentVariable("PGMOVE_DATASETS") is { Length: > 0 } fromEnvironment) candidates.Add(fromEnvironment);
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var candidate = Path.Combine(dir.FullName, "shared", "datasets");
-            if (File.Exists(Path.Combine(candidate, "load.sh"))) return candidate;
-            candidate = Path.Combine(dir.FullName, "..", "shared", "datasets");
-            if (File.Exists(Path.Combine(candidate, "load.sh"))) return Path.GetFullPath(candidate);
+            candidates.Add(Path.Combine(dir.FullName, "shared", "datasets"));
+            candidates.Add(Path.Combine(dir.FullName, "..", "shared", "datasets"));
         }
-        throw new UnreachableException("../shared/datasets/load.sh not found above " + AppContext.BaseDirectory);
+        candidates.Add("/work/shared/datasets");
+        return candidates.Select(Path.GetFullPath).FirstOrDefault(c => File.Exists(Path.Combine(c, "load.sh")))
+            ?? throw new UnreachableException("shared/datasets/load.sh not found (set PGMOVE_DATASETS)");
     }
 }
