@@ -1,4 +1,5 @@
 using Npgsql;
+using PgMove.Connections;
 
 namespace PgMove.Catalog;
 
@@ -61,8 +62,8 @@ public static class IndexCatalog
     public static async Task<(IReadOnlyList<IndexInfo> Indexes, IReadOnlyList<ConstraintInfo> ForeignKeys)> ReadAsync(
         NpgsqlConnection connection, CancellationToken ct)
     {
-        var previous = await ScalarAsync(connection, "SELECT current_setting('search_path')", ct);
-        await ScalarAsync(connection, "SELECT set_config('search_path', '', false)", ct);
+        var previous = await PgSession.ScalarAsync<string>(connection, "SELECT current_setting('search_path')", ct);
+        await PgSession.ExecuteAsync(connection, "SELECT set_config('search_path', '', false)", ct);
         try
         {
             var indexes = await ReadIndexesAsync(connection, ct);
@@ -132,11 +133,5 @@ public static class IndexCatalog
             result.Add(new ConstraintInfo(reader.GetFieldValue<uint>(0), reader.GetFieldValue<uint>(1), reader.GetString(2), 'f',
                 reader.GetString(3), false, reader.GetFieldValue<uint>(4), reader.GetFieldValue<uint>(5)));
         return result;
-    }
-
-    static async Task<string> ScalarAsync(NpgsqlConnection connection, string sql, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand(sql, connection);
-        return (string)(await cmd.ExecuteScalarAsync(ct))!;
     }
 }

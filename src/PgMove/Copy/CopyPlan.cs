@@ -101,7 +101,7 @@ public static class CopyPlan
         foreach (var t in input.Tables.Where(t => !byTable.ContainsKey(t.Oid)))
         {
             byTable[t.Oid] = input.Slices.TryGetValue(t.Oid, out var slices)
-                ? slices.Select((slice, i) => new TablePartItem(t, i, slices.Count, slice).After(preData)).ToList()
+                ? slices.Select((slice, i) => new TableCopyItem(t, i, slices.Count, slice).After(preData)).ToList()
                 : [new TableCopyItem(t).After(preData)];
         }
         return (byTable, small.Select(t => t.Oid).ToHashSet());

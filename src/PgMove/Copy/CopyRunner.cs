@@ -36,7 +36,7 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
         var sourceServer = await ServerCatalog.ReadAsync(holderConnection, ct);
         ServerInfo targetServer;
         bool targetExists;
-        await using (var maintenance = await OpenMaintenanceAsync(target, ct))
+        await using (var maintenance = await MaintenanceSession.OpenAsync(target, ct))
         {
             targetServer = await ServerCatalog.ReadAsync(maintenance, ct);
             CheckPairing(sourceServer, targetServer, target);
@@ -62,7 +62,7 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
         {
             if (!targetExists)
             {
-                await using var maintenance = await OpenMaintenanceAsync(target, ct);
+                await using var maintenance = await MaintenanceSession.OpenAsync(target, ct);
                 await TargetDatabase.CreateAsync(maintenance, target.Database, source.Database, targetServer, _sink, ct);
                 created = true;
                 await TargetDatabase.ApplySettingsAsync(maintenance, target.Database, source.Database.Settings, _sink, ct);
@@ -151,27 +151,13 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
         await TargetDatabase.CleanAsync(connection, source.Schemas, source.Extensions, _sink, ct);
     }
 
-    async Task<NpgsqlConnection> OpenMaintenanceAsync(ConnectionSpec target, CancellationToken ct)
-    {
-        // Like createdb: the "postgres" database, else template1 where "postgres" was dropped.
-        var spec = target.WithDatabase("postgres");
-        try
-        {
-            return await PgSession.OpenAsync(spec.ToNpgsql("pgmove", maxPoolSize: 2), Side.Target, spec.ToString(), ct);
-        }
-        catch (PgMoveException e) when (e.InnerException is PostgresException { SqlState: "3D000" })
-        {
-            spec = target.WithDatabase("template1");
-            return await PgSession.OpenAsync(spec.ToNpgsql("pgmove", maxPoolSize: 2), Side.Target, spec.ToString(), ct);
-        }
-    }
 
     async Task<IReadOnlyList<WorkItem>> RunPlanAsync(ConnectionSpec target, string sourceCs, string targetCs,
         SnapshotHolder snapshot, PgToolset tools, SourceModel source, bool noTablespaces, CancellationToken ct)
     {
         Directory.CreateDirectory(options.StateDirectory);
         TargetTuning tuning;
-        await using (var maintenance = await OpenMaintenanceAsync(target, ct))
+        await using (var maintenance = await MaintenanceSession.OpenAsync(target, ct))
             tuning = await TargetTuning.PlanAsync(maintenance, source.Database.SizeBytes, options.Jobs, _sink, ct);
         var memory = $"maintenance_work_mem={tuning.MaintenanceWorkMemBytes >> 10}kB";
         var context = new WorkContext
@@ -197,7 +183,7 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
         {
             if (options.TuneTarget && tuning.HasRecommendations)
             {
-                await using var maintenance = await OpenMaintenanceAsync(target, ct);
+                await using var maintenance = await MaintenanceSession.OpenAsync(target, ct);
                 await tuning.ApplyAsync(maintenance, Path.Combine(options.StateDirectory, "tune-target-undo.json"), _sink, ct);
             }
             await new Scheduler(options.Jobs, store, _sink).RunAsync(items, context, ct);
@@ -215,7 +201,7 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
     {
         try
         {
-            await using var maintenance = await OpenMaintenanceAsync(target, CancellationToken.None);
+            await using var maintenance = await MaintenanceSession.OpenAsync(target, CancellationToken.None);
             await tuning.RestoreAsync(maintenance, _sink);
         }
         catch (Exception e) when (e is PgMoveException or NpgsqlException)

@@ -4,19 +4,26 @@ using PgMove.Planning;
 namespace PgMove.Data;
 
 /// <summary>
-/// Copies one table's rows inside the run's snapshot: TRUNCATE then COPY … FREEZE in one target transaction, so a
-/// retried item starts clean and the loaded rows need no later freezing vacuum.
+/// Copies one table's rows inside the run's snapshot. A whole table gets TRUNCATE then COPY … FREEZE in one target
+/// transaction, so a retried item starts clean and the loaded rows need no later freezing vacuum. One slice of a
+/// split table (<paramref name="slice"/>) appends beside its other slices, without FREEZE, which needs the table
+/// to be created or truncated in the loading transaction.
 /// </summary>
-public sealed class TableCopyItem(TableInfo table)
-    : WorkItem($"table:{table.DisplayName}", WorkItemKind.TableData, $"copy {table.DisplayName}", table.Bytes)
+public sealed class TableCopyItem(TableInfo table, int part = 0, int parts = 1, string? slice = null)
+    : WorkItem(
+        slice is null ? $"table:{table.DisplayName}" : $"table:{table.DisplayName}#{part + 1}",
+        WorkItemKind.TableData,
+        slice is null ? $"copy {table.DisplayName}" : $"copy {table.DisplayName} part {part + 1}/{parts}",
+        table.Bytes / parts)
 {
     public TableInfo Table { get; } = table;
-    public override int TableCount => 1;
+    /// <summary>A split table counts once, on its first slice.</summary>
+    public override int TableCount => part == 0 ? 1 : 0;
 
     public override async Task<WorkResult> RunAsync(WorkContext context, Action<long, long> progress, CancellationToken ct)
     {
         await using var transfer = await DataTransfer.OpenAsync(context, ct);
-        var result = await TableLoader.LoadAsync(transfer.Source, transfer.Target, Table, null, freeze: true, progress, ct);
+        var result = await TableLoader.LoadAsync(transfer.Source, transfer.Target, Table, slice, freeze: slice is null, progress, ct);
         await transfer.CommitAsync(ct);
         return result;
     }

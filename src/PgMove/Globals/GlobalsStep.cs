@@ -46,7 +46,7 @@ public sealed class GlobalsStep : IAsyncDisposable
         var needed = options.Roles || options.OwnerMap.Count > 0 || (!targetServer.IsSuperuser && !noOwner);
         if (!needed) return new GlobalsStep(options, target, sink, null, noTablespaces);
 
-        await using var maintenance = await TargetMaintenance.OpenAsync(target, ct);
+        await using var maintenance = await MaintenanceSession.OpenAsync(target, ct);
         var migration = await RoleMigration.PlanAsync(source, maintenance, options, target.Database, noOwner, ct);
         var step = new GlobalsStep(options, target, sink, migration, noTablespaces);
         if (options.Roles) step._databaseGrants = DatabaseGrants(await AclCatalog.ReadDatabaseAclAsync(source, ct), target.Database, options);
@@ -67,7 +67,7 @@ public sealed class GlobalsStep : IAsyncDisposable
     public async Task CompleteAsync(CancellationToken ct)
     {
         if (_migration is null) return;
-        await using (var maintenance = await TargetMaintenance.OpenAsync(_target, ct))
+        await using (var maintenance = await MaintenanceSession.OpenAsync(_target, ct))
         {
             await RoleMigration.ApplyAsync(maintenance, [.. _migration.Plan.DatabaseStatements, .. _databaseGrants], _sink, [], ct);
             if (_databaseGrants.Count > 0)
@@ -105,7 +105,7 @@ public sealed class GlobalsStep : IAsyncDisposable
         if (_memberships is null || _memberships.Granted.Count == 0) return;
         try
         {
-            await using var maintenance = await TargetMaintenance.OpenAsync(_target, CancellationToken.None);
+            await using var maintenance = await MaintenanceSession.OpenAsync(_target, CancellationToken.None);
             await _memberships.RevokeAsync(maintenance, _sink);
         }
         catch (Exception e) when (e is NpgsqlException or Errors.PgMoveException)

@@ -16,7 +16,7 @@ public sealed class RolesRunner(ConnectionSpec source, ConnectionSpec target, Gl
         var targetDatabase = target.HasExplicitDatabase ? target.Database : source.Database;
         await using var sourceConnection = await PgSession.OpenAsync(source.ToNpgsql("pgmove", SessionSettings.Source, 1),
             Side.Source, source.ToString(), ct);
-        await using var maintenance = await TargetMaintenance.OpenAsync(target, ct);
+        await using var maintenance = await MaintenanceSession.OpenAsync(target, ct);
         var migration = await RoleMigration.PlanAsync(sourceConnection, maintenance, options with { Roles = true, OwnerMap = new Dictionary<string, string>() },
             targetDatabase, noOwner: true, ct);
         var plan = migration.Plan;

@@ -37,7 +37,7 @@ public sealed class PreflightRunner(CheckOptions options)
         var sourceDatabase = await DatabaseCatalog.ReadCurrentAsync(source, sourceServer.VersionNum, ct);
 
         ServerInfo targetServer;
-        var maintenance = await OpenMaintenanceAsync(target, ct);
+        var maintenance = await MaintenanceSession.OpenAsync(target, ct, Unpooled);
         try
         {
             targetServer = await ServerCatalog.ReadAsync(maintenance, ct);
@@ -92,18 +92,4 @@ public sealed class PreflightRunner(CheckOptions options)
     static string Unpooled(ConnectionSpec spec) =>
         new NpgsqlConnectionStringBuilder(spec.ToNpgsql(AppName, SessionSettings.Source)) { Pooling = false }.ConnectionString;
 
-    // Like createdb: the "postgres" database, else template1 where "postgres" was dropped.
-    static async Task<NpgsqlConnection> OpenMaintenanceAsync(ConnectionSpec target, CancellationToken ct)
-    {
-        var spec = target.WithDatabase("postgres");
-        try
-        {
-            return await PgSession.OpenAsync(Unpooled(spec), Side.Target, spec.ToString(), ct);
-        }
-        catch (PgMoveException e) when (e.InnerException is PostgresException { SqlState: "3D000" })
-        {
-            spec = target.WithDatabase("template1");
-            return await PgSession.OpenAsync(Unpooled(spec), Side.Target, spec.ToString(), ct);
-        }
-    }
 }

@@ -1,0 +1,28 @@
+using Npgsql;
+using PgMove.Errors;
+
+namespace PgMove.Connections;
+
+/// <summary>
+/// A session on a server outside the migrated database (to create it, for role statements, for ALTER SYSTEM):
+/// like createdb, the "postgres" database, else template1 where "postgres" was dropped.
+/// </summary>
+public static class MaintenanceSession
+{
+    /// <param name="connectionString">Builds the connection string for a spec; by default pgmove's, pooled (2 sessions).</param>
+    public static async Task<NpgsqlConnection> OpenAsync(ConnectionSpec server, CancellationToken ct,
+        Func<ConnectionSpec, string>? connectionString = null)
+    {
+        connectionString ??= spec => spec.ToNpgsql("pgmove", maxPoolSize: 2);
+        var spec = server.WithDatabase("postgres");
+        try
+        {
+            return await PgSession.OpenAsync(connectionString(spec), Side.Target, spec.ToString(), ct);
+        }
+        catch (PgMoveException e) when (e.InnerException is PostgresException { SqlState: "3D000" })
+        {
+            spec = server.WithDatabase("template1");
+            return await PgSession.OpenAsync(connectionString(spec), Side.Target, spec.ToString(), ct);
+        }
+    }
+}
