@@ -22,8 +22,9 @@ internal static class CommandRunner
         {
             return display.Fail(e.Message, e.ExitCode);
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        catch (Exception) when (ct.IsCancellationRequested)
         {
+            // Whatever the interruption broke (a cancelled statement, a closed stream) reads as the interruption.
             return display.Fail("interrupted", ExitCode.Interrupted);
         }
         catch (PostgresException e)

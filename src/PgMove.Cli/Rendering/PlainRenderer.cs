@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using PgMove.Planning;
 using PgMove.Progress;
 
 namespace PgMove.Cli.Rendering;
@@ -19,6 +20,9 @@ internal sealed class PlainRenderer(ILogger logger) : IProgressSink
             case ItemFinished { Error: null } f:
                 logger.LogInformation("[w{Worker}] done  {Label} ({Rows} rows, {Bytes}) in {Elapsed}", f.Worker, f.Item.Label,
                     Format.Count(f.Rows), Format.Bytes(f.Bytes), Format.Duration(f.Elapsed));
+                break;
+            case ItemFinished { Item.State: WorkItemState.Cancelled } f:
+                logger.LogWarning("[w{Worker}] cancelled {Label}", f.Worker, f.Item.Label);
                 break;
             case ItemFinished f:
                 logger.LogError("[w{Worker}] failed {Label}: {Error}", f.Worker, f.Item.Label, f.Error);

@@ -91,7 +91,10 @@ public sealed class ConnectionSpec
     }
 
     /// <summary>An Npgsql connection string; <paramref name="options"/> become server settings of each session.</summary>
-    public string ToNpgsql(string applicationName, IEnumerable<KeyValuePair<string, string>>? options = null, int maxPoolSize = 100)
+    /// <param name="socketBufferBytes">Npgsql's read and write buffer sizes when above its 8 kB default: sessions that
+    /// stream COPY data make far fewer system calls with 256 kB.</param>
+    public string ToNpgsql(string applicationName, IEnumerable<KeyValuePair<string, string>>? options = null, int maxPoolSize = 100,
+        int socketBufferBytes = 0)
     {
         var b = new NpgsqlConnectionStringBuilder
         {
@@ -105,6 +108,7 @@ public sealed class ConnectionSpec
             Timeout = int.TryParse(_parameters.GetValueOrDefault("connect_timeout"), out var t) && t > 0 ? t : 15,
         };
         b.Port = ParsePort(Port);
+        if (socketBufferBytes > b.ReadBufferSize) (b.ReadBufferSize, b.WriteBufferSize) = (socketBufferBytes, socketBufferBytes);
         if (Password is not null) b.Password = Password;
         if (_parameters.TryGetValue("passfile", out var passfile)) b.Passfile = passfile;
         if (_parameters.TryGetValue("sslmode", out var sslmode)) b.SslMode = ParseSslMode(sslmode);

@@ -29,8 +29,8 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
         var clock = Stopwatch.StartNew();
         var target = options.Target.HasExplicitDatabase ? options.Target : options.Target.WithDatabase(options.Source.Database);
         var poolSize = Math.Max(options.Jobs, options.IndexJobs) + 4;
-        var sourceCs = options.Source.ToNpgsql("pgmove", SessionSettings.Source, poolSize);
-        var targetCs = target.ToNpgsql("pgmove", SessionSettings.Target, poolSize);
+        var sourceCs = options.Source.ToNpgsql("pgmove", SessionSettings.Source, poolSize, TableLoader.SocketBufferBytes);
+        var targetCs = target.ToNpgsql("pgmove", SessionSettings.Target, poolSize, TableLoader.SocketBufferBytes);
 
         await using var holderConnection = await PgSession.OpenAsync(sourceCs, Side.Source, options.Source.ToString(), ct);
         var sourceServer = await ServerCatalog.ReadAsync(holderConnection, ct);
@@ -71,10 +71,11 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
             await globals.CompleteAsync(ct);
             return Summarize(items, target, source, clock.Elapsed);
         }
-        catch (Exception e) when (created && e is not OperationCanceledException)
+        catch (Exception e) when (created)
         {
             var (code, message) = e switch
             {
+                _ when ct.IsCancellationRequested => (ExitCode.Interrupted, "interrupted"),
                 PgMoveException known => (known.ExitCode, known.Message),
                 PostgresException pg => (ExitCode.StepFailed, $"{pg.Severity} {pg.SqlState}: {pg.MessageText}"),
                 NpgsqlException io => (ExitCode.StepFailed, io.Message),

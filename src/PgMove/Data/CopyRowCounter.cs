@@ -30,6 +30,7 @@ internal sealed class CopyRowCounter(bool binary)
         }
         while (!data.IsEmpty)
         {
+            if (_expect == Expect.FieldCount && _scratchFill == 0 && TrySkipWholeTuple(ref data)) continue;
             switch (_expect)
             {
                 case Expect.Skip:
@@ -46,6 +47,32 @@ internal sealed class CopyRowCounter(bool binary)
                     break;
             }
         }
+    }
+
+    /// <summary>
+    /// The common case, a whole tuple inside <paramref name="data"/> (the server sends one message per row), read in
+    /// place; a tuple cut by the end of the chunk, or the trailer, is left to the byte-at-a-time state machine.
+    /// </summary>
+    bool TrySkipWholeTuple(ref ReadOnlySpan<byte> data)
+    {
+        if (data.Length < 2) return false;
+        var fields = BinaryPrimitives.ReadInt16BigEndian(data);
+        if (fields < 0) return false;
+        var at = 2;
+        for (var i = 0; i < fields; i++)
+        {
+            if (data.Length - at < 4) return false;
+            var length = BinaryPrimitives.ReadInt32BigEndian(data[at..]);
+            at += 4;
+            if (length > 0)
+            {
+                if (data.Length - at < length) return false;
+                at += length;
+            }
+        }
+        data = data[at..];
+        Rows++;
+        return true;
     }
 
     int NeededBytes() => _expect switch

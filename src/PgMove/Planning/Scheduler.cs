@@ -38,7 +38,7 @@ public sealed class Scheduler(int workers, StateStore store, IProgressSink sink)
             var (done, doneWorker) = running[finished];
             running.Remove(finished);
             freeWorkers.Push(doneWorker);
-            if (finished.Exception?.GetBaseException() is { } e && failure is null)
+            if (failure is null && (finished.Exception?.GetBaseException() ?? Interruption(finished, ct)) is { } e)
             {
                 failure = e;
                 await stop.CancelAsync();
@@ -53,6 +53,10 @@ public sealed class Scheduler(int workers, StateStore store, IProgressSink sink)
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
         ct.ThrowIfCancellationRequested();
     }
+
+    /// <summary>An interrupted run stops dispatching like a failed one; its items end cancelled, not failed.</summary>
+    static OperationCanceledException? Interruption(Task finished, CancellationToken ct) =>
+        finished.IsCanceled || ct.IsCancellationRequested ? new OperationCanceledException(ct) : null;
 
     static WorkItem? NextReady(List<WorkItem> pending, Dictionary<WorkItem, long> rank)
     {
@@ -100,7 +104,8 @@ public sealed class Scheduler(int workers, StateStore store, IProgressSink sink)
         }
         catch (Exception e)
         {
-            item.State = e is OperationCanceledException ? WorkItemState.Cancelled : WorkItemState.Failed;
+            // A statement the interruption cancelled fails with the server's "canceling statement" error.
+            item.State = e is OperationCanceledException || ct.IsCancellationRequested ? WorkItemState.Cancelled : WorkItemState.Failed;
             item.FinishedAt = DateTimeOffset.UtcNow;
             store.Record(item, worker, e.Message);
             sink.Report(new ItemFinished(item, worker, clock.Elapsed, 0, 0, e.Message));

@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 
-namespace PgMove.Tests.Replication;
+namespace PgMove.Tests.Infrastructure;
 
-/// <summary>A pgmove command running in the background (a sync), which a test can wait for or kill -9.</summary>
+/// <summary>A pgmove command running in the background (a sync, a long copy), which a test can wait for, stop or kill -9.</summary>
 public sealed class BackgroundPgMove : IDisposable
 {
     readonly Process _process;
@@ -64,6 +64,25 @@ public sealed class BackgroundPgMove : IDisposable
         }
         _process.WaitForExit(); // drains the output readers
         return _process.ExitCode;
+    }
+
+    /// <summary>SIGTERM, as a service manager or a Ctrl-C would stop it: pgmove's interruption path runs.</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()]);
+        kill.WaitForExit();
+    }
+
+    /// <summary>Waits until the output contains <paramref name="text"/>.</summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            if (_process.HasExited || DateTime.UtcNow > deadline)
+                throw new Xunit.Sdk.XunitException($"no '{text}' in the output (exited: {_process.HasExited}):\n{Output}");
+            await Task.Delay(50);
+        }
     }
 
     /// <summary>SIGKILL: no cleanup code of pgmove runs, as after a crash or an OOM kill.</summary>
