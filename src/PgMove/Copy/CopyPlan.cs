@@ -11,8 +11,8 @@ namespace PgMove.Copy;
 
 /// <summary>
 /// The items of an offline copy and what each waits for. A plain table's indexes start as soon as its own rows are
-/// in (not when the last table is), its keys are attached once its indexes exist, a foreign key waits for both of its
-/// tables, and the table is analyzed once nothing else will lock it. Small tables go in batches that do all of that
+/// in (not when the last table is), its keys are attached once its indexes exist, the table is analyzed after that,
+/// and a foreign key waits for both of its tables to be indexed and analyzed. Small tables go in batches that do all of that
 /// in one transaction; big tables may be split into slices. What pgmove does not build itself (partitioned indexes,
 /// triggers, rules, policies, comments…) is restored by pg_restore after all of that.
 /// </summary>
@@ -52,34 +52,38 @@ public static class CopyPlan
         var sequences = new SequenceSetItem().After(preData);
         var release = new SnapshotReleaseItem().After(data).After(sequences);
 
-        // Per table: its rows, indexes and keys. A foreign key waits for those of both of its tables; a table is
-        // analyzed after its own foreign keys are validated (VALIDATE and ANALYZE both take SHARE UPDATE EXCLUSIVE).
+        // Per table: its rows, then its indexes and keys, then ANALYZE (after the indexes, whose expressions it
+        // samples too). A foreign key waits for the keys of both of its tables and for their statistics: without
+        // them the planner validated ticket → accounts (200k → 10M rows) with a 2.3 s join instead of 0.7 s of index
+        // probes. That order also keeps ANALYZE and VALIDATE, which both take SHARE UPDATE EXCLUSIVE, apart.
         var keys = input.Tables.ToDictionary(t => t.Oid, t => new List<WorkItem>(dataByTable[t.Oid]));
         foreach (var (oid, tableIndexes) in indexes.Where(i => !batched.Contains(i.Key)))
             keys[oid].AddRange(IndexItems(tables[oid], tableIndexes, dataByTable[oid]));
         var built = keys.Values.SelectMany(s => s).Except(data).ToList();
-        var structure = keys.ToDictionary(k => k.Key, k => new List<WorkItem>(k.Value));
-        foreach (var fk in input.ForeignKeys)
-        {
-            var (child, parent) = (tables[fk.TableOid], tables[fk.ReferencedTableOid]);
-            var item = new ForeignKeyItem(fk, child, (child.Bytes + parent.Bytes) / 8 + ItemOverhead)
-                .After(keys[fk.TableOid]).After(keys[fk.ReferencedTableOid]);
-            built.Add(item);
-            structure[fk.TableOid].Add(item);
-        }
-
         var postData = new SchemaRestoreItem("post-data", SkippedEntries(input)).After(data);
-        if (input.RestoreNeedsBuiltKeys) postData.After(built);
         var byName = input.Tables.ToDictionary(t => (t.Schema, t.Name));
         var analyze = new List<WorkItem>();
+        var analyzeOf = new Dictionary<uint, WorkItem>();
         foreach (var a in input.Analyzable)
         {
             var known = byName.TryGetValue((a.Schema, a.Name), out var t);
             if (known && batched.Contains(t!.Oid)) continue; // analyzed inside its batch
             var item = new AnalyzeItem(Quote.Qualified(a.Schema, a.Name), $"{a.Schema}.{a.Name}", a.Bytes / 10 + ItemOverhead);
             // A parent's statistics cover its children; a partition's come after pg_restore attached its indexes.
-            analyze.Add(known && !t!.InInheritance ? item.After(structure[t.Oid]) : item.After(postData));
+            if (known && !t!.InInheritance) analyzeOf[t.Oid] = item.After(keys[t.Oid]);
+            else item.After(postData);
+            analyze.Add(item);
         }
+        foreach (var fk in input.ForeignKeys)
+        {
+            var (child, parent) = (tables[fk.TableOid], tables[fk.ReferencedTableOid]);
+            var item = new ForeignKeyItem(fk, child, (child.Bytes + parent.Bytes) / 8 + ItemOverhead)
+                .After(keys[fk.TableOid]).After(keys[fk.ReferencedTableOid]);
+            foreach (var side in new[] { child.Oid, parent.Oid })
+                if (analyzeOf.TryGetValue(side, out var statistics)) item.After(statistics);
+            built.Add(item);
+        }
+        if (input.RestoreNeedsBuiltKeys) postData.After(built);
         return [dump, preData, .. data, sequences, release, .. built, postData, .. analyze];
     }
 

@@ -171,7 +171,7 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
             Archive = new SchemaArchive(tools, Path.Combine(options.StateDirectory, "schema.dump")),
             RestoreOptions = new RestoreOptions(options.NoOwner, options.NoAcl, $"{SessionSettings.RestoreOptions} -c {memory}") { NoTablespaces = noTablespaces },
             IndexJobs = options.IndexJobs,
-            IndexSessionSetup = $"SET {memory.Replace("=", " = '")}'",
+            SortMemory = tuning.SortMemory,
             Sink = _sink,
         };
         var items = CopyPlan.Build(new CopyPlan.Input(source.Tables, source.LargeObjects, source.Analyzable, source.Indexes,

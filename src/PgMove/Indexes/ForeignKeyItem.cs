@@ -28,7 +28,6 @@ public sealed class ForeignKeyItem(ConstraintInfo foreignKey, TableInfo table, l
         var add = $"ALTER TABLE ONLY {table.QualifiedName} ADD CONSTRAINT {Quote.Ident(ForeignKey.Name)} {ForeignKey.Definition}"
                   + (validate ? " NOT VALID" : "");
         await using var target = await context.OpenTargetAsync(ct);
-        await PgSession.ExecuteAsync(target, context.IndexSessionSetup, ct);
         await RunWithRetryAsync(target, add, ct);
         if (validate)
             await RunWithRetryAsync(target, $"ALTER TABLE ONLY {table.QualifiedName} VALIDATE CONSTRAINT {Quote.Ident(ForeignKey.Name)}", ct);

@@ -17,8 +17,9 @@ public sealed class IndexBuildItem(IndexInfo index, TableInfo table, long cost)
 
     public override async Task<WorkResult> RunAsync(WorkContext context, Action<long, long> progress, CancellationToken ct)
     {
+        using var memory = context.SortMemory.Take(SortMemoryBudget.ExpectedFor(Index.Bytes));
         await using var target = await context.OpenTargetAsync(ct);
-        await PgSession.ExecuteAsync(target, context.IndexSessionSetup, ct);
+        await PgSession.ExecuteAsync(target, memory.SetStatement, ct);
         await PgSession.ExecuteAsync(target, IndexStatements.Build(table, Index), ct);
         return WorkResult.None;
     }

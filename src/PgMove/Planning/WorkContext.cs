@@ -18,8 +18,8 @@ public sealed class WorkContext
     public required SchemaArchive Archive { get; init; }
     public required RestoreOptions RestoreOptions { get; init; }
     public required int IndexJobs { get; init; }
-    /// <summary>SET statements run before an index or constraint build (maintenance_work_mem sized for the target).</summary>
-    public string IndexSessionSetup { get; init; } = "SELECT 1";
+    /// <summary>The maintenance_work_mem index builds share.</summary>
+    public required Indexes.SortMemoryBudget SortMemory { get; init; }
     public required Progress.IProgressSink Sink { get; init; }
 
     /// <summary>A source session inside a read-only transaction that sees the run's snapshot.</summary>

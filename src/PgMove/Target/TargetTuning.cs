@@ -2,6 +2,7 @@ using System.Text.Json;
 using Npgsql;
 using PgMove.Connections;
 using PgMove.Errors;
+using PgMove.Indexes;
 using PgMove.Progress;
 using PgMove.Sql;
 
@@ -19,33 +20,40 @@ public sealed class TargetTuning
     readonly List<(string Name, string? PreviousAutoConf)> _applied = [];
     readonly Dictionary<string, string> _recommended;
 
-    TargetTuning(Dictionary<string, string> recommended, long maintenanceWorkMemBytes)
+    TargetTuning(Dictionary<string, string> recommended, long maintenanceWorkMemBytes, SortMemoryBudget sortMemory)
     {
         _recommended = recommended;
         MaintenanceWorkMemBytes = maintenanceWorkMemBytes;
+        SortMemory = sortMemory;
     }
 
-    /// <summary>maintenance_work_mem for each index-building session.</summary>
+    /// <summary>maintenance_work_mem for each of pg_restore's sessions (an even share per job).</summary>
     public long MaintenanceWorkMemBytes { get; }
+
+    /// <summary>The maintenance_work_mem pgmove's own index builds share, each taking what it needs.</summary>
+    public SortMemoryBudget SortMemory { get; }
 
     /// <summary>
     /// Sizes the load settings from the source's size and the target's memory, estimated as 4 × shared_buffers
     /// (the usual 25 % rule, which managed services follow): a quarter of it shared by the parallel index builds,
-    /// never below the target's own setting, at most 2 GB each.
+    /// never below the target's own setting, at most 2 GB each (even shares for pg_restore's jobs; pgmove's own
+    /// builds take what each needs, see <see cref="SortMemoryBudget"/>).
     /// </summary>
     public static async Task<TargetTuning> PlanAsync(NpgsqlConnection target, long sourceBytes, int jobs, IProgressSink sink,
         CancellationToken ct)
     {
         var current = await ReadAsync(target, ["shared_buffers", "maintenance_work_mem", "max_wal_size", "checkpoint_timeout"], ct);
         var memory = 4 * current["shared_buffers"].Bytes;
-        var perJob = Math.Clamp(memory / 4 / Math.Max(jobs, 1), current["maintenance_work_mem"].Bytes, Math.Max(2 * Gigabyte, current["maintenance_work_mem"].Bytes));
+        var (floor, cap) = (current["maintenance_work_mem"].Bytes, Math.Max(2 * Gigabyte, current["maintenance_work_mem"].Bytes));
+        var perJob = Math.Clamp(memory / 4 / Math.Max(jobs, 1), floor, cap);
         var wal = Math.Clamp(2 * sourceBytes / Gigabyte + 1, 1, 64) * Gigabyte;
         var recommended = new Dictionary<string, string>();
         if (current["max_wal_size"].Bytes < wal) recommended["max_wal_size"] = $"{wal / Gigabyte}GB";
         if (current["checkpoint_timeout"].Bytes < 1800) recommended["checkpoint_timeout"] = "30min";
-        var tuning = new TargetTuning(recommended, perJob);
+        var tuning = new TargetTuning(recommended, perJob, new SortMemoryBudget(memory / 4, floor, cap));
         var advice = string.Join(", ", recommended.Select(r => $"{r.Key} = {r.Value} (now {current[r.Key].Text})"));
-        sink.Report(new Notice($"index builds use maintenance_work_mem = {perJob >> 20}MB per session" +
+        sink.Report(new Notice($"index builds share {Math.Max(memory / 4, floor) >> 20}MB of maintenance_work_mem " +
+                               $"(each at least {floor >> 20}MB, at most {cap >> 20}MB)" +
                                (advice.Length > 0 ? $"; for the load the target would do better with {advice}" : "")));
         return tuning;
     }
