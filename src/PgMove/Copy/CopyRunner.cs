@@ -51,23 +51,48 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
         await using var snapshot = options.ExternalSnapshot is { } external
             ? await SnapshotHolder.ImportAsync(holderConnection, external, ct)
             : await SnapshotHolder.ExportAsync(holderConnection, ct);
-        var source = await ReadSourceAsync(holderConnection, sourceServer, ct);
+        Directory.CreateDirectory(options.StateDirectory);
+        var archive = new SchemaArchive(tools, Path.Combine(options.StateDirectory, "schema.dump"));
+        // The schema dump needs only the snapshot: it runs while the catalog is read and the target is prepared.
+        using var dumpStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        archive.StartDump(options.Source, snapshot.Id, dumpStop.Token);
+        try
+        {
+            var pair = new Pair(holderConnection, sourceServer, target, targetServer, targetExists, sourceCs, targetCs);
+            return await CopyInSnapshotAsync(pair, snapshot, archive, clock, ct);
+        }
+        finally
+        {
+            await dumpStop.CancelAsync(); // a no-op once the dump has ended
+            await archive.DiscardUnusedDumpAsync();
+        }
+    }
+
+    sealed record Pair(NpgsqlConnection SourceConnection, ServerInfo SourceServer, ConnectionSpec Target, ServerInfo TargetServer,
+        bool TargetExists, string SourceCs, string TargetCs);
+
+    async Task<CopySummary> CopyInSnapshotAsync(Pair pair, SnapshotHolder snapshot, SchemaArchive archive, Stopwatch clock,
+        CancellationToken ct)
+    {
+        var target = pair.Target;
+        var source = await ReadSourceAsync(pair.SourceConnection, pair.SourceServer, ct);
         await snapshot.LockAsync(source.Tables, ct);
-        if (targetExists) await PrepareExistingTargetAsync(targetCs, target, source, ct);
+        if (pair.TargetExists) await PrepareExistingTargetAsync(pair.TargetCs, target, source, ct);
         // Roles before CREATE DATABASE … OWNER and the pre-data restore; disposing revokes temporary memberships.
-        await using var globals = await GlobalsStep.PrepareAsync(options.Globals, options.NoOwner, holderConnection, target, targetServer, _sink, ct);
+        await using var globals = await GlobalsStep.PrepareAsync(options.Globals, options.NoOwner, pair.SourceConnection, target,
+            pair.TargetServer, _sink, ct);
 
         var created = false;
         try
         {
-            if (!targetExists)
+            if (!pair.TargetExists)
             {
                 await using var maintenance = await MaintenanceSession.OpenAsync(target, ct);
-                await TargetDatabase.CreateAsync(maintenance, target.Database, source.Database, targetServer, _sink, ct);
+                await TargetDatabase.CreateAsync(maintenance, target.Database, source.Database, pair.TargetServer, _sink, ct);
                 created = true;
                 await TargetDatabase.ApplySettingsAsync(maintenance, target.Database, source.Database.Settings, _sink, ct);
             }
-            var items = await RunPlanAsync(target, sourceCs, targetCs, snapshot, tools, source, globals.NoTablespaces, ct);
+            var items = await RunPlanAsync(target, pair.SourceCs, pair.TargetCs, snapshot, archive, source, globals.NoTablespaces, ct);
             await globals.CompleteAsync(ct);
             return Summarize(items, target, source, clock.Elapsed);
         }
@@ -154,9 +179,8 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
 
 
     async Task<IReadOnlyList<WorkItem>> RunPlanAsync(ConnectionSpec target, string sourceCs, string targetCs,
-        SnapshotHolder snapshot, PgToolset tools, SourceModel source, bool noTablespaces, CancellationToken ct)
+        SnapshotHolder snapshot, SchemaArchive archive, SourceModel source, bool noTablespaces, CancellationToken ct)
     {
-        Directory.CreateDirectory(options.StateDirectory);
         TargetTuning tuning;
         await using (var maintenance = await MaintenanceSession.OpenAsync(target, ct))
             tuning = await TargetTuning.PlanAsync(maintenance, source.Database.SizeBytes, options.Jobs, _sink, ct);
@@ -168,7 +192,7 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
             SourceConnectionString = sourceCs,
             TargetConnectionString = targetCs,
             Snapshot = snapshot,
-            Archive = new SchemaArchive(tools, Path.Combine(options.StateDirectory, "schema.dump")),
+            Archive = archive,
             RestoreOptions = new RestoreOptions(options.NoOwner, options.NoAcl, $"{SessionSettings.RestoreOptions} -c {memory}") { NoTablespaces = noTablespaces },
             IndexJobs = options.IndexJobs,
             SortMemory = tuning.SortMemory,
@@ -179,7 +203,7 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
         var store = new StateStore(options.StateDirectory);
         store.WritePlan(items);
         _sink.Report(new PlanReady(items, options.Jobs, options.StateDirectory));
-        _sink.Report(new Notice($"using {Path.GetFileName(tools.PgDump)} {tools.Version.Split(' ').ElementAtOrDefault(2)} from {Path.GetDirectoryName(tools.PgDump)}"));
+        _sink.Report(new Notice($"using {archive.ToolDescription}"));
         try
         {
             if (options.TuneTarget && tuning.HasRecommendations)

@@ -1,4 +1,5 @@
 using PgMove.Connections;
+using PgMove.Errors;
 
 namespace PgMove.Schema;
 
@@ -8,16 +9,52 @@ namespace PgMove.Schema;
 /// </summary>
 public sealed class SchemaArchive(PgToolset tools, string path)
 {
+    /// <summary>Which pg_dump makes it, for the log: name, version and directory.</summary>
+    public string ToolDescription =>
+        $"{System.IO.Path.GetFileName(tools.PgDump)} {tools.Version.Split(' ').ElementAtOrDefault(2)} from {System.IO.Path.GetDirectoryName(tools.PgDump)}";
+
     /// <summary>Where the archive lives (in the state directory).</summary>
     public string Path { get; } = path;
 
-    /// <summary>Dumps the source's schema as of <paramref name="snapshot"/>.</summary>
-    public Task<string> DumpAsync(ConnectionSpec source, string snapshot, CancellationToken ct) =>
-        ToolRunner.RunAsync(tools.PgDump,
+    Task? _dump;
+    bool _used;
+
+    /// <summary>
+    /// Starts the dump of the source's schema as of <paramref name="snapshot"/> without waiting for it: it needs
+    /// nothing but the snapshot, so it runs while the catalog is read and the target is prepared.
+    /// </summary>
+    public void StartDump(ConnectionSpec source, string snapshot, CancellationToken ct) =>
+        _dump ??= ToolRunner.RunAsync(tools.PgDump,
         [
             "--format=custom", "--section=pre-data", "--section=post-data", "--no-sync",
             $"--snapshot={snapshot}", $"--file={Path}", $"--dbname={source.ToLibpqConnInfo()}",
         ], source, NoEnv, "pg_dump of the source schema", ct);
+
+    /// <summary>Dumps the source's schema as of <paramref name="snapshot"/>, or waits for the dump already started.</summary>
+    public Task DumpAsync(ConnectionSpec source, string snapshot, CancellationToken ct)
+    {
+        StartDump(source, snapshot, ct);
+        _used = true;
+        return _dump!.WaitAsync(ct);
+    }
+
+    /// <summary>
+    /// For a run that stopped before it used its early dump (a refusal, an error, an interruption): waits for the
+    /// dump, cancelled through its token, to end, and deletes what it wrote. A dump the run used is left alone.
+    /// </summary>
+    public async Task DiscardUnusedDumpAsync()
+    {
+        if (_dump is null || _used) return;
+        try
+        {
+            await _dump;
+        }
+        catch (Exception e) when (e is PgMoveException or OperationCanceledException)
+        {
+            // The run is failing for another reason, which is the one to report.
+        }
+        File.Delete(Path);
+    }
 
     /// <summary>
     /// Restores one section into the target; <paramref name="jobs"/> &gt; 1 runs entries in parallel. With
