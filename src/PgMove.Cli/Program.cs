@@ -11,4 +11,6 @@ root.Subcommands.Add(CutoverCommand.Create());
 root.Subcommands.Add(CleanupCommand.Create());
 root.Subcommands.Add(VerifyCommand.Create());
 var parse = root.Parse(args);
-return await parse.InvokeAsync();
+// On Ctrl-C or SIGTERM a run cancels its statements and puts back what it changed on the servers (temporary role
+// memberships, --tune-target settings): allow it more than System.CommandLine's default 2 s before a forced exit.
+return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(30) });

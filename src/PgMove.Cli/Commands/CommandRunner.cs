@@ -18,14 +18,16 @@ internal static class CommandRunner
         {
             return (int)await body(display, ct);
         }
+        catch (Exception e) when (ct.IsCancellationRequested)
+        {
+            // Whatever the interruption broke (a cancelled statement, a tool stopped by the same Ctrl-C, a closed
+            // stream) reads as the interruption; a message that says what it left behind is kept.
+            return display.Fail(e is PgMoveException { ExitCode: ExitCode.Interrupted } known ? known.Message : "interrupted",
+                ExitCode.Interrupted);
+        }
         catch (PgMoveException e)
         {
             return display.Fail(e.Message, e.ExitCode);
-        }
-        catch (Exception) when (ct.IsCancellationRequested)
-        {
-            // Whatever the interruption broke (a cancelled statement, a closed stream) reads as the interruption.
-            return display.Fail("interrupted", ExitCode.Interrupted);
         }
         catch (PostgresException e)
         {

@@ -22,7 +22,7 @@ internal sealed class PlainRenderer(ILogger logger) : IProgressSink
                     Format.Count(f.Rows), Format.Bytes(f.Bytes), Format.Duration(f.Elapsed));
                 break;
             case ItemFinished { Item.State: WorkItemState.Cancelled } f:
-                logger.LogWarning("[w{Worker}] cancelled {Label}", f.Worker, f.Item.Label);
+                logger.LogWarning("[w{Worker}] cancelled {Label} ({Error})", f.Worker, f.Item.Label, f.Error);
                 break;
             case ItemFinished f:
                 logger.LogError("[w{Worker}] failed {Label}: {Error}", f.Worker, f.Item.Label, f.Error);

@@ -64,7 +64,7 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
         finally
         {
             await dumpStop.CancelAsync(); // a no-op once the dump has ended
-            await archive.DiscardUnusedDumpAsync();
+            await archive.SettleDumpAsync();
         }
     }
 

@@ -61,6 +61,9 @@ internal static class TableLoader
         long bytes;
         try
         {
+            // Blocking reads and writes ignore the token: an interruption asks both servers to end their COPY with
+            // an error instead, from the thread pool (not the thread that cancels, maybe the signal handler's).
+            await using var interrupt = ct.Register(() => _ = Task.Run(() => InterruptAsync(input, target)));
             bytes = await Task.Factory.StartNew(() => Pump(input, output, counter, progress, ct), ct,
                 TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
@@ -85,8 +88,6 @@ internal static class TableLoader
     static long Pump(NpgsqlRawCopyStream input, NpgsqlRawCopyStream output, CopyRowCounter counter,
         Action<long, long> progress, CancellationToken ct)
     {
-        // A blocking read ignores the token; a cancel request makes the source end the COPY with an error instead.
-        using var cancel = ct.Register(() => CancelQuietlyAsync(input).GetAwaiter().GetResult());
         var buffer = new byte[BufferSize];
         long bytes = 0, lastReport = Stopwatch.GetTimestamp();
         int n, turns = 0;
@@ -104,6 +105,28 @@ internal static class TableLoader
         }
         ct.ThrowIfCancellationRequested();
         return bytes;
+    }
+
+    /// <summary>
+    /// The source gets a cancel request; the target, whose session may be blocked in a write to a stalled server,
+    /// gets pg_cancel_backend from a session of its own (allowed for one's own sessions). Best effort: the run is
+    /// ending, and whatever does not answer is closed with the process.
+    /// </summary>
+    static async Task InterruptAsync(NpgsqlRawCopyStream input, NpgsqlConnection target)
+    {
+        try
+        {
+            await input.CancelAsync();
+            var settings = new NpgsqlConnectionStringBuilder(target.ConnectionString) { Pooling = false, Timeout = 5 };
+            await using var other = target.CloneWith(settings.ConnectionString);
+            await other.OpenAsync();
+            await PgSession.ExecuteAsync(other, $"SELECT pg_cancel_backend({target.ProcessID})", CancellationToken.None);
+        }
+        catch (Exception)
+        {
+            // Best effort, on a run that is ending: a server that does not answer, or a stream that ended at this very
+            // moment (Npgsql may then fail inside), changes nothing; the sessions close with the process.
+        }
     }
 
     // Text COPY has no raw API in Npgsql, but its text reader/writer wrap the same raw copy stream, which is used

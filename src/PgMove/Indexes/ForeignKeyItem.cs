@@ -12,8 +12,10 @@ namespace PgMove.Indexes;
 /// whole check, so keys referencing the same table would check one after the other; VALIDATE takes only SHARE
 /// UPDATE EXCLUSIVE on the referencing table and ROW SHARE on the referenced one, so they check side by side. The
 /// result is the same validated constraint. A deadlock between two short ADDs aborts one, which is run again.
+/// The validation query runs with work_mem = maintenance_work_mem (PostgreSQL's RI_Initial_Check), so the session
+/// takes a share of the sort memory sized from the referenced table.
 /// </summary>
-public sealed class ForeignKeyItem(ConstraintInfo foreignKey, TableInfo table, long cost)
+public sealed class ForeignKeyItem(ConstraintInfo foreignKey, TableInfo table, long referencedBytes, long cost)
     : WorkItem($"fk:{table.DisplayName}.{foreignKey.Name}", WorkItemKind.Constraint, $"foreign key {foreignKey.Name} on {table.DisplayName}", cost)
 {
     const int Attempts = 5;
@@ -27,7 +29,9 @@ public sealed class ForeignKeyItem(ConstraintInfo foreignKey, TableInfo table, l
                        && !ForeignKey.Definition.Contains(" NOT ENFORCED", StringComparison.Ordinal);
         var add = $"ALTER TABLE ONLY {table.QualifiedName} ADD CONSTRAINT {Quote.Ident(ForeignKey.Name)} {ForeignKey.Definition}"
                   + (validate ? " NOT VALID" : "");
+        using var memory = context.SortMemory.Take(SortMemoryBudget.ExpectedFor(referencedBytes / 4));
         await using var target = await context.OpenTargetAsync(ct);
+        await PgSession.ExecuteAsync(target, memory.SetStatement, ct);
         await RunWithRetryAsync(target, add, ct);
         if (validate)
             await RunWithRetryAsync(target, $"ALTER TABLE ONLY {table.QualifiedName} VALIDATE CONSTRAINT {Quote.Ident(ForeignKey.Name)}", ct);

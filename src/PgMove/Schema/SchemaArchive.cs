@@ -39,21 +39,21 @@ public sealed class SchemaArchive(PgToolset tools, string path)
     }
 
     /// <summary>
-    /// For a run that stopped before it used its early dump (a refusal, an error, an interruption): waits for the
-    /// dump, cancelled through its token, to end, and deletes what it wrote. A dump the run used is left alone.
+    /// Waits for a started dump to end, its outcome ignored (a failure of the dump was reported by the plan that used
+    /// it; a run that stopped before using it is failing for another reason), and deletes the file of a dump the run
+    /// did not use. Called after the dump's token is cancelled, so that no pg_dump outlives the run.
     /// </summary>
-    public async Task DiscardUnusedDumpAsync()
+    public async Task SettleDumpAsync()
     {
-        if (_dump is null || _used) return;
+        if (_dump is null) return;
         try
         {
             await _dump;
         }
         catch (Exception e) when (e is PgMoveException or OperationCanceledException)
         {
-            // The run is failing for another reason, which is the one to report.
         }
-        File.Delete(Path);
+        if (!_used) File.Delete(Path);
     }
 
     /// <summary>

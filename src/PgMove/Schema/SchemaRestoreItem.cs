@@ -9,8 +9,9 @@ namespace PgMove.Schema;
 /// <c>--index-jobs</c> parallel sessions.
 /// </summary>
 /// <param name="skip">Archive entries (catalog OID, object OID) left out because pgmove builds them itself.</param>
-public sealed class SchemaRestoreItem(string section, IReadOnlySet<(uint Catalog, uint Oid)>? skip = null)
-    : WorkItem($"schema:{section}", section == "post-data" ? WorkItemKind.PostData : WorkItemKind.Schema, $"restore {section}")
+/// <param name="cost">What the scheduler expects the restore to cost, in bytes moved (see <see cref="WorkItem.Cost"/>).</param>
+public sealed class SchemaRestoreItem(string section, IReadOnlySet<(uint Catalog, uint Oid)>? skip = null, long cost = 0)
+    : WorkItem($"schema:{section}", section == "post-data" ? WorkItemKind.PostData : WorkItemKind.Schema, $"restore {section}", cost)
 {
     public override async Task<WorkResult> RunAsync(WorkContext context, Action<long, long> progress, CancellationToken ct)
     {

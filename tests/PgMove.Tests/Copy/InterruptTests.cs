@@ -36,6 +36,8 @@ public sealed class InterruptTests(ClusterPair clusters)
             var exitCode = await copy.WaitForExitAsync(TimeSpan.FromSeconds(20));
 
             Assert.True(exitCode == 130, $"exit {exitCode}:\n{copy.Output}");
+            Assert.Contains("cancelled copy public.big", copy.Output); // it was streaming, and was stopped
+            Assert.DoesNotContain("done  copy public.big", copy.Output);
             Assert.Contains("interrupted", copy.Output);
             Assert.Contains("holds a partial copy", copy.Output);
             Assert.DoesNotContain("internal error", copy.Output);
