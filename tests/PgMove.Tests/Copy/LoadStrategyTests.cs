@@ -60,9 +60,13 @@ public sealed class LoadStrategyTests(ClusterPair clusters)
         var items = ReadTimeline(timeline);
         AssertEveryItemStartedAfterItsDependencies(items);
         Assert.DoesNotContain(items, i => i.Id.Contains('#'));
-        // Other tables' indexes are built while big_plain (the longest load, without indexes) is still copying.
-        var bigPlain = items.Single(i => i.Id == "table:public.big_plain");
-        Assert.Contains(items, i => i.Kind == "Index" && i.Start < bigPlain.End);
+        // An index waits for its own table's rows only, not for the other tables' (big_plain, the longest load, has
+        // no index): whether one actually overlaps a load then depends on timing and priorities, the bench shows it.
+        var indexes = items.Where(i => i.Kind == "Index").ToList();
+        Assert.NotEmpty(indexes);
+        foreach (var index in indexes)
+            Assert.True(index.Dependencies.Count == 1 && index.Dependencies[0].StartsWith("table:public.") &&
+                        index.Dependencies[0] != "table:public.big_plain", $"{index.Id} waits for {string.Join(", ", index.Dependencies)}");
         Assert.Contains("<svg", File.ReadAllText(Path.ChangeExtension(timeline, ".svg")));
 
         // Whole tables are loaded with COPY FREEZE: every page of them is all-frozen on the target.

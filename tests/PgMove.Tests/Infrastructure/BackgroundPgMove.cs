@@ -22,16 +22,7 @@ public sealed class BackgroundPgMove : IDisposable
     public string Output { get { lock (_output) return _output.ToString(); } }
     public bool HasExited => _process.HasExited;
 
-    public static BackgroundPgMove Start(params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "pgmove.dll"));
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["CI"] = "true";
-        foreach (var v in new[] { "PGPASSWORD", "PGHOST", "PGPORT", "PGUSER", "PGDATABASE", "PGMOVE_SOURCE", "PGMOVE_TARGET" })
-            psi.Environment.Remove(v);
-        return new BackgroundPgMove(Process.Start(psi)!);
-    }
+    public static BackgroundPgMove Start(params string[] args) => new(Process.Start(PgMoveProcess.StartInfo(args))!);
 
     /// <summary>Waits until the sync's state file in <paramref name="stateDir"/> says it is streaming.</summary>
     public async Task WaitForPhaseAsync(string stateDir, string phase, TimeSpan timeout)

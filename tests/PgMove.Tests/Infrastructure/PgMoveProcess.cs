@@ -13,7 +13,9 @@ public static class PgMoveProcess
 
     public static Task<Result> RunAsync(params string[] args) => RunAsync(new Dictionary<string, string>(), args);
 
-    public static async Task<Result> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
+    /// <summary>The built pgmove with <paramref name="args"/>, output captured, in CI mode, without the caller's
+    /// libpq and pgmove environment (so a test's connections are only what it says).</summary>
+    public static ProcessStartInfo StartInfo(IEnumerable<string> args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "pgmove.dll"));
@@ -21,6 +23,12 @@ public static class PgMoveProcess
         psi.Environment["CI"] = "true";
         foreach (var v in new[] { "PGPASSWORD", "PGHOST", "PGPORT", "PGUSER", "PGDATABASE", "PGMOVE_SOURCE", "PGMOVE_TARGET" })
             psi.Environment.Remove(v);
+        return psi;
+    }
+
+    public static async Task<Result> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var psi = StartInfo(args);
         foreach (var (k, v) in environment) psi.Environment[k] = v;
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
