@@ -10,13 +10,11 @@ namespace PgMove.Catalog;
 /// </summary>
 public static class IndexCatalog
 {
-    const string TablesInScope = """
+    const string TablesInScope = $$"""
         SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE c.relkind = 'r' AND NOT c.relispartition
-          AND n.nspname NOT IN ('pg_catalog', 'information_schema')
-          AND n.nspname NOT LIKE 'pg\_toast%' AND n.nspname NOT LIKE 'pg\_temp%'
-          AND NOT EXISTS (SELECT 1 FROM pg_depend d
-                          WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+          AND {{CatalogScope.UserSchema}}
+          AND {{CatalogScope.NotExtensionRelation}}
         """;
 
     const string IndexesSql = $"""

@@ -7,10 +7,9 @@ public static class ObjectCatalog
 {
     /// <summary>User schemas (not system, not created by an extension).</summary>
     public static Task<IReadOnlyList<string>> ReadSchemasAsync(NpgsqlConnection connection, CancellationToken ct) =>
-        ReadStringsAsync(connection, """
+        ReadStringsAsync(connection, $$"""
             SELECT n.nspname FROM pg_namespace n
-            WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
-              AND n.nspname NOT LIKE 'pg\_toast%' AND n.nspname NOT LIKE 'pg\_temp%'
+            WHERE {{CatalogScope.UserSchema}}
               AND NOT EXISTS (SELECT 1 FROM pg_depend d
                               WHERE d.classid = 'pg_namespace'::regclass AND d.objid = n.oid AND d.deptype = 'e')
             ORDER BY 1
@@ -27,10 +26,9 @@ public static class ObjectCatalog
 
     /// <summary>Tables and sequences the connected user may not SELECT from (at most 10).</summary>
     public static Task<IReadOnlyList<string>> ReadUnreadableAsync(NpgsqlConnection connection, CancellationToken ct) =>
-        ReadStringsAsync(connection, """
+        ReadStringsAsync(connection, $$"""
             SELECT c.oid::regclass::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE c.relkind IN ('r', 'S') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
-              AND n.nspname NOT LIKE 'pg\_toast%' AND n.nspname NOT LIKE 'pg\_temp%'
+            WHERE c.relkind IN ('r', 'S') AND {{CatalogScope.UserSchema}}
               AND NOT has_table_privilege(c.oid, 'SELECT')
             ORDER BY 1 LIMIT 10
             """, ct);

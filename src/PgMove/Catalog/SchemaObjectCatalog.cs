@@ -10,14 +10,6 @@ namespace PgMove.Catalog;
 /// </summary>
 public static class SchemaObjectCatalog
 {
-    const string UserSchema = """
-        n.nspname NOT IN ('pg_catalog', 'information_schema')
-        AND n.nspname NOT LIKE 'pg\_toast%' AND n.nspname NOT LIKE 'pg\_temp%'
-        """;
-
-    static string NotExtensionMember(string catalog, string oid) =>
-        $"NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '{catalog}'::regclass AND d.objid = {oid} AND d.deptype = 'e')";
-
     /// <summary>All objects of the connected database, in no particular order.</summary>
     public static async Task<IReadOnlyList<SchemaObject>> ReadAsync(NpgsqlConnection connection, int versionNum, CancellationToken ct)
     {
@@ -39,7 +31,7 @@ public static class SchemaObjectCatalog
 
     static string Schemas => $"""
             SELECT 'schema', quote_ident(n.nspname), '', pg_get_userbyid(n.nspowner), n.nspacl::text
-            FROM pg_namespace n WHERE {UserSchema} AND {NotExtensionMember("pg_namespace", "n.oid")}
+            FROM pg_namespace n WHERE {CatalogScope.UserSchema} AND {CatalogScope.NotExtensionMember("pg_namespace", "n.oid")}
             """;
 
     static string Extensions => $"""
@@ -62,7 +54,7 @@ public static class SchemaObjectCatalog
                      CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid, true) END),
                    pg_get_userbyid(c.relowner), c.relacl::text
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND {UserSchema} AND {NotExtensionMember("pg_class", "c.oid")}
+            WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND {CatalogScope.UserSchema} AND {CatalogScope.NotExtensionMember("pg_class", "c.oid")}
             """;
 
     static string Columns(string generated) => $"""
@@ -81,7 +73,7 @@ public static class SchemaObjectCatalog
             JOIN pg_type t ON t.oid = a.atttypid
             LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
             WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
-              AND {UserSchema} AND {NotExtensionMember("pg_class", "c.oid")}
+              AND {CatalogScope.UserSchema} AND {CatalogScope.NotExtensionMember("pg_class", "c.oid")}
             """;
 
     static string Constraints => $"""
@@ -89,15 +81,15 @@ public static class SchemaObjectCatalog
                    pg_get_constraintdef(co.oid, true), NULL, NULL
             FROM pg_constraint co JOIN pg_namespace n ON n.oid = co.connamespace
             LEFT JOIN pg_class c ON c.oid = co.conrelid LEFT JOIN pg_type t ON t.oid = co.contypid
-            WHERE co.contype <> 'n' AND {UserSchema}
-              AND {NotExtensionMember("pg_class", "co.conrelid")} AND {NotExtensionMember("pg_type", "co.contypid")}
+            WHERE co.contype <> 'n' AND {CatalogScope.UserSchema}
+              AND {CatalogScope.NotExtensionMember("pg_class", "co.conrelid")} AND {CatalogScope.NotExtensionMember("pg_type", "co.contypid")}
             """;
 
     static string Indexes => $"""
             SELECT 'index', format('%I.%I', n.nspname, ic.relname),
                    pg_get_indexdef(i.indexrelid) || CASE WHEN i.indisvalid THEN '' ELSE ' (INVALID)' END, NULL, NULL
             FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_namespace n ON n.oid = ic.relnamespace
-            WHERE {UserSchema} AND {NotExtensionMember("pg_class", "i.indrelid")}
+            WHERE {CatalogScope.UserSchema} AND {CatalogScope.NotExtensionMember("pg_class", "i.indrelid")}
             """;
 
     static string Sequences => $"""
@@ -110,7 +102,7 @@ public static class SchemaObjectCatalog
                                   AND d.deptype IN ('a', 'i') AND d.refobjsubid > 0 LIMIT 1), ''),
                    pg_get_userbyid(c.relowner), c.relacl::text
             FROM pg_class c JOIN pg_sequence s ON s.seqrelid = c.oid JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE {UserSchema} AND {NotExtensionMember("pg_class", "c.oid")}
+            WHERE {CatalogScope.UserSchema} AND {CatalogScope.NotExtensionMember("pg_class", "c.oid")}
             """;
 
     static string Routines => $"""
@@ -123,7 +115,7 @@ public static class SchemaObjectCatalog
                    ELSE pg_get_functiondef(p.oid) END,
                    pg_get_userbyid(p.proowner), p.proacl::text
             FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-            WHERE {UserSchema} AND {NotExtensionMember("pg_proc", "p.oid")}
+            WHERE {CatalogScope.UserSchema} AND {CatalogScope.NotExtensionMember("pg_proc", "p.oid")}
             """;
 
     static string Triggers => $"""
@@ -132,7 +124,7 @@ public static class SchemaObjectCatalog
                    || CASE tg.tgenabled WHEN 'D' THEN ' (disabled)' WHEN 'R' THEN ' (enabled on replica)' WHEN 'A' THEN ' (enabled always)' ELSE '' END,
                    NULL, NULL
             FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE NOT tg.tgisinternal AND {UserSchema} AND {NotExtensionMember("pg_class", "c.oid")}
+            WHERE NOT tg.tgisinternal AND {CatalogScope.UserSchema} AND {CatalogScope.NotExtensionMember("pg_class", "c.oid")}
             """;
 
     static string Types => $"""
@@ -153,6 +145,6 @@ public static class SchemaObjectCatalog
             WHERE t.typtype IN ('b', 'c', 'd', 'e', 'r')
               AND (t.typrelid = 0 OR (SELECT c.relkind FROM pg_class c WHERE c.oid = t.typrelid) = 'c')
               AND NOT EXISTS (SELECT 1 FROM pg_type et WHERE et.oid = t.typelem AND et.typarray = t.oid)
-              AND {UserSchema} AND {NotExtensionMember("pg_type", "t.oid")}
+              AND {CatalogScope.UserSchema} AND {CatalogScope.NotExtensionMember("pg_type", "t.oid")}
             """;
 }

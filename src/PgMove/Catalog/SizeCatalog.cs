@@ -7,14 +7,13 @@ public static class SizeCatalog
 {
     public static async Task<(long Database, long Tables, long Indexes)> ReadAsync(NpgsqlConnection connection, CancellationToken ct)
     {
-        const string sql = """
+        const string sql = $$"""
             SELECT pg_database_size(current_database()),
                    coalesce(sum(pg_table_size(c.oid)), 0)::bigint,
                    coalesce(sum(pg_indexes_size(c.oid)), 0)::bigint
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE c.relkind IN ('r', 'm')
-              AND n.nspname NOT IN ('pg_catalog', 'information_schema')
-              AND n.nspname NOT LIKE 'pg\_toast%' AND n.nspname NOT LIKE 'pg\_temp%'
+              AND {{CatalogScope.UserSchema}}
             """;
         await using var cmd = new NpgsqlCommand(sql, connection);
         await using var reader = await cmd.ExecuteReaderAsync(ct);

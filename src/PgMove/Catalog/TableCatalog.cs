@@ -32,10 +32,8 @@ public static class TableCatalog
             LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped {notGenerated}
             LEFT JOIN pg_type t ON t.oid = a.atttypid
             WHERE c.relkind = 'r'
-              AND n.nspname NOT IN ('pg_catalog', 'information_schema')
-              AND n.nspname NOT LIKE 'pg\_toast%' AND n.nspname NOT LIKE 'pg\_temp%'
-              AND NOT EXISTS (SELECT 1 FROM pg_depend d
-                              WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+              AND {CatalogScope.UserSchema}
+              AND {CatalogScope.NotExtensionRelation}
             GROUP BY c.oid, n.nspname, c.relname
             ORDER BY pg_table_size(c.oid) DESC, n.nspname, c.relname
             """;
@@ -67,14 +65,12 @@ public static class TableCatalog
     public static async Task<IReadOnlyList<(string Schema, string Name, long Bytes)>> ReadAnalyzableAsync(
         NpgsqlConnection connection, CancellationToken ct)
     {
-        const string sql = """
+        const string sql = $$"""
             SELECT n.nspname, c.relname, pg_table_size(c.oid)
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE (c.relkind IN ('r', 'p') OR (c.relkind = 'm' AND c.relispopulated))
-              AND n.nspname NOT IN ('pg_catalog', 'information_schema')
-              AND n.nspname NOT LIKE 'pg\_toast%' AND n.nspname NOT LIKE 'pg\_temp%'
-              AND NOT EXISTS (SELECT 1 FROM pg_depend d
-                              WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+              AND {{CatalogScope.UserSchema}}
+              AND {{CatalogScope.NotExtensionRelation}}
             ORDER BY 3 DESC, 1, 2
             """;
         await using var cmd = new NpgsqlCommand(sql, connection);

@@ -7,7 +7,7 @@ public static class TableShapeCatalog
 {
     public static async Task<IReadOnlyList<TableShape>> ReadAsync(NpgsqlConnection connection, CancellationToken ct)
     {
-        const string sql = """
+        const string sql = $$"""
             SELECT c.oid::regclass::text, c.relkind::text, c.relpersistence = 'u',
                    EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary),
                    EXISTS (SELECT 1 FROM pg_index i
@@ -28,10 +28,8 @@ public static class TableShapeCatalog
                    END
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE c.relkind IN ('r', 'p', 'f')
-              AND n.nspname NOT IN ('pg_catalog', 'information_schema')
-              AND n.nspname NOT LIKE 'pg\_toast%' AND n.nspname NOT LIKE 'pg\_temp%'
-              AND NOT EXISTS (SELECT 1 FROM pg_depend d
-                              WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+              AND {{CatalogScope.UserSchema}}
+              AND {{CatalogScope.NotExtensionRelation}}
             ORDER BY 1
             """;
         await using var cmd = new NpgsqlCommand(sql, connection);

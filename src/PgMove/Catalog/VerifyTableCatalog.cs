@@ -10,7 +10,7 @@ public static class VerifyTableCatalog
 {
     public static async Task<IReadOnlyList<VerifyTable>> ReadAsync(NpgsqlConnection connection, CancellationToken ct)
     {
-        const string sql = """
+        const string sql = $$"""
             SELECT c.oid, n.nspname, c.relname,
                    coalesce(array_agg(a.attname::text ORDER BY a.attnum) FILTER (WHERE a.attnum IS NOT NULL), '{}'),
                    pg_relation_size(c.oid) / current_setting('block_size')::int, greatest(c.reltuples, 0)::bigint
@@ -18,10 +18,8 @@ public static class VerifyTableCatalog
             JOIN pg_namespace n ON n.oid = c.relnamespace
             LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
             WHERE c.relkind = 'r'
-              AND n.nspname NOT IN ('pg_catalog', 'information_schema')
-              AND n.nspname NOT LIKE 'pg\_toast%' AND n.nspname NOT LIKE 'pg\_temp%'
-              AND NOT EXISTS (SELECT 1 FROM pg_depend d
-                              WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+              AND {{CatalogScope.UserSchema}}
+              AND {{CatalogScope.NotExtensionRelation}}
             GROUP BY c.oid, n.nspname, c.relname
             ORDER BY 5 DESC, n.nspname, c.relname
             """;
