@@ -27,6 +27,16 @@ public enum ExitCode
     Incompatible = 9,
     /// <summary>A migration step failed on a server (schema restore, COPY, index build, ...).</summary>
     StepFailed = 10,
+    /// <summary>
+    /// The command refuses because of the migration's current state, and changed nothing: no sync is running, a
+    /// sync of that source database already exists, a resume does not match the recorded run, ...
+    /// </summary>
+    Refused = 11,
+    /// <summary>
+    /// A cutover was aborted after the source was fenced, and the fence was lifted again: the source takes writes,
+    /// the sync goes on, and a later cutover can succeed.
+    /// </summary>
+    CutoverAborted = 12,
     /// <summary>An unexpected internal error (a bug): the message says what happened.</summary>
     InternalError = 70,
     /// <summary>Interrupted by the user (Ctrl-C / SIGTERM).</summary>
