@@ -9,7 +9,7 @@ internal sealed class MigrationArguments
 {
     public Option<string?> Source { get; } = new("--source", "-s") { Description = "Source connection: URI or key=value conninfo (default: $PGMOVE_SOURCE)" };
     public Option<string?> Target { get; } = new("--target", "-t") { Description = "Target connection; database named like the source's when not given (default: $PGMOVE_TARGET)" };
-    public Option<string?> Dir { get; } = new("--dir") { Description = "State directory of the sync (default: derived from source and target, under the temp dir)" };
+    public Option<string?> Dir { get; } = new("--dir") { Description = "Local state directory: the sync's progress file, the cutover's result (default: derived from the migration, under the temp dir)" };
     public Option<bool> Json { get; } = new("--json") { Description = "Print the result as JSON on stdout (progress goes to stderr)" };
 
     public void AddTo(Command command)

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using PgMove.Errors;
 using PgMove.Replication;
 
 namespace PgMove.Cli.Commands;
@@ -10,42 +9,32 @@ internal static class SyncCommand
     public static Command Create()
     {
         var common = new MigrationArguments();
-        var jobs = new Option<int>("--jobs", "-j") { Description = "Tables copied in parallel", DefaultValueFactory = _ => 4 };
-        var indexJobs = new Option<int?>("--index-jobs") { Description = "Parallel index/constraint builds (default: --jobs)" };
-        var clean = new Option<bool>("--clean") { Description = "Drop what the copy creates first when the target is not empty" };
-        var noOwner = new Option<bool>("--no-owner") { Description = "Do not restore object ownership" };
-        var noAcl = new Option<bool>("--no-acl") { Description = "Do not restore privileges (GRANT/REVOKE)" };
-        var pgBin = new Option<string?>("--pg-bin") { Description = "Directory of pg_dump/pg_restore" };
+        var copyOptions = new CopyCliOptions();
         var identityFull = new Option<bool>("--set-replica-identity-full")
         { Description = "Set REPLICA IDENTITY FULL on source tables without a primary key (otherwise sync refuses to start)" };
-        var command = new Command("sync", "Online migration: copy, then apply the source's changes continuously until `pgmove cutover`.")
+        var command = new Command("sync", "Online migration: copy (with the copy's options), then apply the source's changes continuously until `pgmove cutover`.")
         {
-            jobs, indexJobs, clean, noOwner, noAcl, pgBin, identityFull,
+            identityFull,
         };
         common.AddTo(command);
+        copyOptions.AddTo(command);
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async (display, token) =>
         {
-            var j = parse.GetValue(jobs);
-            var ij = parse.GetValue(indexJobs) ?? j;
-            if (j < 1 || ij < 1) throw new PgMoveException(ExitCode.Usage, "--jobs and --index-jobs must be at least 1");
+            var source = common.ParseSource(parse);
+            var target = common.ParseTarget(parse);
             var options = new SyncOptions
             {
-                Source = common.ParseSource(parse),
-                Target = common.ParseTarget(parse),
-                Jobs = j,
-                IndexJobs = ij,
-                Clean = parse.GetValue(clean),
-                NoOwner = parse.GetValue(noOwner),
-                NoAcl = parse.GetValue(noAcl),
+                Source = source,
+                Target = target,
+                Copy = copyOptions.Read(parse, source, target, stateDirectory: ""), // the sync sets its own
                 StateDirectory = parse.GetValue(common.Dir),
-                PgBin = parse.GetValue(pgBin),
                 SetReplicaIdentityFull = parse.GetValue(identityFull),
             };
             var summary = await display.RunAsync(sink => new SyncRunner(options, sink).RunAsync(token));
             display.ShowLines([
                 $"pgmove sync: done (cut over) {summary.Source} -> {summary.Target}",
-                $"{summary.Transactions} transactions, {summary.Changes} changes applied; {summary.Sequences} sequences set; " +
-                $"{summary.TablesVerified} tables verified; slot, publication and origin dropped; state in {summary.StateDirectory}",
+                $"{summary.Transactions} transactions, {summary.Changes} changes applied; slot, publication and origin dropped by the cutover; " +
+                $"progress file in {summary.StateDirectory}",
             ], summary);
         }, parse.GetValue(common.Json), ct));
         return command;

@@ -30,6 +30,21 @@ public static class ReplicationCatalog
             reader.IsDBNull(5) ? "" : reader.GetString(5));
     }
 
+    /// <summary>
+    /// The slot, once no walsender holds it or <paramref name="patience"/> has passed: after a kill -9 of its client, a
+    /// walsender lingers until it notices the connection is gone.
+    /// </summary>
+    public static async Task<SlotInfo?> ReadSettledSlotAsync(NpgsqlConnection connection, string slot, TimeSpan patience, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + patience;
+        while (true)
+        {
+            var info = await ReadSlotAsync(connection, slot, ct);
+            if (info?.ActivePid is null || DateTime.UtcNow > deadline) return info;
+            await Task.Delay(250, ct);
+        }
+    }
+
     public static async Task<bool> PublicationExistsAsync(NpgsqlConnection connection, string publication, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM pg_publication WHERE pubname = $1)", connection)

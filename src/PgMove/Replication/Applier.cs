@@ -28,8 +28,8 @@ internal sealed class Applier(NpgsqlConnection target, LogicalReplicationConnect
     bool _partialFlushed; // statements of the current, incomplete source transaction were sent
     NpgsqlLogSequenceNumber _acknowledged;
 
-    /// <summary>Applies until the fence, whose id it returns; throws on a stop or an error (uncommitted work is rolled back).</summary>
-    public async Task<string> RunAsync(ChannelReader<Change> changes, CancellationToken ct)
+    /// <summary>Applies until the stream ends; throws on its end, a stop or an error (uncommitted work is rolled back).</summary>
+    public async Task RunAsync(ChannelReader<Change> changes, CancellationToken ct)
     {
         try
         {
@@ -38,7 +38,7 @@ internal sealed class Applier(NpgsqlConnection target, LogicalReplicationConnect
                 while (changes.TryRead(out var change))
                 {
                     _dequeued++;
-                    if (await HandleAsync(change, changes, ct) is { } fence) return fence;
+                    await HandleAsync(change, changes, ct);
                 }
                 if (!await WaitAsync(changes, ct)) throw new PgMoveException(ExitCode.StepFailed, "the source ended the replication stream before a cutover");
             }
@@ -49,7 +49,7 @@ internal sealed class Applier(NpgsqlConnection target, LogicalReplicationConnect
         }
     }
 
-    async Task<string?> HandleAsync(Change change, ChannelReader<Change> changes, CancellationToken ct)
+    async Task HandleAsync(Change change, ChannelReader<Change> changes, CancellationToken ct)
     {
         switch (change)
         {
@@ -75,9 +75,6 @@ internal sealed class Applier(NpgsqlConnection target, LogicalReplicationConnect
                 // Commit at a transaction boundary when nothing more is ready (low latency) or the group is large.
                 if (_groupTransactions >= TransactionsPerCommit || !changes.TryPeek(out _)) await CommitAsync(ct);
                 break;
-            case FenceChange fence:
-                if (_lastCommit is not null) await CommitAsync(ct);
-                return fence.Id;
             case StopChange stop:
                 // Keep what is complete when the incomplete transaction's statements were not sent yet.
                 if (_lastCommit is not null && !_partialFlushed)
@@ -88,7 +85,6 @@ internal sealed class Applier(NpgsqlConnection target, LogicalReplicationConnect
                 }
                 throw new PgMoveException(ExitCode.StepFailed, stop.Message);
         }
-        return null;
     }
 
     async Task AddAsync(NpgsqlBatchCommand command, bool mustMatchOne, CancellationToken ct)
@@ -123,6 +119,13 @@ internal sealed class Applier(NpgsqlConnection target, LogicalReplicationConnect
     {
         var last = _lastCommit!;
         _transaction ??= await target.BeginTransactionAsync(ct);
+        // Source transactions without row changes (the cutover's fence) still move the origin: that needs a commit
+        // record, which only a transaction with an xid writes.
+        if (_groupChanges == 0)
+        {
+            _pending.Add(new NpgsqlBatchCommand("SELECT txid_current()"));
+            _mustMatchOne.Add(false);
+        }
         _pending.Add(new NpgsqlBatchCommand("SELECT pg_replication_origin_xact_setup($1, $2)")
         {
             Parameters = { new() { Value = last.EndLsn, NpgsqlDbType = NpgsqlDbType.PgLsn }, new() { Value = last.CommitTime, NpgsqlDbType = NpgsqlDbType.TimestampTz } },

@@ -15,7 +15,7 @@ namespace PgMove.Replication;
 /// </summary>
 internal sealed class ChangeReader(
     LogicalReplicationConnection connection, string slot, string publication, NpgsqlLogSequenceNumber? resumeAfter,
-    RelationResolver relations, ChannelWriter<Change> output, Func<string, bool> isRequestedFence)
+    RelationResolver relations, ChannelWriter<Change> output, int sourceVersion)
 {
     long _enqueued;
     volatile bool _inTransaction;
@@ -26,7 +26,7 @@ internal sealed class ChangeReader(
     /// <summary>True between a Begin and its Commit: the stream is inside a transaction not yet handed over whole.</summary>
     public bool InTransaction => _inTransaction;
 
-    /// <summary>Reads until the fence, a stop, or cancellation; always completes the channel.</summary>
+    /// <summary>Reads until the stream ends, a stop, or cancellation; always completes the channel.</summary>
     public async Task RunAsync(CancellationToken ct)
     {
         try
@@ -44,9 +44,11 @@ internal sealed class ChangeReader(
 
     async Task ReadAsync(CancellationToken ct)
     {
-        var options = new PgOutputReplicationOptions(publication, PgOutputProtocolVersion.V1, binary: false, messages: true);
+        // Messages (PostgreSQL 14+) make pgoutput send the transaction of the cutover's fence message, which has no
+        // row changes: from 15 on it would skip it as empty. Before 14 empty transactions are sent anyway.
+        var options = new PgOutputReplicationOptions(publication, PgOutputProtocolVersion.V1, binary: false,
+            messages: sourceVersion >= 140000 ? true : null);
         var skip = false;
-        string? fence = null;
         await foreach (var message in connection.StartReplication(new PgOutputReplicationSlot(slot), options, ct, resumeAfter))
         {
             switch (message)
@@ -63,26 +65,10 @@ internal sealed class ChangeReader(
                         return;
                     }
                     break;
-                case LogicalDecodingMessage { Prefix: "pgmove" } logical:
-                    var text = await new StreamReader(logical.Data).ReadToEndAsync(ct);
-                    if (skip || !text.StartsWith("fence:", StringComparison.Ordinal)) break;
-                    // A fence of an earlier, abandoned cutover can come again after a restart: only the one asked for counts.
-                    if (!isRequestedFence(text["fence:".Length..])) break;
-                    fence = text["fence:".Length..];
-                    if ((logical.Flags & 1) == 0)
-                    {
-                        await WriteAsync(new FenceChange(fence), ct);
-                        return;
-                    }
-                    break;
                 case CommitMessage commit:
+                    // Also for a transaction without row changes (the fence's): its commit moves the target's origin.
                     if (!skip) await WriteAsync(new CommitChange(commit.TransactionEndLsn, commit.TransactionCommitTimestamp), ct);
                     _inTransaction = false;
-                    if (fence is not null && !skip)
-                    {
-                        await WriteAsync(new FenceChange(fence), ct);
-                        return;
-                    }
                     break;
                 case InsertMessage insert when !skip:
                     await WriteAsync(new InsertChange(relations.Get(insert.Relation.RelationId), await ReadRowAsync(insert.NewRow, ct)), ct);

@@ -24,8 +24,5 @@ internal sealed record TruncateChange(IReadOnlyList<ApplyTable> Tables, bool Cas
 /// <summary>The end of one source transaction: everything since the previous commit is one atomic unit.</summary>
 internal sealed record CommitChange(NpgsqlLogSequenceNumber EndLsn, DateTime CommitTime) : Change;
 
-/// <summary>Cutover's fence: every source transaction before it has been sent.</summary>
-internal sealed record FenceChange(string Id) : Change;
-
 /// <summary>The stream cannot be applied further (a table changed shape): stop after the last complete transaction.</summary>
 internal sealed record StopChange(string Message) : Change;

@@ -1,78 +1,85 @@
-using System.Diagnostics;
 using Npgsql;
 using PgMove.Catalog;
 using PgMove.Connections;
 using PgMove.Errors;
 using PgMove.Progress;
-using PgMove.Sql;
+using PgMove.Verify;
 
 namespace PgMove.Replication;
 
 /// <summary>
-/// <c>pgmove cutover</c>, run beside a streaming <c>pgmove sync</c>: waits until the lag is small, fences writes on the
-/// source (the database becomes read-only by default and its other sessions are ended), then writes a logical message
-/// into the WAL. The stream delivers it after every transaction committed before the fence, so when the sync sees it
-/// the target holds everything; the sync then sets sequences, verifies and drops the slot, publication and origin.
-/// A failure before the fence changes nothing and the sync keeps running; after the fence the source stays read-only.
+/// <c>pgmove cutover</c>, run beside a streaming <c>pgmove sync</c>, from any machine that reaches both servers. It
+/// finds the migration on the servers (slot, record, origin), waits until the lag is small, runs the before-fence
+/// hook, then freezes writes only for what must be frozen (<see cref="CutoverFreeze"/>: fence, apply up to it, target
+/// snapshot, sequences) and releases the target. After the release it runs the after-release hook, stops the sync
+/// and drops what the migration created, and verifies the fenced source against the target as of the fence.
 /// </summary>
 public sealed class CutoverRunner(CutoverOptions options, IProgressSink sink)
 {
-    readonly MigrationNames _names = MigrationNames.For(options.Source, options.Target);
-
     public async Task<CutoverSummary> RunAsync(CancellationToken ct)
     {
-        var stateFile = new SyncStateFile(options.StateDirectory ?? _names.DefaultStateDirectory);
-        var state = RequireStreamingSync(stateFile);
-        var database = options.Source.Database;
         await using var admin = await PgSession.OpenAsync(ReplicationSettings.SourceAdmin(options.Source), Side.Source, options.Source.ToString(), ct);
-        if (await ReplicationCatalog.ReadSlotAsync(admin, _names.Slot, ct) is null)
-            throw new PgMoveException(ExitCode.StepFailed, $"the source has no slot {_names.Slot}: no sync of this source and target is streaming");
-        string[] steps =
-        [
-            $"wait until the slot {_names.Slot} lags at most {options.MaxLagBytes} bytes (sync pid {state.Pid})",
-            $"ALTER DATABASE {Quote.Ident(database)} SET default_transaction_read_only = on, and end the database's other sessions",
-            "write a fence into the WAL and wait until the sync has applied everything before it",
-            "sync: set sequences, verify row counts of every replicated table, drop slot, publication and origin",
-        ];
+        var names = await MigrationNames.ResolveAsync(admin, options.Source, options.Target, ct);
+        await MigrationLookup.RequireOnSourceAsync(admin, names, ct);
+        await using var target = await PgSession.OpenAsync(ReplicationSettings.Target(names.Target), Side.Target, names.Target.ToString(), ct);
+        var record = await MigrationLookup.RequireStreamingAsync(admin, target, names, ct);
+        var steps = Steps(names);
         if (options.DryRun)
         {
             foreach (var step in steps) sink.Report(new Notice("would " + step));
-            return new CutoverSummary(options.Source.ToString(), _names.Target.ToString(), true, TimeSpan.Zero, 0, 0, 0, steps);
+            return Summary(names, true, steps, null, 0, null, []);
         }
+        var lag = await WaitForLagAsync(admin, names, ct);
+        var facts = HookFacts(names);
+        if (options.BeforeFence is { } before)
+            await RunHookAsync(new CutoverHook("before-fence", before), facts, "nothing was fenced; the sync keeps running", ct);
 
-        var lag = await WaitForLagAsync(admin, stateFile, ct);
-        var freeze = Stopwatch.StartNew();
-        var fence = Guid.NewGuid().ToString("N");
-        stateFile.RequestFence(fence);
-        await FenceAsync(admin, database, fence, ct);
-        sink.Report(new Notice($"source database {database} fenced (read-only, other sessions ended); waiting for the sync to apply up to the fence"));
-        var done = await WaitForFinishAsync(stateFile, fence, database, ct);
-        freeze.Stop();
-        return new CutoverSummary(options.Source.ToString(), _names.Target.ToString(), false, freeze.Elapsed, lag,
-            done.Sequences ?? 0, done.TablesVerified ?? 0, steps);
+        // Verification's source sessions are opened now: once fenced, the database admits only superusers.
+        await using var verifySessions = await PrewarmAsync(options.Verify == VerifyLevel.None ? 0 : options.Jobs + 2, ct);
+        await using var snapshotSession = await PgSession.OpenAsync(ReplicationSettings.Target(names.Target), Side.Target, names.Target.ToString(), ct);
+        var freeze = await new CutoverFreeze(options, names, sink).RunAsync(admin, target, snapshotSession, record,
+            [.. verifySessions.Pids, admin.ProcessID], ct);
+        await using var snapshot = freeze.TargetSnapshot;
+        sink.Report(new Notice($"target released: write freeze {freeze.Elapsed.TotalSeconds:0.000} s; {freeze.Sequences} sequences set; " +
+                               "applications may use the target now"));
+
+        var warnings = new List<string>();
+        if (options.AfterRelease is { } after)
+        {
+            try { await new CutoverHook("after-release", after).RunAsync(facts.With("PGMOVE_FREEZE_SECONDS", $"{freeze.Elapsed.TotalSeconds:0.000}"), Hook, ct); }
+            catch (PgMoveException e) { warnings.Add(e.Message + " (the cutover itself is complete)"); }
+        }
+        warnings.AddRange(await MigrationTeardown.FinishAsync(admin, target, names, record, ct));
+        foreach (var w in warnings) sink.Report(new Notice(w, true));
+        var report = snapshot is null ? null : await VerifyAsync(names, snapshot.Id, ct);
+        var summary = Summary(names, false, steps, freeze, lag, report, warnings);
+        new CutoverResultFile(options.StateDirectory ?? names.DefaultStateDirectory).Write(summary);
+        return summary;
     }
 
-    SyncState RequireStreamingSync(SyncStateFile stateFile)
-    {
-        var state = stateFile.Read();
-        if (state is null || !state.IsAlive(TimeSpan.FromSeconds(30)))
-            throw new PgMoveException(ExitCode.StepFailed,
-                $"no pgmove sync is running for {options.Source} -> {_names.Target} (state directory {stateFile.Directory}); start `pgmove sync` first " +
-                "(with the same --dir if it was given one)");
-        if (state.Phase != SyncPhase.Streaming)
-            throw new PgMoveException(ExitCode.StepFailed, $"the sync (pid {state.Pid}) is {state.Phase}, not streaming yet; run cutover once it streams");
-        return state;
-    }
+    string[] Steps(MigrationNames names) =>
+    [
+        $"wait until the slot {names.Slot} lags at most {options.MaxLagBytes} bytes (at most {options.Timeout.TotalSeconds:0} s)",
+        .. options.BeforeFence is null ? Array.Empty<string>() : [$"run the before-fence hook: {options.BeforeFence}"],
+        $"fence the source database {options.Source.Database}: CONNECTION LIMIT 0 and default_transaction_read_only = on (only superusers " +
+        "may connect), end its other sessions, write a fence into the WAL",
+        $"wait until the target has applied everything before the fence (at most {options.FreezeTimeout.TotalSeconds:0} s, else lift the fence)",
+        $"export a snapshot of the target, set the sequences to the source's values, release the target (end of the write freeze)",
+        .. options.AfterRelease is null ? Array.Empty<string>() : [$"run the after-release hook: {options.AfterRelease}"],
+        $"stop the sync; drop slot and publication {names.Slot} on the source and origin {names.Origin} on the target",
+        options.Verify == VerifyLevel.None ? "verify nothing (--verify none)"
+            : $"verify ({options.Verify.ToString().ToLowerInvariant()}) the fenced source against the target's snapshot as of the fence",
+    ];
 
-    async Task<long> WaitForLagAsync(NpgsqlConnection admin, SyncStateFile stateFile, CancellationToken ct)
+    async Task<long> WaitForLagAsync(NpgsqlConnection admin, MigrationNames names, CancellationToken ct)
     {
         var deadline = DateTime.UtcNow + options.Timeout;
         var lastReport = DateTime.MinValue;
         while (true)
         {
-            RequireStreamingSync(stateFile);
-            var slot = await ReplicationCatalog.ReadSlotAsync(admin, _names.Slot, ct)
-                       ?? throw new PgMoveException(ExitCode.StepFailed, $"slot {_names.Slot} disappeared from the source; nothing was fenced");
+            var slot = await ReplicationCatalog.ReadSlotAsync(admin, names.Slot, ct);
+            if (slot?.ActivePid is null)
+                throw new PgMoveException(ExitCode.Refused, $"the sync stopped streaming (slot {names.Slot}); nothing was fenced: start `pgmove sync` again, then cutover");
             var lag = slot.LagBytes ?? long.MaxValue;
             if (lag <= options.MaxLagBytes) return lag;
             if (DateTime.UtcNow > deadline)
@@ -84,56 +91,46 @@ public sealed class CutoverRunner(CutoverOptions options, IProgressSink sink)
                 sink.Report(new Notice($"waiting for the lag ({lag} bytes) to fall under {options.MaxLagBytes} bytes"));
                 lastReport = DateTime.UtcNow;
             }
-            await Task.Delay(250, ct);
-        }
-    }
-
-    static async Task FenceAsync(NpgsqlConnection admin, string database, string fence, CancellationToken ct)
-    {
-        await PgSession.ExecuteAsync(admin, $"ALTER DATABASE {Quote.Ident(database)} SET default_transaction_read_only = on", ct);
-        try
-        {
-            await EndSessionsAndMarkAsync(admin, fence, ct);
-        }
-        catch (Exception e) when (e is NpgsqlException or PgMoveException)
-        {
-            throw new PgMoveException(ExitCode.StepFailed,
-                $"fencing failed after the source database was made read-only ({e.Message}); " +
-                $"ALTER DATABASE {Quote.Ident(database)} RESET default_transaction_read_only reopens it, the sync keeps running", e);
-        }
-    }
-
-    static async Task EndSessionsAndMarkAsync(NpgsqlConnection admin, string fence, CancellationToken ct)
-    {
-        // Sessions opened before the ALTER keep their writable default: end them (not the sync's own, nor walsenders).
-        await using (var cmd = new NpgsqlCommand("""
-            SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
-            WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'
-              AND application_name IS DISTINCT FROM $1
-            """, admin) { Parameters = { new() { Value = ReplicationSettings.SyncApplicationName } } })
-            await cmd.ExecuteScalarAsync(ct);
-        await using (var cmd = new NpgsqlCommand("SELECT pg_logical_emit_message(true, 'pgmove', $1)", admin)
-                     { Parameters = { new() { Value = "fence:" + fence } } })
-            await cmd.ExecuteScalarAsync(ct);
-    }
-
-    async Task<SyncState> WaitForFinishAsync(SyncStateFile stateFile, string fence, string database, CancellationToken ct)
-    {
-        var reopen = $"the source database stays read-only (ALTER DATABASE {Quote.Ident(database)} RESET default_transaction_read_only reopens it)";
-        var deadline = DateTime.UtcNow + options.Timeout;
-        while (true)
-        {
-            var state = stateFile.Read();
-            if (state is { Phase: SyncPhase.Done, FenceId: var id } && id == fence) return state;
-            if (state is { Phase: SyncPhase.Failed })
-                throw new PgMoveException(state.FailureCode is { } code ? (ExitCode)code : ExitCode.StepFailed,
-                    $"the sync failed while finishing: {state.Error}; {reopen}");
-            if (state is null || !state.IsAlive(TimeSpan.FromSeconds(30)))
-                throw new PgMoveException(ExitCode.StepFailed,
-                    $"the sync stopped after the fence; {reopen}; run `pgmove sync` again, then `pgmove cutover` to finish");
-            if (DateTime.UtcNow > deadline)
-                throw new PgMoveException(ExitCode.StepFailed, $"the sync did not finish within {options.Timeout.TotalSeconds:0} s after the fence; {reopen}");
             await Task.Delay(100, ct);
         }
     }
+
+    async Task RunHookAsync(CutoverHook hook, HookFacts facts, string consequence, CancellationToken ct)
+    {
+        try { await hook.RunAsync(facts, Hook, ct); }
+        catch (PgMoveException e) { throw new PgMoveException(e.ExitCode, $"{e.Message}; {consequence}", e); }
+    }
+
+    void Hook(string line) => sink.Report(new Notice(line));
+
+    HookFacts HookFacts(MigrationNames names) => new(new Dictionary<string, string>
+    {
+        ["PGMOVE_SOURCE"] = options.Source.ToString(),
+        ["PGMOVE_TARGET"] = names.Target.ToString(),
+        ["PGMOVE_SOURCE_DATABASE"] = options.Source.Database,
+        ["PGMOVE_TARGET_DATABASE"] = names.Target.Database,
+        ["PGMOVE_MIGRATION"] = names.Id,
+    });
+
+    async Task<PrewarmedSessions> PrewarmAsync(int count, CancellationToken ct) =>
+        await PrewarmedSessions.OpenAsync(VerifyRunner.ConnectionString(options.Source, options.Jobs), options.Source.ToString(), count, ct);
+
+    async Task<VerifyReport> VerifyAsync(MigrationNames names, string targetSnapshot, CancellationToken ct)
+    {
+        sink.Report(new Notice($"verifying ({options.Verify.ToString().ToLowerInvariant()}) the fenced source against the target as of the fence"));
+        return await new VerifyRunner(new VerifyOptions
+        {
+            Source = options.Source, Target = names.Target, Jobs = options.Jobs,
+            MaxRows = options.Verify == VerifyLevel.Rows ? 20 : 0,
+            CountsOnly = options.Verify == VerifyLevel.Counts,
+            CompareSequenceValues = false,
+            TargetSnapshot = targetSnapshot,
+            IgnoredDatabaseSettings = new HashSet<string> { "default_transaction_read_only" }, // the fence itself
+        }, sink).RunAsync(ct);
+    }
+
+    CutoverSummary Summary(MigrationNames names, bool dryRun, IReadOnlyList<string> steps, CutoverFreeze.Result? freeze, long lag,
+        VerifyReport? report, IReadOnlyList<string> warnings) =>
+        new(options.Source.ToString(), names.Target.ToString(), dryRun, freeze?.Elapsed ?? TimeSpan.Zero, lag, freeze?.Sequences ?? 0,
+            steps, options.Verify, report, SourceFence.LiftSql(options.Source.Database, freeze?.Fence), warnings, freeze?.Fence);
 }

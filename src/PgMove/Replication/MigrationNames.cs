@@ -1,13 +1,15 @@
 using System.Security.Cryptography;
 using System.Text;
+using Npgsql;
 using PgMove.Connections;
 
 namespace PgMove.Replication;
 
 /// <summary>
 /// The names of what an online migration creates (slot and publication on the source, replication origin on the
-/// target) and its default state directory, all derived from the source and target addresses: sync, status,
-/// cutover and cleanup given the same --source and --target find the same objects without any other input.
+/// target) and its default state directory. They derive from the source server itself — its system identifier and
+/// the database's name — never from how a URL was spelled, so <c>localhost</c> and <c>127.0.0.1</c> find the same
+/// migration, and a source database has at most one.
 /// </summary>
 public sealed class MigrationNames
 {
@@ -27,14 +29,20 @@ public sealed class MigrationNames
     public string Publication => Id;
     public string Origin => Id;
 
-    /// <summary>Where sync keeps its state file unless --dir says otherwise.</summary>
+    /// <summary>Where sync keeps its local progress file (and cutover its result) unless --dir says otherwise.</summary>
     public string DefaultStateDirectory => Path.Combine(Path.GetTempPath(), "pgmove", "sync-" + Id["pgmove_".Length..]);
 
-    public static MigrationNames For(ConnectionSpec source, ConnectionSpec target)
+    /// <summary>The names for the source database <paramref name="source"/> is connected to.</summary>
+    public static async Task<MigrationNames> ResolveAsync(NpgsqlConnection source, ConnectionSpec sourceSpec, ConnectionSpec target, CancellationToken ct)
     {
-        var resolved = target.HasExplicitDatabase ? target : target.WithDatabase(source.Database);
-        var key = $"{source.Host}:{source.Port}/{source.Database} -> {resolved.Host}:{resolved.Port}/{resolved.Database}";
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..16];
-        return new MigrationNames("pgmove_" + hash, resolved);
+        var identity = await ServerIdentity.ReadAsync(source, ct);
+        return FromIdentity(identity, target.HasExplicitDatabase ? target : target.WithDatabase(sourceSpec.Database));
+    }
+
+    /// <summary>Pure derivation, for tests and for callers that already read the identity.</summary>
+    public static MigrationNames FromIdentity(ServerIdentity source, ConnectionSpec resolvedTarget)
+    {
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{source.SystemId}/{source.Database}")))[..16];
+        return new MigrationNames("pgmove_" + hash, resolvedTarget);
     }
 }

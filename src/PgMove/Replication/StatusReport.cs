@@ -1,10 +1,19 @@
 namespace PgMove.Replication;
 
-/// <summary>Where an online migration stands, as <c>pgmove status</c> shows it.</summary>
-/// <param name="Phase">The sync's phase, or "not running" / "stopped" when no live sync wrote its state.</param>
-/// <param name="LagBytes">Source WAL written since the position the sync confirmed; null without a slot.</param>
-/// <param name="LagSeconds">Age of the last applied source commit while there is lag; 0 when caught up.</param>
+/// <summary>Where an online migration stands, as <c>pgmove status</c> shows it, read from the servers.</summary>
+/// <param name="Phase">copying, streaming, stopped, cut over, or none; see <see cref="StatusRunner"/>.</param>
+/// <param name="Migration">The record's facts (target, when and where the sync started); null when there is none.</param>
+/// <param name="Fenced">The source is fenced (a cutover is in progress, or was and the source stays retired).</param>
+/// <param name="LagBytes">Source WAL written since the position the sync confirmed as applied; null without a slot.</param>
+/// <param name="LagSeconds">The source's own measure of the apply delay (pg_stat_replication.replay_lag); 0 when caught up.</param>
+/// <param name="ApplyBytesPerSecond">Source WAL confirmed as applied per second, over one second of observation.</param>
 /// <param name="RetainedBytes">WAL the slot keeps on the source.</param>
-public sealed record StatusReport(string Source, string Target, string Slot, string Phase, bool SlotExists, int? SlotActivePid,
-    long? LagBytes, double? LagSeconds, long? RetainedBytes, double? ChangesPerSecond, long? Transactions, long? Changes,
-    string? AppliedLsn, string StateDirectory);
+/// <param name="ChangesPerSecond">Row changes per second, from the sync's own progress file when it runs on this machine.</param>
+/// <param name="LastCutover">The outcome of a cutover run from this machine, when one was.</param>
+public sealed record StatusReport(string Source, string Target, string Slot, string Phase, string? Migration, bool Fenced,
+    bool SlotExists, int? SlotActivePid, long? LagBytes, double? LagSeconds, double? ApplyBytesPerSecond, long? RetainedBytes,
+    string? AppliedLsn, double? ChangesPerSecond, long? Changes, CutoverResult? LastCutover, string StateDirectory)
+{
+    /// <summary>Whether anything of a migration was found.</summary>
+    public bool Found => SlotExists || Migration is not null || LastCutover is not null;
+}

@@ -1,28 +1,70 @@
+using Npgsql;
 using PgMove.Catalog;
 using PgMove.Connections;
+using PgMove.Errors;
 
 namespace PgMove.Replication;
 
-/// <summary><c>pgmove status</c>: the slot as the source sees it, plus the running sync's own figures from its state file.</summary>
+/// <summary>
+/// <c>pgmove status</c>, from any machine that reaches the servers: the migration's record and slot on the source,
+/// the apply position in the target's origin, the source's own measure of the apply lag, and the apply rate over
+/// one second. The sync's progress file and the last cutover's result are added when they are on this machine.
+/// </summary>
 public static class StatusRunner
 {
     public static async Task<StatusReport> ReadAsync(ConnectionSpec source, ConnectionSpec target, string? stateDirectory, CancellationToken ct)
     {
-        var names = MigrationNames.For(source, target);
-        var file = new SyncStateFile(stateDirectory ?? names.DefaultStateDirectory);
-        var state = file.Read();
-        SlotInfo? slot;
-        await using (var connection = await PgSession.OpenAsync(ReplicationSettings.SourceReader(source), Side.Source, source.ToString(), ct))
+        await using var connection = await PgSession.OpenAsync(ReplicationSettings.SourceReader(source), Side.Source, source.ToString(), ct);
+        var names = await MigrationNames.ResolveAsync(connection, source, target, ct);
+        var directory = stateDirectory ?? names.DefaultStateDirectory;
+        var record = await MigrationRecordStore.ReadAsync(connection, names.Publication, ct);
+        var slot = await ReplicationCatalog.ReadSlotAsync(connection, names.Slot, ct);
+        double? rate = null;
+        if (slot?.ActivePid is not null && slot.ConfirmedFlush is { } before)
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            await Task.Delay(1000, ct);
             slot = await ReplicationCatalog.ReadSlotAsync(connection, names.Slot, ct);
-        var phase = state is null ? "not running"
-            : state.Phase is SyncPhase.Done or SyncPhase.Failed || state.IsAlive(TimeSpan.FromSeconds(30)) ? state.Phase
-            : $"stopped (was {state.Phase})";
-        double? lagSeconds = null;
-        if (slot?.LagBytes is { } lag && state is not null)
-            lagSeconds = lag == 0 || state.AppliedCommitTime is not { } applied ? 0
-                : Math.Max(0, Math.Round((DateTimeOffset.UtcNow - applied).TotalSeconds, 1));
-        return new StatusReport(source.ToString(), names.Target.ToString(), names.Slot, phase, slot is not null, slot?.ActivePid,
-            slot?.LagBytes, lagSeconds, slot?.RetainedBytes, state?.ChangesPerSecond, state?.Transactions, state?.Changes,
-            state?.AppliedLsn, file.Directory);
+            if (slot?.ConfirmedFlush is { } after) rate = Math.Max(0, (double)(ulong)(after - before)) / clock.Elapsed.TotalSeconds;
+        }
+        var lagSeconds = slot?.ActivePid is { } pid ? await ReplayLagAsync(connection, pid, ct) : null;
+        var (hasOrigin, applied) = await ReadOriginAsync(names, ct);
+        var local = new SyncStateFile(directory).Read();
+        var cutover = new CutoverResultFile(directory).Read();
+        var phase = Phase(record, slot, hasOrigin, cutover);
+        return new StatusReport(source.ToString(), names.Target.ToString(), names.Slot, phase, record?.Describe(), record?.Fence is not null,
+            slot is not null, slot?.ActivePid, slot?.LagBytes, slot?.LagBytes == 0 ? 0 : lagSeconds, rate, slot?.RetainedBytes,
+            applied, local is not null && local.IsAlive(TimeSpan.FromSeconds(30)) ? local.ChangesPerSecond : null, local?.Changes, cutover, directory);
+    }
+
+    static string Phase(MigrationRecord? record, SlotInfo? slot, bool hasOrigin, CutoverResult? cutover) => (record, slot) switch
+    {
+        ({ State: MigrationState.CutOver }, _) => "cut over (dropping slot, publication and origin)",
+        (null, null) => cutover is null ? "none" : "cut over",
+        (_, null) => "incomplete (a publication without its slot: run `pgmove cleanup`)",
+        (_, { ActivePid: null }) => "stopped (`pgmove sync` resumes it, `pgmove cleanup` drops it)",
+        _ => hasOrigin ? "streaming" : "copying",
+    };
+
+    static async Task<double?> ReplayLagAsync(NpgsqlConnection connection, int walsender, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("SELECT extract(epoch FROM replay_lag)::float8 FROM pg_stat_replication WHERE pid = $1", connection)
+        { Parameters = { new() { Value = walsender } } };
+        return await cmd.ExecuteScalarAsync(ct) is double seconds ? Math.Round(seconds, 1) : null;
+    }
+
+    /// <summary>Whether the target has the origin, and how far it has applied; (false, null) when the target cannot say.</summary>
+    static async Task<(bool, string?)> ReadOriginAsync(MigrationNames names, CancellationToken ct)
+    {
+        try
+        {
+            await using var target = await TargetCluster.OpenAsync(names.Target, ct);
+            if (!await ReplicationCatalog.OriginExistsAsync(target, names.Origin, ct)) return (false, null);
+            return (true, (await ReplicationCatalog.ReadOriginProgressAsync(target, names.Origin, ct))?.ToString());
+        }
+        catch (Exception e) when (e is NpgsqlException or PgMoveException)
+        {
+            return (false, null);
+        }
     }
 }

@@ -1,4 +1,5 @@
 using PgMove.Connections;
+using PgMove.Copy;
 
 namespace PgMove.Replication;
 
@@ -7,14 +8,13 @@ public sealed record SyncOptions
 {
     public required ConnectionSpec Source { get; init; }
     public required ConnectionSpec Target { get; init; }
-    public int Jobs { get; init; } = 4;
-    public int IndexJobs { get; init; } = 4;
-    public bool Clean { get; init; }
-    public bool NoOwner { get; init; }
-    public bool NoAcl { get; init; }
-    /// <summary>State directory; null for the default derived from source and target.</summary>
+    /// <summary>
+    /// The initial copy's options, as <c>pgmove copy</c> takes them (jobs, roles, owner map, tablespaces, target
+    /// tuning, slices, timeline, ...); the sync sets their source, target, state directory and snapshot itself.
+    /// </summary>
+    public required CopyOptions Copy { get; init; }
+    /// <summary>State directory for the progress file; null for the default derived from the migration.</summary>
     public string? StateDirectory { get; init; }
-    public string? PgBin { get; init; }
     /// <summary>Give tables without a primary key REPLICA IDENTITY FULL on the source instead of refusing to start.</summary>
     public bool SetReplicaIdentityFull { get; init; }
 }

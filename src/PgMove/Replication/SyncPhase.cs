@@ -5,7 +5,6 @@ public static class SyncPhase
 {
     public const string Copying = "copying";
     public const string Streaming = "streaming";
-    public const string Finishing = "finishing";
     public const string Done = "done";
     public const string Failed = "failed";
 }

@@ -13,35 +13,35 @@ namespace PgMove.Replication;
 
 /// <summary>
 /// <c>pgmove sync</c>: publication and slot on the source (the slot exports the snapshot the copy reads), the full
-/// copy, a replication origin on the target, then the changes streamed and applied until a cutover's fence arrives,
-/// after which <see cref="SyncFinisher"/> completes the migration. A rerun after a crash or a stop resumes from the
-/// origin's position when the copy had finished, exactly once.
+/// copy, a replication origin on the target, then the changes streamed and applied until a cutover releases the
+/// target and stops it. A rerun after a crash or a stop resumes from the origin's position when the copy had
+/// finished, exactly once. The migration is found on the servers (<see cref="MigrationNames"/>,
+/// <see cref="MigrationRecord"/>); the state directory only holds this process's progress file.
 /// </summary>
 public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
 {
-    readonly MigrationNames _names = MigrationNames.For(options.Source, options.Target);
     readonly SyncProgress _progress = new();
+    MigrationNames _names = null!;
     SyncStateFile _stateFile = null!;
-
-    /// <summary>The check run after the fence; the integrator swaps in the full verifier (counts and checksums) here.</summary>
-    public ICutoverVerifier Verifier { get; init; } = new ChecksumCutoverVerifier(options.Jobs);
     SyncState _state = new();
 
-    /// <summary>Runs until a cutover finished the migration; returns what the finish did.</summary>
+    /// <summary>Runs until a cutover finished the migration; returns what was applied.</summary>
     public async Task<SyncSummary> RunAsync(CancellationToken ct)
     {
+        await using var admin = await PgSession.OpenAsync(ReplicationSettings.SourceAdmin(options.Source), Side.Source, options.Source.ToString(), ct);
+        _names = await MigrationNames.ResolveAsync(admin, options.Source, options.Target, ct);
         var directory = options.StateDirectory ?? _names.DefaultStateDirectory;
         _stateFile = new SyncStateFile(directory);
-        if (_stateFile.Read() is { Phase: not (SyncPhase.Done or SyncPhase.Failed) } running && running.IsAlive(TimeSpan.FromSeconds(30))
-            && running.Pid != Environment.ProcessId)
-            throw new PgMoveException(ExitCode.StepFailed, $"a pgmove sync for this source and target is already running (pid {running.Pid}, state in {directory})");
         _state = new SyncState { Pid = Environment.ProcessId, StartedAt = DateTimeOffset.UtcNow, Phase = SyncPhase.Copying };
-        // The state file is the sync's heartbeat for cutover and status, in every phase (a long copy, a long verify).
         using var heartbeat = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var reporting = ReportAsync(heartbeat.Token);
         try
         {
-            return await RunPhasesAsync(directory, ct);
+            return await RunPhasesAsync(admin, directory, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested && _state.Phase == SyncPhase.Streaming)
+        {
+            throw new PgMoveException(ExitCode.Interrupted, await DescribeLeftAsync("interrupted"));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -62,31 +62,48 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
         try { await reporting; } catch (OperationCanceledException) { }
     }
 
-    async Task<SyncSummary> RunPhasesAsync(string directory, CancellationToken ct)
+    async Task<SyncSummary> RunPhasesAsync(NpgsqlConnection admin, string directory, CancellationToken ct)
     {
-        await using var admin = await PgSession.OpenAsync(ReplicationSettings.SourceAdmin(options.Source), Side.Source, options.Source.ToString(), ct);
         var wal = await ReplicationCatalog.WalLevelAsync(admin, ct);
         if (wal != "logical")
             throw new PgMoveException(ExitCode.Incompatible,
                 $"source wal_level is '{wal}': online migration needs wal_level = logical on the source (a restart is needed); nothing was changed");
-        await CheckPrivilegesAsync(admin, ct);
-        var slot = await ReadInactiveSlotAsync(admin, ct);
-        var (replication, resumeAfter) = await TargetHasOriginAsync(ct)
-            ? await ResumeAsync(slot, ct)
-            : await StartFreshAsync(admin, ct);
+        var targetIdentity = await CheckPrivilegesAsync(admin, ct);
+        var slot = await RequireNoOtherSyncAsync(admin, targetIdentity, ct);
+        var server = await ServerCatalog.ReadAsync(admin, ct);
+        var (replication, resumeAfter) = slot is not null && await TargetHasOriginAsync(ct)
+            ? await ResumeAsync(ct)
+            : await StartFreshAsync(admin, targetIdentity, ct);
         await using (replication)
         {
-            var fence = await StreamAsync(replication, resumeAfter, ct);
-            sink.Report(new Notice($"cutover fence reached: every source transaction before it is applied; finishing"));
-            Write(_state with { Phase = SyncPhase.Finishing, FenceId = fence });
-            await replication.DisposeAsync();
-            var summary = await new SyncFinisher(options.Source, _names, sink, Verifier).FinishAsync(Write, _progress.Into(_state), ct);
-            return summary with { StateDirectory = directory };
+            await StreamAsync(admin, replication, resumeAfter, server.VersionNum, ct);
+            Write(_state with { Phase = SyncPhase.Done });
+            var s = _progress.Into(_state);
+            return new SyncSummary(options.Source.ToString(), _names.Target.ToString(), s.Transactions, s.Changes, directory);
         }
     }
 
-    /// <summary>Fails before anything is created or copied when a side lacks what streaming needs.</summary>
-    async Task CheckPrivilegesAsync(NpgsqlConnection admin, CancellationToken ct)
+    /// <summary>
+    /// The existing slot of this source database's migration, when it may be resumed by this run; refuses (exit 11)
+    /// when it belongs to a migration to another target, is being streamed, or would be thrown away by --clean.
+    /// </summary>
+    async Task<SlotInfo?> RequireNoOtherSyncAsync(NpgsqlConnection admin, ServerIdentity target, CancellationToken ct)
+    {
+        var record = await MigrationRecordStore.ReadAsync(admin, _names.Publication, ct);
+        if (record is not null) MigrationLookup.RequireTarget(record, target, _names);
+        var slot = await ReplicationCatalog.ReadSettledSlotAsync(admin, _names.Slot, TimeSpan.FromSeconds(5), ct);
+        if (slot?.ActivePid is { } pid)
+            throw new PgMoveException(ExitCode.Refused,
+                $"a pgmove sync of this source database is running (walsender pid {pid}{(record is null ? "" : ", " + record.Describe())}); nothing was changed");
+        if (slot is not null && options.Copy.Clean && await TargetHasOriginAsync(ct))
+            throw new PgMoveException(ExitCode.Refused,
+                $"an earlier sync of this source database {record?.Describe() ?? ""} can resume, and --clean would throw its target away: " +
+                "run `pgmove sync` without --clean to resume it, or `pgmove cleanup` first to start over; nothing was changed");
+        return slot;
+    }
+
+    /// <summary>Fails before anything is created or copied when a side lacks what streaming needs; returns the target's identity.</summary>
+    async Task<ServerIdentity> CheckPrivilegesAsync(NpgsqlConnection admin, CancellationToken ct)
     {
         var source = await ServerCatalog.ReadAsync(admin, ct);
         if (!await ReplicationCatalog.CanReplicateAsync(admin, ct))
@@ -99,20 +116,8 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
                 $"target user \"{server.CurrentUser}\" must be a superuser for sync (replication origin, session_replication_role = replica); nothing was changed");
         if (await ObjectCatalog.CountLargeObjectsAsync(admin, ct) > 0)
             sink.Report(new Notice("large objects are copied once; their later changes are not replicated (logical decoding does not carry them)", true));
-    }
-
-    /// <summary>The slot, once no walsender holds it: after a crash the server takes a moment to notice the dead client.</summary>
-    async Task<SlotInfo?> ReadInactiveSlotAsync(NpgsqlConnection admin, CancellationToken ct)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            var slot = await ReplicationCatalog.ReadSlotAsync(admin, _names.Slot, ct);
-            if (slot?.ActivePid is not { } pid) return slot;
-            if (attempt >= 40)
-                throw new PgMoveException(ExitCode.StepFailed,
-                    $"replication slot {_names.Slot} is in use by process {pid} on the source: is another pgmove sync running?");
-            await Task.Delay(250, ct);
-        }
+        // The target database may not exist yet (the copy creates it): its cluster and name identify it.
+        return (await ServerIdentity.ReadAsync(target, ct)) with { Database = _names.Target.Database };
     }
 
     async Task<bool> TargetHasOriginAsync(CancellationToken ct)
@@ -128,12 +133,8 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
         }
     }
 
-    async Task<(LogicalReplicationConnection, NpgsqlLogSequenceNumber?)> ResumeAsync(SlotInfo? slot, CancellationToken ct)
+    async Task<(LogicalReplicationConnection, NpgsqlLogSequenceNumber?)> ResumeAsync(CancellationToken ct)
     {
-        if (slot is null)
-            throw new PgMoveException(ExitCode.StepFailed,
-                $"the target has the replication origin {_names.Origin} of an earlier sync but the source's slot {_names.Slot} is gone, " +
-                "so the changes since then cannot be recovered; run `pgmove cleanup`, then `pgmove sync --clean` to start over");
         NpgsqlLogSequenceNumber? progress;
         await using (var target = await PgSession.OpenAsync(ReplicationSettings.Target(_names.Target), Side.Target, _names.Target.ToString(), ct))
             progress = await ReplicationCatalog.ReadOriginProgressAsync(target, _names.Origin, ct);
@@ -142,8 +143,13 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
         return (await OpenReplicationAsync(ct), progress);
     }
 
-    async Task<(LogicalReplicationConnection, NpgsqlLogSequenceNumber?)> StartFreshAsync(NpgsqlConnection admin, CancellationToken ct)
+    async Task<(LogicalReplicationConnection, NpgsqlLogSequenceNumber?)> StartFreshAsync(NpgsqlConnection admin, ServerIdentity target,
+        CancellationToken ct)
     {
+        if (await TargetHasOriginAsync(ct))
+            throw new PgMoveException(ExitCode.Refused,
+                $"the target has the replication origin {_names.Origin} of an earlier sync but the source's slot {_names.Slot} is gone, " +
+                "so the changes since then cannot be recovered; run `pgmove cleanup`, then `pgmove sync --clean` to start over");
         var server = await ServerCatalog.ReadAsync(admin, ct);
         var tables = await SourceSetup.PrepareTablesAsync(admin, server.VersionNum, options.SetReplicaIdentityFull, sink, ct);
         // Leftovers of an earlier run that stopped before its copy was complete: that copy is lost anyway.
@@ -152,6 +158,11 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
         Write(_state);
 
         await SourceSetup.CreatePublicationAsync(admin, _names.Publication, tables, ct);
+        await MigrationRecordStore.WriteAsync(admin, _names.Publication, new MigrationRecord
+        {
+            Target = _names.Target.ToString(), TargetSystemId = target.SystemId, TargetDatabase = target.Database,
+            StartedAt = DateTimeOffset.UtcNow, Host = Environment.MachineName, Pid = Environment.ProcessId,
+        }, ct);
         LogicalReplicationConnection? replication = null;
         try
         {
@@ -162,12 +173,12 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
             // The replication connection stays idle until the copy is done: its next command would end the snapshot.
             await DropTargetPublicationAsync(ct);
             await CopyAsync(slot.SnapshotName!, ct);
-            await using (var target = await PgSession.OpenAsync(ReplicationSettings.Target(_names.Target), Side.Target, _names.Target.ToString(), ct))
+            await using (var session = await PgSession.OpenAsync(ReplicationSettings.Target(_names.Target), Side.Target, _names.Target.ToString(), ct))
             {
                 // pg_dump carries the publication over like any other; on the target it has no use.
-                await SourceSetup.DropPublicationAsync(target, _names.Publication, ct);
-                await TargetOrigin.DropAsync(target, _names.Origin, ct);
-                await TargetOrigin.CreateAsync(target, _names.Origin, slot.ConsistentPoint, ct);
+                await SourceSetup.DropPublicationAsync(session, _names.Publication, ct);
+                await TargetOrigin.DropAsync(session, _names.Origin, ct);
+                await TargetOrigin.CreateAsync(session, _names.Origin, slot.ConsistentPoint, ct);
             }
             return (replication, slot.ConsistentPoint);
         }
@@ -205,18 +216,13 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
 
     async Task CopyAsync(string snapshot, CancellationToken ct)
     {
-        var copy = new CopyOptions
+        var copy = options.Copy with
         {
             Source = options.Source,
             Target = _names.Target,
-            Jobs = options.Jobs,
-            IndexJobs = options.IndexJobs,
-            Clean = options.Clean,
-            NoOwner = options.NoOwner,
-            NoAcl = options.NoAcl,
             StateDirectory = Path.Combine(_stateFile.Directory, "copy"),
-            PgBin = options.PgBin,
             ExternalSnapshot = snapshot,
+            Verify = false,
         };
         var summary = await new CopyRunner(copy, sink).RunAsync(ct);
         sink.Report(new Notice($"copy done: {summary.Tables} tables, {summary.Rows} rows in {summary.Elapsed.TotalSeconds:0.0} s; streaming changes"));
@@ -240,8 +246,9 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
         }
     }
 
-    /// <summary>Streams and applies until the fence; returns its id.</summary>
-    async Task<string> StreamAsync(LogicalReplicationConnection replication, NpgsqlLogSequenceNumber? resumeAfter, CancellationToken ct)
+    /// <summary>Streams and applies until a cutover stops the stream; throws when it ends for any other reason.</summary>
+    async Task StreamAsync(NpgsqlConnection admin, LogicalReplicationConnection replication, NpgsqlLogSequenceNumber? resumeAfter,
+        int sourceVersion, CancellationToken ct)
     {
         Write(_state = _state with { Phase = SyncPhase.Streaming });
         await using var applierConnection = await PgSession.OpenAsync(ReplicationSettings.Applier(_names.Target), Side.Target, _names.Target.ToString(), ct);
@@ -250,27 +257,66 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
             options.Source.ToString(), _names.Target.ToString());
         var channel = Channel.CreateBounded<Change>(new BoundedChannelOptions(20_000) { SingleReader = true, SingleWriter = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var reader = new ChangeReader(replication, _names.Slot, _names.Publication, resumeAfter, relations, channel.Writer,
-            _stateFile.IsRequestedFence);
+        var reader = new ChangeReader(replication, _names.Slot, _names.Publication, resumeAfter, relations, channel.Writer, sourceVersion);
         var reading = Task.Run(() => reader.RunAsync(stop.Token), CancellationToken.None);
         try
         {
-            return await new Applier(applierConnection, replication, reader, _progress).RunAsync(channel.Reader, ct);
+            await new Applier(applierConnection, replication, reader, _progress).RunAsync(channel.Reader, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            if (await IsCutOverAsync())
+            {
+                sink.Report(new Notice("the cutover released the target and stopped this sync: the migration is complete"));
+                return;
+            }
             var known = e as PgMoveException
                         ?? (e is NpgsqlException ? PgSession.Describe(e, Side.Target, _names.Target.ToString()) : null);
             var message = known?.Message ?? "internal error: " + e;
             Write(_state with { Phase = SyncPhase.Failed, Error = message });
-            throw new PgMoveException(known?.ExitCode ?? ExitCode.InternalError,
-                $"{message} (the slot {_names.Slot} is kept on the source so that `pgmove sync` can resume; `pgmove cleanup` drops it)", e);
+            throw new PgMoveException(known?.ExitCode ?? ExitCode.InternalError, await DescribeLeftAsync(message), e);
         }
         finally
         {
             await stop.CancelAsync();
             await reading;
         }
+    }
+
+    /// <summary>
+    /// Whether a cutover finished this migration: the record says so, or the publication is already dropped. Asked
+    /// on a new session: the stream's end may have come with the end of other sessions.
+    /// </summary>
+    async Task<bool> IsCutOverAsync()
+    {
+        try
+        {
+            await using var admin = await PgSession.OpenAsync(ReplicationSettings.SourceAdmin(options.Source), Side.Source, options.Source.ToString(), CancellationToken.None);
+            if (!await ReplicationCatalog.PublicationExistsAsync(admin, _names.Publication, CancellationToken.None)) return true;
+            return (await MigrationRecordStore.ReadAsync(admin, _names.Publication, CancellationToken.None))?.State == MigrationState.CutOver;
+        }
+        catch (Exception e) when (e is NpgsqlException or PgMoveException)
+        {
+            sink.Report(new Notice($"could not read the migration's record on the source ({e.Message})", true));
+            return false;
+        }
+    }
+
+    /// <summary>What a stopped sync leaves on the servers, and the two ways on.</summary>
+    async Task<string> DescribeLeftAsync(string why)
+    {
+        long? retained = null;
+        try
+        {
+            await using var admin = await PgSession.OpenAsync(ReplicationSettings.SourceReader(options.Source), Side.Source, options.Source.ToString(), CancellationToken.None);
+            retained = (await ReplicationCatalog.ReadSlotAsync(admin, _names.Slot, CancellationToken.None))?.RetainedBytes;
+        }
+        catch (Exception e) when (e is NpgsqlException or PgMoveException)
+        {
+        }
+        return $"{why}. The slot {_names.Slot} is kept on the source{(retained is { } r ? $" and retains {r / (1024.0 * 1024):0.0} MB of WAL" : "")}, " +
+               "which grows until the sync resumes. To go on: `pgmove sync` again with the same --source and --target (it resumes exactly where " +
+               "the target is). To give up: `pgmove cleanup` with the same --source and --target (drops slot, publication and origin)";
     }
 
     async Task ReportAsync(CancellationToken ct)

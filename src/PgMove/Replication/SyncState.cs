@@ -2,7 +2,7 @@ namespace PgMove.Replication;
 
 /// <summary>
 /// What a running sync publishes in its state directory (sync.json, rewritten about once a second): read by
-/// status for the apply rate and phase, by cutover to know the sync is alive and when it has finished.
+/// status (on the same machine) for the apply rate; the migration itself is found on the servers.
 /// </summary>
 public sealed record SyncState
 {
@@ -19,10 +19,6 @@ public sealed record SyncState
     public long Changes { get; init; }
     /// <summary>Changes applied per second over the last few seconds.</summary>
     public double ChangesPerSecond { get; init; }
-    /// <summary>The cutover this sync is finishing or has finished.</summary>
-    public string? FenceId { get; init; }
-    public int? Sequences { get; init; }
-    public int? TablesVerified { get; init; }
     public string? Error { get; init; }
     /// <summary>The exit code the failed sync ends with; cutover ends with the same.</summary>
     public int? FailureCode { get; init; }

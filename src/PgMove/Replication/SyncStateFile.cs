@@ -42,31 +42,11 @@ public sealed class SyncStateFile(string directory)
         }
     }
 
-    /// <summary>cutover.request: the id of the fence the cutover in progress is writing into the WAL.</summary>
-    public void RequestFence(string id)
-    {
-        System.IO.Directory.CreateDirectory(Directory);
-        File.WriteAllText(System.IO.Path.Combine(Directory, "cutover.request"), id);
-    }
-
-    public bool IsRequestedFence(string id)
-    {
-        try
-        {
-            return File.ReadAllText(System.IO.Path.Combine(Directory, "cutover.request")).Trim() == id;
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-    }
-
     public void Delete()
     {
         try
         {
             File.Delete(Path);
-            File.Delete(System.IO.Path.Combine(Directory, "cutover.request"));
         }
         catch (IOException)
         {

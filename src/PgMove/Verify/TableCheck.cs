@@ -56,22 +56,23 @@ internal sealed class TableCheck
     /// The checksum statements of this table: one per side, or one per block range of <paramref name="partPages"/> on
     /// a large table when that side's server has TID range scans (PostgreSQL 14+), each part reading only its blocks.
     /// </summary>
-    public IEnumerable<ChecksumPart> Parts(long partPages, bool sourceTidRanges, bool targetTidRanges)
+    /// <param name="countsOnly">Count rows without checksumming them.</param>
+    public IEnumerable<ChecksumPart> Parts(long partPages, bool sourceTidRanges, bool targetTidRanges, bool countsOnly = false)
     {
-        if (Source is not null) foreach (var p in PartsOf(Side.Source, Source.Pages, partPages, sourceTidRanges)) yield return p;
-        if (Target is not null) foreach (var p in PartsOf(Side.Target, Target.Pages, partPages, targetTidRanges)) yield return p;
+        if (Source is not null) foreach (var p in PartsOf(Side.Source, Source.Pages, partPages, sourceTidRanges, countsOnly)) yield return p;
+        if (Target is not null) foreach (var p in PartsOf(Side.Target, Target.Pages, partPages, targetTidRanges, countsOnly)) yield return p;
     }
 
-    IEnumerable<ChecksumPart> PartsOf(Side side, long pages, long partPages, bool tidRanges)
+    IEnumerable<ChecksumPart> PartsOf(Side side, long pages, long partPages, bool tidRanges, bool countsOnly)
     {
         if (!tidRanges || pages <= partPages)
         {
-            yield return new ChecksumPart(this, side, null, null, pages);
+            yield return new ChecksumPart(this, side, null, null, pages, countsOnly);
             yield break;
         }
         for (long from = 0; from < pages; from += partPages)
             yield return new ChecksumPart(this, side, from == 0 ? null : from, from + partPages >= pages ? null : from + partPages,
-                Math.Min(partPages, pages - from));
+                Math.Min(partPages, pages - from), countsOnly);
     }
 
     public void Add(Side side, Checksum checksum)

@@ -34,10 +34,12 @@ internal sealed class TableSql(VerifyTable table, IReadOnlyList<string> columns)
 
     string Aggregate => $"SELECT count(*), coalesce(sum(hashtextextended({RowText}, {Seed})), 0)::text{From}";
 
-    /// <summary>The checksum of the blocks [fromPage, toPage) (null: from the start / to the end).</summary>
-    public string BlockChecksum(long? fromPage, long? toPage)
+    string CountOnly => $"SELECT count(*), '0'::text{From}";
+
+    /// <summary>The checksum of the blocks [fromPage, toPage) (null: from the start / to the end); with <paramref name="countOnly"/> a zero checksum.</summary>
+    public string BlockChecksum(long? fromPage, long? toPage, bool countOnly = false)
     {
-        var sql = new StringBuilder(Aggregate);
+        var sql = new StringBuilder(countOnly ? CountOnly : Aggregate);
         if (fromPage is not null) sql.Append($" WHERE ctid >= '({fromPage},0)'::tid");
         if (toPage is not null) sql.Append(fromPage is null ? " WHERE" : " AND").Append($" ctid < '({toPage},0)'::tid");
         return sql.ToString();

@@ -28,6 +28,13 @@ public sealed record VerifyOptions
     /// default_transaction_read_only that a cutover's fence sets on the source.
     /// </summary>
     public IReadOnlySet<string> IgnoredDatabaseSettings { get; init; } = new HashSet<string>();
+    /// <summary>Compare row counts only, not content checksums (the cheapest data check).</summary>
+    public bool CountsOnly { get; init; }
+    /// <summary>
+    /// Compare sequences' current values. Off for the cutover's verification: the target's applications may use
+    /// its sequences as soon as it is released, and the cutover checked their values before that.
+    /// </summary>
+    public bool CompareSequenceValues { get; init; } = true;
     /// <summary>Tables larger than this many blocks are checksummed in block ranges of this size, in parallel.</summary>
     public long PartPages { get; init; } = 16384;
     /// <summary>Row location stops bisecting when a key range holds at most this many rows on each side.</summary>

@@ -23,9 +23,8 @@ public sealed class VerifyRunner(VerifyOptions options, IProgressSink sink)
         if (options.MaxRows < 0) throw new PgMoveException(ExitCode.Usage, "--max-rows must not be negative");
         var clock = Stopwatch.StartNew();
         var target = options.Target.HasExplicitDatabase ? options.Target : options.Target.WithDatabase(options.Source.Database);
-        var poolSize = options.Jobs + 2;
-        var sourceCs = options.Source.ToNpgsql("pgmove-verify", VerifySessionSettings.Both, poolSize);
-        var targetCs = target.ToNpgsql("pgmove-verify", VerifySessionSettings.Both, poolSize);
+        var sourceCs = ConnectionString(options.Source, options.Jobs);
+        var targetCs = ConnectionString(target, options.Jobs);
 
         await using var source = await SideSnapshot.OpenAsync(Side.Source, options.Source, sourceCs, options.SourceSnapshot, ct);
         await using var targetSide = await SideSnapshot.OpenAsync(Side.Target, target, targetCs, options.TargetSnapshot, ct);
@@ -39,6 +38,7 @@ public sealed class VerifyRunner(VerifyOptions options, IProgressSink sink)
         sink.Report(new Notice($"verify {options.Source} -> {target}, source snapshot {source.Id}"));
 
         var schema = await SchemaComparer.CompareAsync(source.Connection, sourceVersion, targetSide.Connection, targetVersion, options.Acl, options.IgnoredDatabaseSettings, ct);
+        if (!options.CompareSequenceValues) schema = schema.Where(d => d.Kind != "sequence value").ToList();
         sink.Report(new Notice($"schema: {schema.Count} difference(s)"));
 
         var sourceTables = await VerifyTableCatalog.ReadAsync(source.Connection, ct);
@@ -48,7 +48,7 @@ public sealed class VerifyRunner(VerifyOptions options, IProgressSink sink)
         var checks = TableCheck.Pair(sourceTables, targetTables);
         await using (var sessions = new SessionPool(source, targetSide, options.Jobs))
         {
-            var parts = checks.SelectMany(c => c.Parts(options.PartPages, sourceVersion >= 140000, targetVersion >= 140000))
+            var parts = checks.SelectMany(c => c.Parts(options.PartPages, sourceVersion >= 140000, targetVersion >= 140000, options.CountsOnly))
                 .OrderByDescending(p => p.Pages).ToList();
             sink.Report(new Notice($"data: {checks.Count} tables, {parts.Count} checksum queries, {options.Jobs} sessions per side"));
             var progress = new PartProgress(parts.Count, sink);
@@ -61,13 +61,21 @@ public sealed class VerifyRunner(VerifyOptions options, IProgressSink sink)
             var differing = checks.Where(c => c.ChecksumsDiffer).ToList();
             foreach (var c in differing)
                 sink.Report(new Notice($"{c.DisplayName}: checksums differ{(c.NeedsLocation ? ", locating rows" : "")}", IsWarning: true));
-            await sessions.RunPairedAsync(differing.Where(c => c.NeedsLocation),
+            await sessions.RunPairedAsync(differing.Where(c => c.NeedsLocation && options.MaxRows > 0),
                 (pair, check, token) => check.LocateAsync(pair, options.MaxRows, options.LeafRows, token), ct);
         }
 
         var verdicts = checks.Select(c => c.Verdict()).OrderBy(v => v.Table, StringComparer.Ordinal).ToList();
         return new VerifyReport(options.Source.ToString(), target.ToString(), source.Id, clock.Elapsed, schema, verdicts);
     }
+
+    /// <summary>
+    /// The connection string of verify's sessions on one side (a pool of <paramref name="jobs"/> + 2). A caller that
+    /// will fence the source first (the cutover) opens and returns that many sessions beforehand, so that verify
+    /// finds them in the pool when new connections are no longer admitted.
+    /// </summary>
+    internal static string ConnectionString(ConnectionSpec spec, int jobs) =>
+        spec.ToNpgsql("pgmove-verify", VerifySessionSettings.Both, jobs + 2);
 
     static async Task CheckReadableAsync(SideSnapshot side, CancellationToken ct)
     {

@@ -36,8 +36,9 @@ public sealed class SyncCutoverTests(ClusterPair clusters)
         var cutover = await PgMoveProcess.RunAsync(SyncFixtures.Args("cutover", clusters, db, dir));
         Assert.True(cutover.ExitCode == 0, cutover + "\n--- sync ---\n" + sync.Output);
         Assert.Contains("write freeze", cutover.Stdout);
+        Assert.Contains("verification (checksums): equal", cutover.Stdout);
         Assert.Equal(0, await sync.WaitForExitAsync(TimeSpan.FromSeconds(30)));
-        Assert.Contains("tables verified", sync.Output);
+        Assert.Contains("the migration is complete", sync.Output);
 
         await SyncFixtures.AssertFencedAndReopenAsync(clusters.Source, db);
         await SyncFixtures.AssertNothingLeftAsync(clusters, db);

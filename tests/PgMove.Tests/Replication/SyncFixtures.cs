@@ -53,20 +53,29 @@ internal static class SyncFixtures
     public static void PgBench(PostgresCluster cluster, string db, params string[] args) =>
         PostgresCluster.Run($"{PostgresCluster.BinDirectory}/pgbench", ["-h", "127.0.0.1", "-p", cluster.Port.ToString(), "-U", "postgres", .. args, db]);
 
-    /// <summary>Nothing of this migration is left: no slot or publication on the source, no origin on the target.</summary>
+    /// <summary>Nothing of this database's migration is left: no slot or publication on the source, no origin on the target.</summary>
     public static async Task AssertNothingLeftAsync(ClusterPair clusters, string db)
     {
-        var name = MigrationNames.For(ConnectionSpec.Parse(clusters.Source.Uri(db)), ConnectionSpec.Parse(clusters.Target.Uri(db))).Id;
-        Assert.Equal(0L, await clusters.Source.ScalarAsync<long>(db, $"SELECT count(*) FROM pg_replication_slots WHERE slot_name = '{name}'"));
+        Assert.Equal(0L, await clusters.Source.ScalarAsync<long>(db,
+            "SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE 'pgmove\\_%' AND database = current_database()"));
         Assert.Equal(0L, await clusters.Source.ScalarAsync<long>(db, "SELECT count(*) FROM pg_publication"));
-        Assert.Equal(0L, await clusters.Target.ScalarAsync<long>("postgres", $"SELECT count(*) FROM pg_replication_origin WHERE roname = '{name}'"));
+        Assert.Equal(0L, await clusters.Target.ScalarAsync<long>("postgres",
+            $"SELECT count(*) FROM pg_replication_origin WHERE roname = '{await MigrationIdAsync(clusters.Source, db)}'"));
     }
 
-    /// <summary>The cutover left the source read-only by default; undo it so the databases compare equal.</summary>
+    /// <summary>The migration's name, as pgmove derives it from the source server itself.</summary>
+    public static async Task<string> MigrationIdAsync(PostgresCluster source, string db)
+    {
+        await using var connection = await source.OpenAsync(db);
+        return (await MigrationNames.ResolveAsync(connection, ConnectionSpec.Parse(source.Uri(db)), ConnectionSpec.Parse(source.Uri(db)), default)).Id;
+    }
+
+    /// <summary>The cutover's fence holds: superusers only, read-only by default. Lift it so the databases compare equal.</summary>
     public static async Task AssertFencedAndReopenAsync(PostgresCluster source, string db)
     {
         Assert.Equal("on", await source.ScalarAsync<string>(db, "SHOW default_transaction_read_only"));
-        await source.ExecuteAsync("postgres", $"ALTER DATABASE {db} RESET default_transaction_read_only");
+        Assert.Equal(0, await source.ScalarAsync<int>("postgres", $"SELECT datconnlimit FROM pg_database WHERE datname = '{db}'"));
+        await source.ExecuteAsync("postgres", $"ALTER DATABASE {db} RESET default_transaction_read_only; ALTER DATABASE {db} CONNECTION LIMIT -1");
     }
 
     public static string[] Args(string command, ClusterPair clusters, string db, string dir, params string[] more) =>

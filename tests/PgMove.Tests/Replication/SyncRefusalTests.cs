@@ -33,12 +33,12 @@ public sealed class SyncRefusalTests(ClusterPair clusters)
 
         var result = await PgMoveProcess.RunAsync(SyncFixtures.Args("cutover", clusters, db, PgMoveProcess.StateDir()));
 
-        Assert.True(result.ExitCode == 10, result.ToString());
-        Assert.Contains("no pgmove sync is running", result.Stderr);
+        Assert.True(result.ExitCode == 11, result.ToString());
+        Assert.Contains("no pgmove sync exists", result.Stderr);
         Assert.Equal("off", await clusters.Source.ScalarAsync<string>(db, "SHOW default_transaction_read_only"));
         var status = await PgMoveProcess.RunAsync(SyncFixtures.Args("status", clusters, db, PgMoveProcess.StateDir()));
         Assert.True(status.ExitCode == 1, status.ToString());
-        Assert.Contains("not running", status.Stdout);
+        Assert.Contains(": none", status.Stdout);
     }
 
     [Fact]

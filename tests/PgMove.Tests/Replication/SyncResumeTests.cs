@@ -40,7 +40,8 @@ public sealed class SyncResumeTests(ClusterPair clusters)
 
         var cutover = await PgMoveProcess.RunAsync(SyncFixtures.Args("cutover", clusters, db, dir));
         Assert.True(cutover.ExitCode == 0, cutover + "\n--- sync ---\n" + second.Output);
-        Assert.Equal(0, await second.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        var exit = await second.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(exit == 0, second.Output);
         Assert.Contains("resuming", second.Output);
 
         await SyncFixtures.AssertFencedAndReopenAsync(clusters.Source, db);

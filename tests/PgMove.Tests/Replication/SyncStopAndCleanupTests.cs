@@ -48,7 +48,7 @@ public sealed class SyncStopAndCleanupTests(ClusterPair clusters)
         {
             await sync.WaitForPhaseAsync(dir, "streaming", TimeSpan.FromSeconds(60));
             var busy = await PgMoveProcess.RunAsync(SyncFixtures.Args("cleanup", clusters, db, dir));
-            Assert.True(busy.ExitCode == 10, busy.ToString());
+            Assert.True(busy.ExitCode == 11, busy.ToString());
             sync.Kill9();
         }
         Assert.Equal(1L, await clusters.Source.ScalarAsync<long>(db, $"SELECT count(*) FROM pg_replication_slots WHERE database = '{db}'"));
@@ -83,13 +83,17 @@ public sealed class SyncStopAndCleanupTests(ClusterPair clusters)
 
         var cutover = await PgMoveProcess.RunAsync(SyncFixtures.Args("cutover", clusters, db, dir));
 
+        // Verification runs after the release: the table is reported, and the way back (lifting the fence) is printed.
         Assert.True(cutover.ExitCode == 1, cutover + "\n--- sync ---\n" + sync.Output);
-        Assert.Contains("public.late was created on the source during the sync", cutover.Stderr);
-        Assert.Equal(1, await sync.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains("table public.late missing on target", cutover.Stdout);
+        Assert.Contains("To go back", cutover.Stdout);
+        var exit = await sync.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(exit == 0, sync.Output);
         Assert.Equal(2L, await clusters.Target.ScalarAsync<long>(db, "SELECT count(*) FROM a"));
-        await SyncFixtures.AssertFencedAndReopenAsync(clusters.Source, db);
-        var cleanup = await PgMoveProcess.RunAsync(SyncFixtures.Args("cleanup", clusters, db, dir));
-        Assert.True(cleanup.ExitCode == 0, cleanup.ToString());
         await SyncFixtures.AssertNothingLeftAsync(clusters, db);
+        var lift = await PgMoveProcess.RunAsync(SyncFixtures.Args("cleanup", clusters, db, dir, "--lift-fence"));
+        Assert.True(lift.ExitCode == 0, lift.ToString());
+        Assert.Equal("off", await clusters.Source.ScalarAsync<string>(db, "SHOW default_transaction_read_only"));
+        Assert.Equal(-1, await clusters.Source.ScalarAsync<int>("postgres", $"SELECT datconnlimit FROM pg_database WHERE datname = '{db}'"));
     }
 }

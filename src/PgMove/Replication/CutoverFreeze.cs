@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using Npgsql;
+using NpgsqlTypes;
+using PgMove.Catalog;
+using PgMove.Connections;
+using PgMove.Errors;
+using PgMove.Planning;
+using PgMove.Progress;
+using PgMove.Sequences;
+
+namespace PgMove.Replication;
+
+/// <summary>
+/// The part of a cutover during which the source refuses writes, and nothing more: fence, wait until the target's
+/// replication origin has passed the fence (everything committed before it is applied), export a snapshot of the
+/// target at that point (what verification compares later), set the sequences, release. Any failure or
+/// interruption before the release lifts the fence again, so a failed cutover gives the source its writes back.
+/// </summary>
+internal sealed class CutoverFreeze(CutoverOptions options, MigrationNames names, IProgressSink sink)
+{
+    /// <summary>How often the sync's slot is checked while waiting: a dead sync aborts the wait early.</summary>
+    static readonly TimeSpan SlotCheckInterval = TimeSpan.FromMilliseconds(250);
+    static readonly TimeSpan SyncGoneAfter = TimeSpan.FromSeconds(2);
+
+    public sealed record Result(FenceRecord Fence, TimeSpan Elapsed, int Sequences, SnapshotHolder? TargetSnapshot);
+
+    /// <param name="snapshotSession">A target session left to hold the exported snapshot.</param>
+    /// <param name="spared">Source sessions of the cutover itself, which the fence must not end.</param>
+    public async Task<Result> RunAsync(NpgsqlConnection admin, NpgsqlConnection target, NpgsqlConnection snapshotSession,
+        MigrationRecord record, IReadOnlyCollection<int> spared, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        var fence = await SourceFence.ApplyAsync(admin, names.Publication, record, spared, CancellationToken.None);
+        SnapshotHolder? snapshot = null;
+        try
+        {
+            var fenceLsn = await EmitFenceAsync(admin, fence.Id, ct);
+            sink.Report(new Notice($"source database {admin.Database} fenced at LSN {fenceLsn} (only superusers may connect; other sessions ended); " +
+                                   "waiting for the sync to apply everything before it"));
+            await WaitAppliedAsync(admin, target, fenceLsn, ct);
+            if (options.Verify != Verify.VerifyLevel.None) snapshot = await SnapshotHolder.ExportAsync(snapshotSession, ct);
+            var sequences = await SetSequencesAsync(admin, target, ct);
+            clock.Stop();
+            return new Result(fence, clock.Elapsed, sequences, snapshot);
+        }
+        catch (Exception e)
+        {
+            if (snapshot is not null) await snapshot.DisposeAsync();
+            throw await AbortAsync(admin, fence, record, e);
+        }
+    }
+
+    static async Task<NpgsqlLogSequenceNumber> EmitFenceAsync(NpgsqlConnection admin, string id, CancellationToken ct)
+    {
+        // Transactional: the stream delivers it as a transaction of its own, after every one committed before it;
+        // its commit moves the target's origin past the returned position.
+        await using var cmd = new NpgsqlCommand("SELECT pg_logical_emit_message(true, 'pgmove', $1)", admin)
+        { Parameters = { new() { Value = "fence:" + id } } };
+        return (NpgsqlLogSequenceNumber)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    async Task WaitAppliedAsync(NpgsqlConnection admin, NpgsqlConnection target, NpgsqlLogSequenceNumber fenceLsn, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        var lastSlotCheck = TimeSpan.Zero;
+        var lastSeenStreaming = TimeSpan.Zero;
+        while (true)
+        {
+            var applied = await ReplicationCatalog.ReadOriginProgressAsync(target, names.Origin, ct);
+            if (applied is { } lsn && lsn >= fenceLsn) return;
+            if (clock.Elapsed > options.FreezeTimeout)
+                throw new PgMoveException(ExitCode.StepFailed,
+                    $"the sync did not apply the changes up to the fence within {options.FreezeTimeout.TotalSeconds:0} s " +
+                    $"(--freeze-timeout; target at source LSN {applied?.ToString() ?? "-"}, fence at {fenceLsn}): is a lock on the target holding the applier?");
+            if (clock.Elapsed - lastSlotCheck > SlotCheckInterval)
+            {
+                lastSlotCheck = clock.Elapsed;
+                if ((await ReplicationCatalog.ReadSlotAsync(admin, names.Slot, ct))?.ActivePid is not null) lastSeenStreaming = clock.Elapsed;
+                else if (clock.Elapsed - lastSeenStreaming > SyncGoneAfter)
+                    throw new PgMoveException(ExitCode.StepFailed, $"the sync stopped streaming (slot {names.Slot} has no walsender)");
+            }
+            await Task.Delay(5, ct);
+        }
+    }
+
+    /// <summary>Sets every sequence to the fenced source's value and checks that the target holds exactly those values.</summary>
+    static async Task<int> SetSequencesAsync(NpgsqlConnection admin, NpgsqlConnection target, CancellationToken ct)
+    {
+        var count = await SequenceSetItem.CopyAsync(admin, target, ct);
+        var source = await SequenceCatalog.ReadAsync(admin, ct);
+        var set = (await SequenceCatalog.ReadAsync(target, ct)).ToHashSet();
+        if (source.FirstOrDefault(s => !set.Contains(s)) is { } differing)
+            throw new PgMoveException(ExitCode.StepFailed, $"sequence {differing.QualifiedName} does not hold the source's value {differing.LastValue} on the target");
+        return count;
+    }
+
+    /// <summary>Lifts the fence after a failure before the release; returns the exception to throw.</summary>
+    async Task<PgMoveException> AbortAsync(NpgsqlConnection admin, FenceRecord fence, MigrationRecord record, Exception cause)
+    {
+        var reason = cause is OperationCanceledException ? "interrupted" : Describe(cause);
+        try
+        {
+            await LiftAsync(admin, fence, record);
+        }
+        catch (Exception e) when (e is NpgsqlException or PgMoveException or InvalidOperationException)
+        {
+            return new PgMoveException(ExitCode.StepFailed,
+                $"cutover failed after the fence ({reason}), and lifting the fence failed too ({e.Message}): the source database " +
+                $"{admin.Database} refuses writes. Lift it as a superuser or the database owner, from any database of the source: " +
+                $"psql -d postgres -c '{SourceFence.LiftSql(admin.Database, fence).Replace("'", "'\\''")}'", cause);
+        }
+        sink.Report(new Notice($"cutover aborted ({reason}): the fence is lifted and the source database {admin.Database} takes writes again", true));
+        var code = cause is OperationCanceledException ? ExitCode.Interrupted : ExitCode.CutoverAborted;
+        return new PgMoveException(code,
+            $"cutover aborted: {reason}. The fence is lifted: the source takes writes again and nothing was switched. The sync goes on " +
+            "(if it stopped, start `pgmove sync` again with the same --source and --target; it resumes); run `pgmove cutover` again when the cause is gone", cause);
+    }
+
+    async Task LiftAsync(NpgsqlConnection admin, FenceRecord fence, MigrationRecord record)
+    {
+        if (admin.FullState == System.Data.ConnectionState.Open)
+        {
+            await SourceFence.LiftAsync(admin, admin.Database, fence, names.Publication, record, CancellationToken.None);
+            return;
+        }
+        // The fenced database admits superusers only: lift from the maintenance database.
+        var maintenance = options.Source.WithDatabase("postgres");
+        await using var other = await PgSession.OpenAsync(ReplicationSettings.SourceAdmin(maintenance), Side.Source, maintenance.ToString(), CancellationToken.None);
+        await SourceFence.LiftAsync(other, options.Source.Database, fence, names.Publication, null, CancellationToken.None);
+    }
+
+    static string Describe(Exception e) => e switch
+    {
+        PgMoveException p => p.Message,
+        PostgresException p => $"{p.SqlState}: {p.MessageText}",
+        NpgsqlException n => n.InnerException?.Message ?? n.Message,
+        _ => e.Message,
+    };
+}

@@ -1,0 +1,52 @@
+using Npgsql;
+using PgMove.Catalog;
+using PgMove.Errors;
+
+namespace PgMove.Replication;
+
+/// <summary>
+/// Finds an online migration on the servers themselves: its slot and record on the source, its origin on the
+/// target. The commands that act on a running migration ask here, so they agree on whether one exists.
+/// </summary>
+internal static class MigrationLookup
+{
+    /// <summary>Refuses (exit 11) when the source database has no migration, before anything else is opened.</summary>
+    public static async Task RequireOnSourceAsync(NpgsqlConnection admin, MigrationNames names, CancellationToken ct)
+    {
+        if (await ReplicationCatalog.ReadSlotAsync(admin, names.Slot, ct) is null
+            || await MigrationRecordStore.ReadAsync(admin, names.Publication, ct) is null)
+            throw new PgMoveException(ExitCode.Refused,
+                $"no pgmove sync exists for the source database {admin.Database} (no slot and record {names.Slot}); start one with `pgmove sync`");
+    }
+
+    /// <summary>The record of a migration that is streaming to <paramref name="target"/>; refuses (exit 11) otherwise.</summary>
+    public static async Task<MigrationRecord> RequireStreamingAsync(NpgsqlConnection admin, NpgsqlConnection target, MigrationNames names,
+        CancellationToken ct)
+    {
+        var slot = await ReplicationCatalog.ReadSlotAsync(admin, names.Slot, ct);
+        var record = await MigrationRecordStore.ReadAsync(admin, names.Publication, ct);
+        var source = $"source database {admin.Database}";
+        if (slot is null || record is null)
+            throw new PgMoveException(ExitCode.Refused,
+                $"no pgmove sync exists for the {source} (no slot and record {names.Slot}); start one with `pgmove sync`");
+        RequireTarget(record, await ServerIdentity.ReadAsync(target, ct), names);
+        if (record.State == MigrationState.CutOver)
+            throw new PgMoveException(ExitCode.Refused, $"the migration of the {source} was already cut over; `pgmove cleanup` drops what is left");
+        if (slot.ActivePid is null)
+            throw new PgMoveException(ExitCode.Refused,
+                $"the sync of the {source} is not running (slot {names.Slot} has no walsender); start `pgmove sync` again with the same " +
+                "--source and --target (it resumes), then run cutover; nothing was changed");
+        if (!await ReplicationCatalog.OriginExistsAsync(target, names.Origin, ct))
+            throw new PgMoveException(ExitCode.Refused, $"the sync of the {source} is still copying; run cutover once it streams; nothing was changed");
+        return record;
+    }
+
+    /// <summary>Refuses (exit 11) when the migration recorded for the source goes to another target.</summary>
+    public static void RequireTarget(MigrationRecord record, ServerIdentity target, MigrationNames names)
+    {
+        if (!record.IsFor(target))
+            throw new PgMoveException(ExitCode.Refused,
+                $"the source database's migration {names.Id} goes {record.Describe()}, not to {names.Target} ({target}); " +
+                "a source database has one migration at a time; nothing was changed");
+    }
+}

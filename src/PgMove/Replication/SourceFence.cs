@@ -1,0 +1,92 @@
+using Npgsql;
+using PgMove.Connections;
+using PgMove.Sql;
+
+namespace PgMove.Replication;
+
+/// <summary>
+/// The cutover's fence on the source database: no role but a superuser can write after it. In one transaction,
+/// the database's CONNECTION LIMIT becomes 0 (only superusers may connect) and default_transaction_read_only is
+/// set, with the previous values kept in the migration record; then every other session of the database is ended
+/// and waited for, so no transaction can commit after the fence. Lifting it restores both values exactly.
+/// </summary>
+internal static class SourceFence
+{
+    /// <summary>Applies the fence; returns what it replaced. Sessions with these pids are spared (the cutover's own).</summary>
+    public static async Task<FenceRecord> ApplyAsync(NpgsqlConnection admin, string publication, MigrationRecord record,
+        IReadOnlyCollection<int> spared, CancellationToken ct)
+    {
+        var database = admin.Database;
+        var limit = await PgSession.ScalarAsync<int>(admin, "SELECT datconnlimit FROM pg_database WHERE datname = current_database()", ct);
+        var fence = new FenceRecord(Guid.NewGuid().ToString("N"), DateTimeOffset.UtcNow, limit, await ReadOnlySettingAsync(admin, ct));
+        await using (var tx = await admin.BeginTransactionAsync(ct))
+        {
+            await MigrationRecordStore.WriteAsync(admin, publication, record with { Fence = fence }, ct);
+            await PgSession.ExecuteAsync(admin,
+                $"ALTER DATABASE {Quote.Ident(database)} CONNECTION LIMIT 0; " +
+                $"ALTER DATABASE {Quote.Ident(database)} SET default_transaction_read_only = on", ct);
+            await tx.CommitAsync(ct);
+        }
+        await EndOtherSessionsAsync(admin, spared, ct);
+        return fence;
+    }
+
+    /// <summary>
+    /// Restores what the fence replaced. <paramref name="connection"/> may be on any database of the source cluster
+    /// (a non-superuser cannot reconnect to the fenced one); the record is updated only from the fenced database.
+    /// </summary>
+    public static async Task LiftAsync(NpgsqlConnection connection, string database, FenceRecord? fence, string publication,
+        MigrationRecord? record, CancellationToken ct)
+    {
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await PgSession.ExecuteAsync(connection, LiftSql(database, fence), ct);
+        if (record is not null && connection.Database == database)
+            await MigrationRecordStore.WriteAsync(connection, publication, record with { Fence = null }, ct);
+        await tx.CommitAsync(ct);
+    }
+
+    /// <summary>The SQL that lifts the fence; runs from any database of the cluster (what advice prints).</summary>
+    public static string LiftSql(string database, FenceRecord? fence)
+    {
+        var db = Quote.Ident(database);
+        var setting = fence?.ReadOnlySetting is { } value
+            ? $"ALTER DATABASE {db} SET default_transaction_read_only = {Quote.Literal(value)}"
+            : $"ALTER DATABASE {db} RESET default_transaction_read_only";
+        return $"ALTER DATABASE {db} CONNECTION LIMIT {fence?.ConnectionLimit ?? -1}; {setting}";
+    }
+
+    static async Task<string?> ReadOnlySettingAsync(NpgsqlConnection admin, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            SELECT substr(s, length('default_transaction_read_only=') + 1)
+            FROM pg_db_role_setting d, unnest(d.setconfig) AS s
+            WHERE d.setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database()) AND d.setrole = 0
+              AND s LIKE 'default\_transaction\_read\_only=%'
+            """, admin);
+        return await cmd.ExecuteScalarAsync(ct) as string;
+    }
+
+    /// <summary>
+    /// Ends the database's other client sessions (the sync's own, read-only ones spared) and waits until they are
+    /// gone: a session still committing when signalled could otherwise commit after the fence's WAL message.
+    /// </summary>
+    static async Task EndOtherSessionsAsync(NpgsqlConnection admin, IReadOnlyCollection<int> spared, CancellationToken ct)
+    {
+        const string others = """
+            FROM pg_stat_activity
+            WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'
+              AND application_name IS DISTINCT FROM $1 AND NOT (pid = ANY($2))
+            """;
+        var spare = spared.ToArray();
+        await using (var cmd = new NpgsqlCommand("SELECT count(pg_terminate_backend(pid)) " + others, admin)
+                     { Parameters = { new() { Value = ReplicationSettings.SyncApplicationName }, new() { Value = spare } } })
+            await cmd.ExecuteScalarAsync(ct);
+        for (var attempt = 0; attempt < 500; attempt++)
+        {
+            await using var cmd = new NpgsqlCommand("SELECT count(*) " + others, admin)
+            { Parameters = { new() { Value = ReplicationSettings.SyncApplicationName }, new() { Value = spare } } };
+            if ((long)(await cmd.ExecuteScalarAsync(ct))! == 0) return;
+            await Task.Delay(10, ct);
+        }
+    }
+}
