@@ -98,16 +98,9 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
         }
         catch (Exception e) when (created)
         {
-            var (code, message) = e switch
-            {
-                _ when ct.IsCancellationRequested => (ExitCode.Interrupted, "interrupted"),
-                PgMoveException known => (known.ExitCode, known.Message),
-                PostgresException pg => (ExitCode.StepFailed, $"{pg.Severity} {pg.SqlState}: {pg.MessageText}"),
-                NpgsqlException io => (ExitCode.StepFailed, io.Message),
-                _ => (ExitCode.InternalError, "internal error: " + e),
-            };
-            throw new PgMoveException(code,
-                $"{message} (target database \"{target.Database}\" was created by this run and holds a partial copy: " +
+            var known = ct.IsCancellationRequested ? new PgMoveException(ExitCode.Interrupted, "interrupted") : ErrorMap.Map(e);
+            throw new PgMoveException(known.ExitCode,
+                $"{known.Message} (target database \"{target.Database}\" was created by this run and holds a partial copy: " +
                 "drop it, or run again with --clean)", e);
         }
     }

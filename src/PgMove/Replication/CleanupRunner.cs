@@ -18,7 +18,7 @@ public static class CleanupRunner
         await using (var admin = await PgSession.OpenAsync(ReplicationSettings.SourceAdmin(source), Side.Source, source.ToString(), ct))
         {
             if (await ReplicationCatalog.ReadSlotAsync(admin, names.Slot, ct) is { ActivePid: { } pid })
-                throw new PgMoveException(ExitCode.StepFailed,
+                throw new PgMoveException(ExitCode.Refused,
                     $"slot {names.Slot} is being streamed by process {pid}: a pgmove sync is running; stop it (Ctrl-C) before cleanup; nothing was dropped");
             if (await SourceSetup.DropSlotAsync(admin, names.Slot, ct)) dropped.Add($"replication slot {names.Slot} on the source");
             if (await SourceSetup.DropPublicationAsync(admin, names.Publication, ct)) dropped.Add($"publication {names.Publication} on the source");

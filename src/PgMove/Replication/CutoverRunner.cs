@@ -26,7 +26,7 @@ public sealed class CutoverRunner(CutoverOptions options, IProgressSink sink)
         var database = options.Source.Database;
         await using var admin = await PgSession.OpenAsync(ReplicationSettings.SourceAdmin(options.Source), Side.Source, options.Source.ToString(), ct);
         if (await ReplicationCatalog.ReadSlotAsync(admin, _names.Slot, ct) is null)
-            throw new PgMoveException(ExitCode.StepFailed, $"the source has no slot {_names.Slot}: no sync of this source and target is streaming");
+            throw new PgMoveException(ExitCode.Refused, $"the source has no slot {_names.Slot}: no sync of this source and target is streaming");
         string[] steps =
         [
             $"wait until the slot {_names.Slot} lags at most {options.MaxLagBytes} bytes (sync pid {state.Pid})",
@@ -56,11 +56,11 @@ public sealed class CutoverRunner(CutoverOptions options, IProgressSink sink)
     {
         var state = stateFile.Read();
         if (state is null || !state.IsAlive(TimeSpan.FromSeconds(30)))
-            throw new PgMoveException(ExitCode.StepFailed,
+            throw new PgMoveException(ExitCode.Refused,
                 $"no pgmove sync is running for {options.Source} -> {_names.Target} (state directory {stateFile.Directory}); start `pgmove sync` first " +
                 "(with the same --dir if it was given one)");
         if (state.Phase != SyncPhase.Streaming)
-            throw new PgMoveException(ExitCode.StepFailed, $"the sync (pid {state.Pid}) is {state.Phase}, not streaming yet; run cutover once it streams");
+            throw new PgMoveException(ExitCode.Refused, $"the sync (pid {state.Pid}) is {state.Phase}, not streaming yet; run cutover once it streams");
         return state;
     }
 

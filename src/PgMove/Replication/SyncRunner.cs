@@ -34,7 +34,7 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
         _stateFile = new SyncStateFile(directory);
         if (_stateFile.Read() is { Phase: not (SyncPhase.Done or SyncPhase.Failed) } running && running.IsAlive(TimeSpan.FromSeconds(30))
             && running.Pid != Environment.ProcessId)
-            throw new PgMoveException(ExitCode.StepFailed, $"a pgmove sync for this source and target is already running (pid {running.Pid}, state in {directory})");
+            throw new PgMoveException(ExitCode.Refused, $"a pgmove sync for this source and target is already running (pid {running.Pid}, state in {directory})");
         _state = new SyncState { Pid = Environment.ProcessId, StartedAt = DateTimeOffset.UtcNow, Phase = SyncPhase.Copying };
         // The state file is the sync's heartbeat for cutover and status, in every phase (a long copy, a long verify).
         using var heartbeat = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -109,7 +109,7 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
             var slot = await ReplicationCatalog.ReadSlotAsync(admin, _names.Slot, ct);
             if (slot?.ActivePid is not { } pid) return slot;
             if (attempt >= 40)
-                throw new PgMoveException(ExitCode.StepFailed,
+                throw new PgMoveException(ExitCode.Refused,
                     $"replication slot {_names.Slot} is in use by process {pid} on the source: is another pgmove sync running?");
             await Task.Delay(250, ct);
         }

@@ -33,7 +33,7 @@ public sealed class SyncRefusalTests(ClusterPair clusters)
 
         var result = await PgMoveProcess.RunAsync(SyncFixtures.Args("cutover", clusters, db, PgMoveProcess.StateDir()));
 
-        Assert.True(result.ExitCode == 10, result.ToString());
+        Assert.True(result.ExitCode == 11, result.ToString()); // refused
         Assert.Contains("no pgmove sync is running", result.Stderr);
         Assert.Equal("off", await clusters.Source.ScalarAsync<string>(db, "SHOW default_transaction_read_only"));
         var status = await PgMoveProcess.RunAsync(SyncFixtures.Args("status", clusters, db, PgMoveProcess.StateDir()));
