@@ -13,8 +13,9 @@ root.Subcommands.Add(CutoverCommand.Create());
 root.Subcommands.Add(CleanupCommand.Create());
 root.Subcommands.Add(VerifyCommand.Create());
 root.Options.OfType<VersionOption>().Single().Action = new VersionAction();
+ExamplesHelpAction.Install(root);
 var parse = root.Parse(args);
-if (parse.Errors.Count > 0 && parse.Action is not VersionAction) return UsageErrors.Report(parse, root, args);
+if (parse.Errors.Count > 0 && parse.Action is not (VersionAction or ExamplesHelpAction)) return UsageErrors.Report(parse, root, args);
 // On Ctrl-C or SIGTERM a run cancels its statements and puts back what it changed on the servers (temporary role
 // memberships, --tune-target settings): allow it more than System.CommandLine's default 2 s before a forced exit.
 return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(30) });

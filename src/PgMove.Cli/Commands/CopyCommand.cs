@@ -16,7 +16,8 @@ internal static class CopyCommand
         { Description = "Target connection; its database is created when missing (default: $PGMOVE_TARGET)" };
         var jobs = new Option<int>("--jobs", "-j") { Description = "Parallel sessions, shared by table copies and index builds", DefaultValueFactory = _ => 4 };
         var indexJobs = new Option<int?>("--index-jobs") { Description = "Parallel pg_restore jobs for the rest of post-data (default: --jobs)" };
-        var split = new Option<string?>("--split-larger-than") { Description = "Copy tables larger than this (e.g. 500MB) in slices side by side (default: adaptive)" };
+        var split = SizeParser.Option("--split-larger-than",
+            "Copy tables larger than this (e.g. 500MB, 2GB) in slices side by side (default: off, each table in one piece)");
         var clean = new Option<bool>("--clean") { Description = "Drop what the copy creates first when the target is not empty" };
         var noOwner = new Option<bool>("--no-owner") { Description = "Do not restore object ownership" };
         var noAcl = new Option<bool>("--no-acl") { Description = "Do not restore privileges (GRANT/REVOKE)" };
@@ -52,7 +53,7 @@ internal static class CopyCommand
                 PgBin = parse.GetValue(pgBin),
                 TimelinePath = parse.GetValue(timeline),
                 TuneTarget = parse.GetValue(tune),
-                SplitLargerThan = parse.GetValue(split) is { } size ? SizeParser.Parse(size, "--split-larger-than") : null,
+                SplitLargerThan = parse.GetValue(split),
                 Globals = globals.Read(parse),
                 Verify = parse.GetValue(verify),
             };

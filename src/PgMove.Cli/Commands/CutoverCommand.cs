@@ -10,8 +10,7 @@ internal static class CutoverCommand
     public static Command Create()
     {
         var common = new MigrationArguments();
-        var maxLag = new Option<long>("--max-lag")
-        { Description = "Fence the source only once the sync lags at most this many bytes of WAL", DefaultValueFactory = _ => 1024 * 1024 };
+        var maxLag = SizeParser.Option("--max-lag", "Fence the source only once the sync lags at most this much WAL (e.g. 1MB, 512kB, bytes; default 1MB)");
         var timeout = new Option<int>("--timeout")
         { Description = "Seconds to wait for the lag to come down, then for the sync to finish", DefaultValueFactory = _ => 600 };
         var dryRun = new Option<bool>("--dry-run") { Description = "Say what would be done; change nothing" };
@@ -22,14 +21,13 @@ internal static class CutoverCommand
         common.AddTo(command);
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async (display, token) =>
         {
-            if (parse.GetValue(maxLag) < 0 || parse.GetValue(timeout) < 1)
-                throw new PgMoveException(ExitCode.Usage, "--max-lag must be at least 0 and --timeout at least 1");
+            if (parse.GetValue(timeout) < 1) throw new PgMoveException(ExitCode.Usage, "--timeout must be at least 1");
             var options = new CutoverOptions
             {
                 Source = common.ParseSource(parse),
                 Target = common.ParseTarget(parse),
                 StateDirectory = parse.GetValue(common.Dir),
-                MaxLagBytes = parse.GetValue(maxLag),
+                MaxLagBytes = parse.GetValue(maxLag) ?? 1024 * 1024,
                 Timeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
                 DryRun = parse.GetValue(dryRun),
             };
