@@ -48,7 +48,7 @@ fi
 step "restoring NuGet packages (the first run downloads them and can take a few minutes)" \
   dotnet restore PgMove.sln -nologo -v q
 step "building PgMove.sln (Release)" \
-  dotnet build PgMove.sln -c Release --no-restore -nologo -v q -clp:ErrorsOnly -clp:NoSummary
+  dotnet build PgMove.sln -c Release --no-restore -nologo -v q -clp:ErrorsOnly
 
 # The pgmove command: a published copy (so a later build of the checkout does not change the installed command
 # under a running migration) and a wrapper that runs it with this machine's dotnet.
