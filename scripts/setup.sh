@@ -1,10 +1,21 @@
 #!/usr/bin/env bash
 # setup.sh - idempotent setup on Debian 12: PostgreSQL 15 server + client, the postgres OS user,
-# and a Release build of PgMove.sln (the .NET 10 SDK must already be installed).
-# Runs as root, or through sudo otherwise; needs no stdin.
+# a Release build of PgMove.sln (the .NET 10 SDK must already be installed), and the `pgmove` command:
+# the build published to $PREFIX/lib/pgmove, run by $PREFIX/bin/pgmove. PREFIX is /usr/local as root,
+# ~/.local otherwise; set PGMOVE_PREFIX to choose. Runs as root, or through sudo otherwise; needs no stdin.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
+# No first-run banner or telemetry notice from the SDK in a script's output.
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+say() { echo "setup: $*" >&2; }
+started=$SECONDS
+step() {   # step "what it does" command...: says what runs, and how long it took (the first restore takes minutes)
+  local what=$1 t0=$SECONDS; shift
+  say "$what"
+  "$@"
+  say "  done in $((SECONDS - t0)) s"
+}
 PGBIN=/usr/lib/postgresql/15/bin
 if [ "$(id -u)" = 0 ]; then SUDO=(); else SUDO=(sudo -n); fi
 apt_install() {
@@ -13,7 +24,7 @@ apt_install() {
 }
 
 if [ ! -x "$PGBIN/postgres" ] || [ ! -x "$PGBIN/pg_dump" ]; then
-  echo "setup: installing postgresql-15 and postgresql-client-15" >&2
+  say "installing postgresql-15 and postgresql-client-15 (apt)"
   # Keep the package from starting its default cluster (nothing here uses it):
   # a policy-rc.d that denies service starts, removed again afterwards.
   policy=/usr/sbin/policy-rc.d
@@ -34,5 +45,23 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
-dotnet restore PgMove.sln -nologo -v q
-dotnet build PgMove.sln -c Release --no-restore -nologo -v q -clp:ErrorsOnly
+step "restoring NuGet packages (the first run downloads them and can take a few minutes)" \
+  dotnet restore PgMove.sln -nologo -v q
+step "building PgMove.sln (Release)" \
+  dotnet build PgMove.sln -c Release --no-restore -nologo -v q -clp:ErrorsOnly
+
+# The pgmove command: a published copy (so a later build of the checkout does not change the installed command
+# under a running migration) and a wrapper that runs it with this machine's dotnet.
+if [ "$(id -u)" = 0 ]; then prefix=${PGMOVE_PREFIX:-/usr/local}; else prefix=${PGMOVE_PREFIX:-$HOME/.local}; fi
+step "installing the pgmove command in $prefix/bin (program files in $prefix/lib/pgmove)" \
+  dotnet publish src/PgMove.Cli/PgMove.Cli.csproj -c Release --no-build -nologo -v q -o "$prefix/lib/pgmove.new"
+rm -rf "$prefix/lib/pgmove" && mv "$prefix/lib/pgmove.new" "$prefix/lib/pgmove"
+mkdir -p "$prefix/bin"
+printf '#!/bin/sh\nexec "%s" "%s/lib/pgmove/pgmove.dll" "$@"\n' "$(command -v dotnet)" "$prefix" >"$prefix/bin/pgmove.new"
+chmod 755 "$prefix/bin/pgmove.new" && mv "$prefix/bin/pgmove.new" "$prefix/bin/pgmove"
+say "$("$prefix/bin/pgmove" --version) installed as $prefix/bin/pgmove"
+case ":$PATH:" in
+  *":$prefix/bin:"*) ;;
+  *) say "note: $prefix/bin is not on PATH; add it (export PATH=\"$prefix/bin:\$PATH\") or run $prefix/bin/pgmove" ;;
+esac
+say "ready in $((SECONDS - started)) s"

@@ -1,4 +1,3 @@
-using Npgsql;
 using PgMove.Cli.Rendering;
 using PgMove.Errors;
 
@@ -25,21 +24,10 @@ internal static class CommandRunner
             return display.Fail(e is PgMoveException { ExitCode: ExitCode.Interrupted } known ? known.Message : "interrupted",
                 ExitCode.Interrupted);
         }
-        catch (PgMoveException e)
-        {
-            return display.Fail(e.Message, e.ExitCode);
-        }
-        catch (PostgresException e)
-        {
-            return display.Fail($"{e.Severity} {e.SqlState}: {e.MessageText}", ExitCode.StepFailed);
-        }
-        catch (NpgsqlException e)
-        {
-            return display.Fail(e.Message, ExitCode.ConnectionFailed);
-        }
         catch (Exception e)
         {
-            return display.Fail($"internal error: {e}", ExitCode.InternalError);
+            var known = ErrorMap.Map(e);
+            return display.Fail(known.Message, known.ExitCode);
         }
     }
 }

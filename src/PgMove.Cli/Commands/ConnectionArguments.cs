@@ -11,6 +11,13 @@ internal static class ConnectionArguments
         value ??= Environment.GetEnvironmentVariable(environmentVariable);
         if (string.IsNullOrWhiteSpace(value))
             throw new PgMoveException(ExitCode.Usage, $"{option} is required (or set {environmentVariable})");
-        return ConnectionSpec.Parse(value);
+        try
+        {
+            return ConnectionSpec.Parse(value);
+        }
+        catch (PgMoveException e) when (e.ExitCode == ExitCode.Usage)
+        {
+            throw new PgMoveException(ExitCode.Usage, $"{option}: {e.Message}", e);
+        }
     }
 }

@@ -13,7 +13,8 @@ internal sealed class CopyCliOptions
 {
     readonly Option<int> _jobs = new("--jobs", "-j") { Description = "Parallel sessions, shared by table copies and index builds", DefaultValueFactory = _ => 4 };
     readonly Option<int?> _indexJobs = new("--index-jobs") { Description = "Parallel pg_restore jobs for the rest of post-data (default: --jobs)" };
-    readonly Option<string?> _split = new("--split-larger-than") { Description = "Copy tables larger than this (e.g. 500MB) in slices side by side (default: off)" };
+    readonly Option<long?> _split = SizeParser.Option("--split-larger-than",
+        "Copy tables larger than this (e.g. 500MB, 2GB) in slices side by side (default: off, each table in one piece)");
     readonly Option<bool> _clean = new("--clean") { Description = "Drop what the copy creates first when the target is not empty" };
     readonly Option<bool> _noOwner = new("--no-owner") { Description = "Do not restore object ownership" };
     readonly Option<bool> _noAcl = new("--no-acl") { Description = "Do not restore privileges (GRANT/REVOKE)" };
@@ -50,7 +51,7 @@ internal sealed class CopyCliOptions
             PgBin = parse.GetValue(_pgBin),
             TimelinePath = parse.GetValue(_timeline),
             TuneTarget = parse.GetValue(_tune),
-            SplitLargerThan = parse.GetValue(_split) is { } size ? SizeParser.Parse(size, "--split-larger-than") : null,
+            SplitLargerThan = parse.GetValue(_split),
             Globals = _globals.Read(parse),
         };
     }

@@ -11,8 +11,7 @@ internal static class CutoverCommand
     public static Command Create()
     {
         var common = new MigrationArguments();
-        var maxLag = new Option<string>("--max-lag")
-        { Description = "Fence the source only once the sync lags at most this much WAL (e.g. 1MB, 65536)", DefaultValueFactory = _ => "1MB" };
+        var maxLag = SizeParser.Option("--max-lag", "Fence the source only once the sync lags at most this much WAL (e.g. 1MB, 65536; default 1MB)");
         var timeout = new Option<int>("--timeout")
         { Description = "Seconds to wait for the lag to come down before fencing", DefaultValueFactory = _ => 600 };
         var freezeTimeout = new Option<int>("--freeze-timeout")
@@ -40,7 +39,7 @@ internal static class CutoverCommand
                 Source = common.ParseSource(parse),
                 Target = common.ParseTarget(parse),
                 StateDirectory = parse.GetValue(common.Dir),
-                MaxLagBytes = SizeParser.Parse(parse.GetValue(maxLag)!, "--max-lag"),
+                MaxLagBytes = parse.GetValue(maxLag) ?? 1024 * 1024,
                 Timeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
                 FreezeTimeout = TimeSpan.FromSeconds(parse.GetValue(freezeTimeout)),
                 Verify = parse.GetValue(verify),

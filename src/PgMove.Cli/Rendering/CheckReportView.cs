@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using PgMove.Preflight;
 using Spectre.Console;
 
@@ -29,12 +27,5 @@ internal static class CheckReportView
         _ => "[red]fail[/]",
     };
 
-    public static string ToJson(CheckReport report) => JsonSerializer.Serialize(report, JsonOptions);
-
-    static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        WriteIndented = true,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-    };
+    public static string ToJson(CheckReport report) => JsonOutput.Serialize(report);
 }

@@ -1,6 +1,5 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 using PgMove.Copy;
 using PgMove.Errors;
 using PgMove.Progress;
@@ -31,12 +30,13 @@ internal sealed class Display : IAsyncDisposable
             ColorSystem = toTerminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
         });
         if (!toTerminal) _console.Profile.Width = 200; // log files: no wrapping of paths and long lines
-        _loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss ";
-            o.ColorBehavior = Microsoft.Extensions.Logging.Console.LoggerColorBehavior.Disabled;
-        }).AddConsole(o => o.LogToStandardErrorThreshold = json ? LogLevel.Trace : LogLevel.Error));
+        _loggers = LoggerFactory.Create(b => b
+            .AddConsole(o =>
+            {
+                o.FormatterName = PlainLogFormatter.FormatterName;
+                o.LogToStandardErrorThreshold = json ? LogLevel.Trace : LogLevel.Error;
+            })
+            .AddConsoleFormatter<PlainLogFormatter, ConsoleFormatterOptions>());
     }
 
     public async Task<T> RunAsync<T>(Func<IProgressSink, Task<T>> work)
@@ -62,7 +62,7 @@ internal sealed class Display : IAsyncDisposable
                            $"({Format.Bytes(summary.BytesPerSecond)}/s), {summary.Sequences} sequences, " +
                            $"{summary.LargeObjects} large objects; state in {summary.StateDirectory}");
         if (_json)
-            Console.Out.WriteLine(JsonSerializer.Serialize(summary, JsonOptions));
+            Console.Out.WriteLine(JsonOutput.Serialize(summary));
     }
 
     /// <summary>The preflight report: a table on the console, and the JSON report on stdout with --json.</summary>
@@ -82,7 +82,7 @@ internal sealed class Display : IAsyncDisposable
         _loggers.Dispose(); // flush pending log lines before the result
         render(_console, result);
         if (_json)
-            Console.Out.WriteLine(JsonSerializer.Serialize(result, JsonOptions));
+            Console.Out.WriteLine(JsonOutput.Serialize(result));
     }
 
     /// <summary>A command's result as plain lines (and, with --json, <paramref name="json"/> on stdout).</summary>
@@ -91,32 +91,19 @@ internal sealed class Display : IAsyncDisposable
         _loggers.Dispose(); // flush pending log lines first
         foreach (var line in lines) _console.WriteLine(line);
         if (_json && json is not null)
-            Console.Out.WriteLine(JsonSerializer.Serialize(json, JsonOptions));
+            Console.Out.WriteLine(JsonOutput.Serialize(json));
     }
 
+    /// <summary>Prints a command's failure on stderr (and, with --json, as a JSON error object on stdout).</summary>
     public int Fail(string message, ExitCode code)
     {
         _loggers.Dispose();
-        Console.Error.WriteLine($"pgmove: error: {message}");
-        return (int)code;
+        return ErrorOutput.Write(message, code, _json);
     }
 
     public ValueTask DisposeAsync()
     {
         _loggers.Dispose();
         return ValueTask.CompletedTask;
-    }
-
-    static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        WriteIndented = true,
-        Converters = { new TimeSpanSecondsConverter() },
-    };
-
-    sealed class TimeSpanSecondsConverter : JsonConverter<TimeSpan>
-    {
-        public override TimeSpan Read(ref Utf8JsonReader reader, Type t, JsonSerializerOptions o) => TimeSpan.FromSeconds(reader.GetDouble());
-        public override void Write(Utf8JsonWriter writer, TimeSpan value, JsonSerializerOptions o) => writer.WriteNumberValue(Math.Round(value.TotalSeconds, 3));
     }
 }

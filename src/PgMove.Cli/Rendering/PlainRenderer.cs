@@ -18,8 +18,8 @@ internal sealed class PlainRenderer(ILogger logger) : IProgressSink
                 logger.LogInformation("[w{Worker}] start {Label}", s.Worker, s.Item.Label);
                 break;
             case ItemFinished { Error: null } f:
-                logger.LogInformation("[w{Worker}] done  {Label} ({Rows} rows, {Bytes}) in {Elapsed}", f.Worker, f.Item.Label,
-                    Format.Count(f.Rows), Format.Bytes(f.Bytes), Format.Duration(f.Elapsed));
+                logger.LogInformation("[w{Worker}] done  {Label}{Moved} in {Elapsed}", f.Worker, f.Item.Label,
+                    Moved(f.Rows, f.Bytes), Format.Duration(f.Elapsed));
                 break;
             case ItemFinished { Item.State: WorkItemState.Cancelled } f:
                 logger.LogWarning("[w{Worker}] cancelled {Label} ({Error})", f.Worker, f.Item.Label, f.Error);
@@ -35,4 +35,13 @@ internal sealed class PlainRenderer(ILogger logger) : IProgressSink
                 break;
         }
     }
+
+    /// <summary>" (1,204 rows, 96.0 kB)", " (20.0 kB)", or nothing for items that move no data (index builds, ANALYZE).</summary>
+    static string Moved(long rows, long bytes) => (rows, bytes) switch
+    {
+        (0, 0) => "",
+        (0, _) => $" ({Format.Bytes(bytes)})",
+        (_, 0) => $" ({Format.Count(rows)} rows)",
+        _ => $" ({Format.Count(rows)} rows, {Format.Bytes(bytes)})",
+    };
 }

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using PgMove.Verify;
 using Spectre.Console;
@@ -33,7 +31,7 @@ internal static partial class VerifyView
             ? $"equal: schema and {report.Tables.Count} tables ({Format.Duration(report.Elapsed)})"
             : $"DIFFERENT: {report.SchemaDifferences.Count} schema difference(s), {report.DifferentTables} table(s) differ " +
               $"({Format.Duration(report.Elapsed)})");
-        if (json) Console.Out.WriteLine(JsonSerializer.Serialize(report, JsonOptions));
+        if (json) Console.Out.WriteLine(JsonOutput.Serialize(report));
     }
 
     static void ShowTables(IAnsiConsole console, VerifyReport report)
@@ -102,18 +100,4 @@ internal static partial class VerifyView
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Whitespace();
-
-    static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        WriteIndented = true,
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, // keys and values as written
-        Converters = { new SecondsConverter() },
-    };
-
-    sealed class SecondsConverter : JsonConverter<TimeSpan>
-    {
-        public override TimeSpan Read(ref Utf8JsonReader reader, Type t, JsonSerializerOptions o) => TimeSpan.FromSeconds(reader.GetDouble());
-        public override void Write(Utf8JsonWriter writer, TimeSpan value, JsonSerializerOptions o) => writer.WriteNumberValue(Math.Round(value.TotalSeconds, 3));
-    }
 }

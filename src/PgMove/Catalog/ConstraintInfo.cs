@@ -10,6 +10,9 @@ namespace PgMove.Catalog;
 /// SHARE lock, so several of a table's indexes build at once instead of queueing behind ACCESS EXCLUSIVE.
 /// </param>
 /// <param name="ReferencedIndexOid">For a foreign key: the unique index on the referenced table it relies on.</param>
+/// <param name="TableOid">The constrained table's OID on the source.</param>
+/// <param name="Name">The constraint's name.</param>
+/// <param name="ReferencedTableOid">For a foreign key: the referenced table's OID; 0 otherwise.</param>
 public sealed record ConstraintInfo(
     uint Oid,
     uint TableOid,

@@ -10,6 +10,8 @@ namespace PgMove.Catalog;
 /// <param name="Constraint">The primary key, unique or exclusion constraint the index backs, if any.</param>
 /// <param name="Clustered">ALTER TABLE … CLUSTER ON this index.</param>
 /// <param name="ReplicaIdentity">ALTER TABLE … REPLICA IDENTITY USING INDEX this index.</param>
+/// <param name="Name">The index's name.</param>
+/// <param name="Bytes">The index's size on the source, what its build is expected to cost.</param>
 public sealed record IndexInfo(
     uint TableOid,
     uint IndexOid,

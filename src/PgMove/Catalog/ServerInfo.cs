@@ -4,6 +4,9 @@ namespace PgMove.Catalog;
 /// <param name="VersionNum">server_version_num, e.g. 150018.</param>
 /// <param name="Version">server_version as the server prints it.</param>
 /// <param name="ClusterKey">An identity of the running cluster (system identifier when readable, else start time and port).</param>
+/// <param name="CurrentUser">The role the session connected as.</param>
+/// <param name="IsSuperuser">The role is a superuser.</param>
+/// <param name="CanCreateDatabase">The role has CREATEDB (or is a superuser).</param>
 public sealed record ServerInfo(
     int VersionNum,
     string Version,

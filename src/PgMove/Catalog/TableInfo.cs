@@ -15,6 +15,12 @@ namespace PgMove.Catalog;
 /// analyzed only once every table is loaded, and are not batched (a batch's locks would cross another's).
 /// </param>
 /// <param name="IsPartition">A leaf partition: its indexes hang off the partitioned table's and pg_restore builds them.</param>
+/// <param name="Oid">The table's OID on the source.</param>
+/// <param name="Schema">The table's schema.</param>
+/// <param name="Name">The table's name.</param>
+/// <param name="Bytes">The table's size on the source (with TOAST).</param>
+/// <param name="EstimatedRows">reltuples, for progress estimates.</param>
+/// <param name="Unlogged">An UNLOGGED table.</param>
 public sealed record TableInfo(
     uint Oid,
     string Schema,

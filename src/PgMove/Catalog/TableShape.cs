@@ -7,6 +7,8 @@ namespace PgMove.Catalog;
 /// <param name="TextKeyColumns">Primary key columns of type text, varchar or char.</param>
 /// <param name="ReplicaIdentityOk">UPDATE and DELETE can be published: replica identity FULL, or a usable key/index.</param>
 /// <param name="ReplicaIdentity">relreplident: 'd' default, 'n' nothing, 'f' full, 'i' index.</param>
+/// <param name="Unlogged">An UNLOGGED table.</param>
+/// <param name="HasPrimaryKey">The table has a primary key.</param>
 public sealed record TableShape(
     string Name,
     char Kind,

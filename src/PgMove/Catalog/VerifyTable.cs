@@ -6,6 +6,9 @@ namespace PgMove.Catalog;
 /// <param name="Columns">Live columns (not dropped; generated ones included), in attribute order.</param>
 /// <param name="Pages">Current size in blocks: how the checksum is split into block ranges.</param>
 /// <param name="Key">The primary key, else the narrowest unique index on NOT NULL plain columns; null when none.</param>
+/// <param name="Schema">The table's schema.</param>
+/// <param name="Name">The table's name.</param>
+/// <param name="EstimatedRows">reltuples, for progress and for ordering the work.</param>
 public sealed record VerifyTable(
     string Schema,
     string Name,

@@ -19,9 +19,23 @@ internal static class ConnInfoParser
             return ParseUri(text);
         if (text.Contains('='))
             return ParseKeyValue(text);
+        RejectUriLookalike(text);
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         if (text.Length > 0) result["dbname"] = text;
         return result;
+    }
+
+    /// <summary>
+    /// libpq reads any other bare word as a database name, so "postgress://host/db" or "postgres//host/db" would
+    /// become a database of that name on the default host, and the typo would surface as "cannot connect" to
+    /// localhost. No sane database name holds "/" or ":", so such a word is a malformed URI. The text is not
+    /// echoed: it may hold a password.
+    /// </summary>
+    static void RejectUriLookalike(string text)
+    {
+        if (text.IndexOfAny(['/', ':']) < 0) return;
+        var scheme = text.IndexOf("://", StringComparison.Ordinal) is var s and > 0 && text[..s].All(char.IsAsciiLetter) ? $" (scheme '{text[..s]}')" : "";
+        throw Malformed($"not a postgres:// or postgresql:// URI{scheme}, nor key=value pairs");
     }
 
     static Dictionary<string, string> ParseUri(string uri)

@@ -93,6 +93,9 @@ public sealed class ConnectionSpec
     /// <summary>An Npgsql connection string; <paramref name="options"/> become server settings of each session.</summary>
     /// <param name="socketBufferBytes">Npgsql's read and write buffer sizes when above its 8 kB default: sessions that
     /// stream COPY data make far fewer system calls with 256 kB.</param>
+    /// <param name="applicationName">application_name of the sessions, unless the connection string sets one.</param>
+    /// <param name="options">Server settings for each session.</param>
+    /// <param name="maxPoolSize">Npgsql's pool size for this connection string.</param>
     public string ToNpgsql(string applicationName, IEnumerable<KeyValuePair<string, string>>? options = null, int maxPoolSize = 100,
         int socketBufferBytes = 0)
     {

@@ -10,6 +10,8 @@ namespace PgMove.Connections;
 public static class MaintenanceSession
 {
     /// <param name="connectionString">Builds the connection string for a spec; by default pgmove's, pooled (2 sessions).</param>
+    /// <param name="server">The server; its database name is ignored.</param>
+    /// <param name="ct">Cancels the connection attempt.</param>
     public static async Task<NpgsqlConnection> OpenAsync(ConnectionSpec server, CancellationToken ct,
         Func<ConnectionSpec, string>? connectionString = null)
     {

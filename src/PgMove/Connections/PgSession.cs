@@ -41,27 +41,7 @@ public static class PgSession
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>The error a failed connection attempt or statement stands for.</summary>
-    public static PgMoveException Describe(Exception e, Side side, string display)
-    {
-        var where = $"{side.ToString().ToLowerInvariant()} {display}";
-        if (e is PostgresException pg)
-        {
-            return pg.SqlState switch
-            {
-                "28P01" or "28000" => new(ExitCode.AuthenticationFailed, $"{where}: authentication failed ({pg.MessageText})", e),
-                "3D000" => new(ExitCode.ConnectionFailed, $"{where}: {pg.MessageText}", e),
-                "42501" => new(ExitCode.InsufficientPrivilege, $"{where}: permission denied ({pg.MessageText})", e),
-                "53300" => new(ExitCode.ConnectionFailed, $"{where}: too many connections ({pg.MessageText})", e),
-                _ => new(ExitCode.StepFailed, $"{where}: {pg.Severity} {pg.SqlState}: {pg.MessageText}", e),
-            };
-        }
-        if (e.Message.Contains("password", StringComparison.OrdinalIgnoreCase))
-            return new(ExitCode.AuthenticationFailed, $"{where}: authentication failed ({e.Message})", e);
-        var root = e;
-        while (root.InnerException is not null) root = root.InnerException;
-        var reason = root is SocketException se ? se.Message : e.Message;
-        if (e is TimeoutException || root is TimeoutException) reason = "connection timed out";
-        return new(ExitCode.ConnectionFailed, $"{where}: cannot connect ({reason})", e);
-    }
+    /// <summary>The error a failed connection attempt stands for (see <see cref="ErrorMap"/>).</summary>
+    public static PgMoveException Describe(Exception e, Side side, string display) =>
+        ErrorMap.Map(e, $"{side.ToString().ToLowerInvariant()} {display}", connecting: true);
 }

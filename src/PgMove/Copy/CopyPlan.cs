@@ -30,6 +30,12 @@ public static class CopyPlan
     /// The rest of post-data refers to an index or key pgmove builds (see IndexCatalog.IsReferencedByRestoreAsync);
     /// when it does not, it starts once the rows are in, beside the last index builds.
     /// </param>
+    /// <param name="Tables">The tables whose rows are copied.</param>
+    /// <param name="LargeObjects">The number of large objects on the source.</param>
+    /// <param name="Analyzable">Tables that get an ANALYZE of their own, with their size.</param>
+    /// <param name="Indexes">The indexes pgmove builds itself.</param>
+    /// <param name="ForeignKeys">The foreign keys pgmove adds itself.</param>
+    /// <param name="Jobs">Parallel sessions (--jobs).</param>
     public sealed record Input(
         IReadOnlyList<TableInfo> Tables,
         long LargeObjects,

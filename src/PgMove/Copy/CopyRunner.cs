@@ -82,7 +82,7 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
         await using var globals = await GlobalsStep.PrepareAsync(options.Globals, options.NoOwner, pair.SourceConnection, target,
             pair.TargetServer, _sink, ct);
 
-        var created = false;
+        bool created = false, planStarted = false;
         try
         {
             if (!pair.TargetExists)
@@ -92,23 +92,18 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
                 created = true;
                 await TargetDatabase.ApplySettingsAsync(maintenance, target.Database, source.Database.Settings, _sink, ct);
             }
+            planStarted = true;
             var items = await RunPlanAsync(target, pair.SourceCs, pair.TargetCs, snapshot, archive, source, globals.NoTablespaces, ct);
             await globals.CompleteAsync(ct);
             return Summarize(items, target, source, clock.Elapsed);
         }
-        catch (Exception e) when (created)
+        catch (Exception e) when (created || planStarted)
         {
-            var (code, message) = e switch
-            {
-                _ when ct.IsCancellationRequested => (ExitCode.Interrupted, "interrupted"),
-                PgMoveException known => (known.ExitCode, known.Message),
-                PostgresException pg => (ExitCode.StepFailed, $"{pg.Severity} {pg.SqlState}: {pg.MessageText}"),
-                NpgsqlException io => (ExitCode.StepFailed, io.Message),
-                _ => (ExitCode.InternalError, "internal error: " + e),
-            };
-            throw new PgMoveException(code,
-                $"{message} (target database \"{target.Database}\" was created by this run and holds a partial copy: " +
-                "drop it, or run again with --clean)", e);
+            var known = ct.IsCancellationRequested ? new PgMoveException(ExitCode.Interrupted, "interrupted") : ErrorMap.Map(e);
+            var state = created
+                ? $"target database \"{target.Database}\" was created by this run and holds a partial copy: drop it, or run again with --clean"
+                : $"target database \"{target.Database}\" holds a partial copy: run again with --clean";
+            throw new PgMoveException(known.ExitCode, $"{known.Message} ({state})", e);
         }
     }
 

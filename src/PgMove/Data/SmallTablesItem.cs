@@ -1,5 +1,6 @@
 using Npgsql;
 using PgMove.Catalog;
+using PgMove.Errors;
 using PgMove.Indexes;
 using PgMove.Planning;
 
@@ -23,8 +24,7 @@ public sealed class SmallTablesItem(int number, IReadOnlyList<(TableInfo Table, 
         foreach (var (table, _) in Tables)
         {
             var (r, b) = (rows, bytes);
-            var loaded = await TableLoader.LoadAsync(transfer.Source, transfer.Target, table, null, freeze: false,
-                (tableRows, tableBytes) => progress(r + tableRows, b + tableBytes), ct);
+            var loaded = await LoadAsync(transfer, table, (tableRows, tableBytes) => progress(r + tableRows, b + tableBytes), ct);
             rows += loaded.Rows;
             bytes += loaded.Bytes;
         }
@@ -38,5 +38,19 @@ public sealed class SmallTablesItem(int number, IReadOnlyList<(TableInfo Table, 
         await batch.ExecuteNonQueryAsync(ct);
         await transfer.CommitAsync(ct);
         return new WorkResult(rows, bytes);
+    }
+
+    /// <summary>Loads one table of the batch; a failure names that table, since the item's label names only the batch.</summary>
+    static async Task<WorkResult> LoadAsync(DataTransfer transfer, TableInfo table, Action<long, long> progress, CancellationToken ct)
+    {
+        try
+        {
+            return await TableLoader.LoadAsync(transfer.Source, transfer.Target, table, null, freeze: false, progress, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException && !ct.IsCancellationRequested)
+        {
+            var cause = ErrorMap.Map(e);
+            throw new PgMoveException(cause.ExitCode, $"copy of table {table.DisplayName} failed: {cause.Message}", e);
+        }
     }
 }

@@ -23,6 +23,11 @@ internal static class TableLoader
 
     /// <param name="slice">A boolean SQL condition selecting the slice, or null for the whole table.</param>
     /// <param name="freeze">For a whole table: TRUNCATE and COPY … FREEZE when the target user may truncate it.</param>
+    /// <param name="source">A session inside the copy's snapshot.</param>
+    /// <param name="target">A session on the target database, in the caller's transaction.</param>
+    /// <param name="table">The table to load.</param>
+    /// <param name="progress">Called with rows and bytes moved so far, a few times a second.</param>
+    /// <param name="ct">Interrupts the COPY on both servers.</param>
     public static async Task<WorkResult> LoadAsync(NpgsqlConnection source, NpgsqlConnection target, TableInfo table,
         string? slice, bool freeze, Action<long, long> progress, CancellationToken ct)
     {

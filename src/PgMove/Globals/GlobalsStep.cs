@@ -36,6 +36,11 @@ public sealed class GlobalsStep : IAsyncDisposable
     /// <summary>Runs everything that must precede CREATE DATABASE and the pre-data restore.</summary>
     /// <param name="source">A session on the source database (the snapshot holder is fine: only catalogs are read).</param>
     /// <param name="target">The target, naming the database the copy goes to.</param>
+    /// <param name="options">What --roles, --role-passwords, --superuser-role and --owner-map asked for.</param>
+    /// <param name="noOwner">--no-owner: owners need no membership.</param>
+    /// <param name="targetServer">The target server and the user the copy connects as.</param>
+    /// <param name="sink">Receives notices and warnings.</param>
+    /// <param name="ct">Cancels the step.</param>
     public static async Task<GlobalsStep> PrepareAsync(GlobalsOptions options, bool noOwner, NpgsqlConnection source,
         ConnectionSpec target, ServerInfo targetServer, IProgressSink sink, CancellationToken ct)
     {

@@ -4,7 +4,16 @@ namespace PgMove.Globals;
 /// <param name="ValidUntil">rolvaliduntil as the server prints it, or null for none.</param>
 /// <param name="Settings">ALTER ROLE … SET entries for every database, as stored: "name=value".</param>
 /// <param name="DatabaseSettings">ALTER ROLE … IN DATABASE (the migrated one) SET entries.</param>
-/// <param name="PasswordHash">The stored hash from pg_authid, read only with --role-passwords; never printed.</param>
+/// <param name="Name">The role's name.</param>
+/// <param name="Superuser">rolsuper.</param>
+/// <param name="Inherit">rolinherit.</param>
+/// <param name="CreateRole">rolcreaterole.</param>
+/// <param name="CreateDb">rolcreatedb.</param>
+/// <param name="Login">rolcanlogin.</param>
+/// <param name="Replication">rolreplication.</param>
+/// <param name="BypassRls">rolbypassrls.</param>
+/// <param name="ConnectionLimit">rolconnlimit; -1 for no limit.</param>
+/// <param name="Comment">The role's comment, or null.</param>
 public sealed record RoleDefinition(
     string Name,
     bool Superuser,
@@ -20,6 +29,7 @@ public sealed record RoleDefinition(
     IReadOnlyList<string> Settings,
     IReadOnlyList<string> DatabaseSettings)
 {
+    /// <summary>The stored hash from pg_authid, read only with --role-passwords; never printed.</summary>
     public string? PasswordHash { get; init; }
 
     /// <summary>True for PostgreSQL's predefined roles (pg_read_all_data, …), which every server has.</summary>

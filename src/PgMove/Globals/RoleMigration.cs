@@ -21,6 +21,10 @@ public sealed class RoleMigration
     /// <summary>Reads both sides and builds the plan; changes nothing.</summary>
     /// <param name="source">A session on the source database (may be inside the copy's snapshot transaction).</param>
     /// <param name="target">A session on the target server (any database).</param>
+    /// <param name="options">What --roles, --role-passwords, --superuser-role and --owner-map asked for.</param>
+    /// <param name="targetDatabase">The database the copy goes to (for ALTER ROLE … IN DATABASE settings).</param>
+    /// <param name="noOwner">--no-owner: owners need no membership.</param>
+    /// <param name="ct">Cancels the reads.</param>
     public static async Task<RoleMigration> PlanAsync(NpgsqlConnection source, NpgsqlConnection target, GlobalsOptions options,
         string targetDatabase, bool noOwner, CancellationToken ct)
     {

@@ -24,6 +24,10 @@ internal sealed class CutoverFreeze(CutoverOptions options, MigrationNames names
 
     public sealed record Result(FenceRecord Fence, TimeSpan Elapsed, int Sequences, SnapshotHolder? TargetSnapshot);
 
+    /// <param name="admin">The source session that fences, emits the fence and reads sequences.</param>
+    /// <param name="target">The target session that watches the origin and sets sequences.</param>
+    /// <param name="record">The migration's record, kept with the fence in it.</param>
+    /// <param name="ct">Cancellation; an interruption before the release lifts the fence.</param>
     /// <param name="snapshotSession">A target session left to hold the exported snapshot.</param>
     /// <param name="spared">Source sessions of the cutover itself, which the fence must not end.</param>
     public async Task<Result> RunAsync(NpgsqlConnection admin, NpgsqlConnection target, NpgsqlConnection snapshotSession,

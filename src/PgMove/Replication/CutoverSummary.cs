@@ -3,6 +3,13 @@ using PgMove.Verify;
 namespace PgMove.Replication;
 
 /// <summary>The outcome of a cutover: how long the source refused writes, and what the verification after it found.</summary>
+/// <param name="Source">The source, without password.</param>
+/// <param name="Target">The target, without password.</param>
+/// <param name="DryRun">Nothing was done; <paramref name="Steps"/> says what would be.</param>
+/// <param name="LagBytesAtFence">The slot's lag when the fence was decided.</param>
+/// <param name="Sequences">Sequences set to the source's values.</param>
+/// <param name="Steps">The cutover's steps, in order.</param>
+/// <param name="VerifyLevel">What the verification compared.</param>
 /// <param name="WriteFreeze">From the fence to the target's release.</param>
 /// <param name="Verification">The comparison of the fenced source with the target as of the fence; null when not asked for.</param>
 /// <param name="LiftFenceSql">What lifts the fence on the source again (the way back), runnable from any database.</param>

@@ -10,6 +10,7 @@ namespace PgMove.Schema;
 /// </summary>
 /// <param name="skip">Archive entries (catalog OID, object OID) left out because pgmove builds them itself.</param>
 /// <param name="cost">What the scheduler expects the restore to cost, in bytes moved (see <see cref="WorkItem.Cost"/>).</param>
+/// <param name="section">pre-data or post-data.</param>
 public sealed class SchemaRestoreItem(string section, IReadOnlySet<(uint Catalog, uint Oid)>? skip = null, long cost = 0)
     : WorkItem($"schema:{section}", section == "post-data" ? WorkItemKind.PostData : WorkItemKind.Schema, $"restore {section}", cost)
 {

@@ -56,6 +56,9 @@ internal sealed class TableCheck
     /// The checksum statements of this table: one per side, or one per block range of <paramref name="partPages"/> on
     /// a large table when that side's server has TID range scans (PostgreSQL 14+), each part reading only its blocks.
     /// </summary>
+    /// <param name="partPages">Tables larger than this many pages are cut into block ranges of this size.</param>
+    /// <param name="sourceTidRanges">The source can scan block ranges (PostgreSQL 14+).</param>
+    /// <param name="targetTidRanges">The same for the target.</param>
     /// <param name="countsOnly">Count rows without checksumming them.</param>
     public IEnumerable<ChecksumPart> Parts(long partPages, bool sourceTidRanges, bool targetTidRanges, bool countsOnly = false)
     {

@@ -7,6 +7,10 @@ namespace PgMove.Verify;
 /// <param name="Rows">Rows found to differ, at most --max-rows.</param>
 /// <param name="MoreRows">True when row location stopped at --max-rows: more rows may differ.</param>
 /// <param name="Note">Why the table differs or why its rows could not be located.</param>
+/// <param name="Table">The table, schema.name.</param>
+/// <param name="SourceRows">The row count on the source (null when missing there).</param>
+/// <param name="TargetRows">The row count on the target (null when missing there).</param>
+/// <param name="TargetChecksum">The same checksum on the target.</param>
 public sealed record TableVerdict(
     string Table,
     string Status,

@@ -60,6 +60,10 @@ public sealed class ConnectionCheck : IPreflightCheck
     }
 
     /// <param name="ours">This check's own sessions on that server (counted in its "in use" numbers).</param>
+    /// <param name="name">The item's name (connections-source or connections-target).</param>
+    /// <param name="limits">The server's limits, as read by this check.</param>
+    /// <param name="superuser">The copy's user is a superuser (reserved slots are usable).</param>
+    /// <param name="demand">The sessions the copy opens on that server.</param>
     static CheckItem Judge(string name, ConnectionLimits limits, bool superuser, int ours, Demand demand)
     {
         var reserved = superuser ? 0 : limits.SuperuserReserved + limits.Reserved;
