@@ -30,13 +30,12 @@ public sealed class CutoverRunner(CutoverOptions options, IProgressSink sink)
             return Summary(names, true, steps, null, 0, null, []);
         }
         var lag = await WaitForLagAsync(admin, names, ct);
-        var facts = HookFacts(names);
-        if (options.BeforeFence is { } before)
-            await RunHookAsync(new CutoverHook("before-fence", before), facts, "nothing was fenced; the sync keeps running", ct);
-
         // Verification's source sessions are opened now: once fenced, the database admits only superusers.
         await using var verifySessions = await PrewarmAsync(options.Verify == VerifyLevel.None ? 0 : options.Jobs + 2, ct);
         await using var snapshotSession = await PgSession.OpenAsync(ReplicationSettings.Target(names.Target), Side.Target, names.Target.ToString(), ct);
+        var facts = HookFacts(names);
+        if (options.BeforeFence is { } before)
+            await RunHookAsync(new CutoverHook("before-fence", before), facts, "nothing was fenced; the sync keeps running", ct);
         var freeze = await new CutoverFreeze(options, names, sink).RunAsync(admin, target, snapshotSession, record,
             [.. verifySessions.Pids, admin.ProcessID], ct);
         await using var snapshot = freeze.TargetSnapshot;

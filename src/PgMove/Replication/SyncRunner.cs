@@ -74,12 +74,28 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
         var (replication, resumeAfter) = slot is not null && await TargetHasOriginAsync(ct)
             ? await ResumeAsync(ct)
             : await StartFreshAsync(admin, targetIdentity, ct);
-        await using (replication)
+        try
         {
             await StreamAsync(admin, replication, resumeAfter, server.VersionNum, ct);
-            Write(_state with { Phase = SyncPhase.Done });
-            var s = _progress.Into(_state);
-            return new SyncSummary(options.Source.ToString(), _names.Target.ToString(), s.Transactions, s.Changes, directory);
+        }
+        finally
+        {
+            await DisposeQuietlyAsync(replication);
+        }
+        Write(_state with { Phase = SyncPhase.Done });
+        var s = _progress.Into(_state);
+        return new SyncSummary(options.Source.ToString(), _names.Target.ToString(), s.Transactions, s.Changes, directory);
+    }
+
+    /// <summary>Closing a replication connection the server has already ended (the cutover ends it) may throw: nothing is lost.</summary>
+    static async Task DisposeQuietlyAsync(LogicalReplicationConnection replication)
+    {
+        try
+        {
+            await replication.DisposeAsync();
+        }
+        catch (Exception e) when (e is NpgsqlException or IOException or InvalidOperationException or TimeoutException)
+        {
         }
     }
 

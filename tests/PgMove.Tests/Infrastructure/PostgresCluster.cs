@@ -96,6 +96,14 @@ public sealed class PostgresCluster : IAsyncDisposable
     public Task<bool> DatabaseExistsAsync(string name) =>
         ScalarAsync<bool>("postgres", $"SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = '{name}')");
 
+    /// <summary>A shell command that stops this server at once (for a hook that simulates a crash).</summary>
+    public string StopCommand() =>
+        (IsRoot ? "runuser -u postgres -- " : "") + $"{BinDirectory}/pg_ctl -D {Path.Combine(Directory, "data")} -m immediate -w stop";
+
+    /// <summary>Starts the server again after a stop.</summary>
+    public void Start() =>
+        AsServerUser($"{BinDirectory}/pg_ctl", "-D", Path.Combine(Directory, "data"), "-l", Path.Combine(Directory, "server.log"), "-w", "start");
+
     public ValueTask DisposeAsync()
     {
         try { AsServerUser($"{BinDirectory}/pg_ctl", "-D", Path.Combine(Directory, "data"), "-m", "immediate", "-w", "stop"); }
