@@ -12,10 +12,13 @@ namespace PgMove.Replication;
 /// Reads the pgoutput stream and turns it into <see cref="Change"/>s for the applier. Npgsql recycles message
 /// objects, so every value is copied before the next message is read. Transactions whose commit lies before
 /// <c>resumeAfter</c> (already applied, per the target's replication origin) are dropped here: exactly once.
+/// Sources before PostgreSQL 14 know neither the messages nor the binary option: there the fence is recognized by its
+/// transaction, which arrives empty, and whose id cutover records (<see cref="SyncStateFile.FenceForTransaction"/>).
 /// </summary>
 internal sealed class ChangeReader(
     LogicalReplicationConnection connection, string slot, string publication, NpgsqlLogSequenceNumber? resumeAfter,
-    RelationResolver relations, ChannelWriter<Change> output, Func<string, bool> isRequestedFence)
+    RelationResolver relations, ChannelWriter<Change> output, Func<string, bool> isRequestedFence,
+    Func<uint, string?> fenceForTransaction)
 {
     long _enqueued;
     volatile bool _inTransaction;
@@ -44,15 +47,21 @@ internal sealed class ChangeReader(
 
     async Task ReadAsync(CancellationToken ct)
     {
-        var options = new PgOutputReplicationOptions(publication, PgOutputProtocolVersion.V1, binary: false, messages: true);
+        var messages = connection.PostgreSqlVersion.Major >= 14;
+        var options = messages
+            ? new PgOutputReplicationOptions(publication, PgOutputProtocolVersion.V1, binary: false, messages: true)
+            : new PgOutputReplicationOptions(publication, PgOutputProtocolVersion.V1);
         var skip = false;
         string? fence = null;
+        (uint Xid, bool Empty) current = default;
         await foreach (var message in connection.StartReplication(new PgOutputReplicationSlot(slot), options, ct, resumeAfter))
         {
+            if (message is InsertMessage or UpdateMessage or KeyDeleteMessage or FullDeleteMessage or TruncateMessage) current.Empty = false;
             switch (message)
             {
                 case BeginMessage begin:
                     _inTransaction = true;
+                    current = (begin.TransactionXid, true);
                     skip = resumeAfter is { } after && begin.TransactionFinalLsn < after;
                     break;
                 case RelationMessage relation:
@@ -76,6 +85,7 @@ internal sealed class ChangeReader(
                     }
                     break;
                 case CommitMessage commit:
+                    if (!messages && !skip && current.Empty && fence is null) fence = fenceForTransaction(current.Xid);
                     if (!skip) await WriteAsync(new CommitChange(commit.TransactionEndLsn, commit.TransactionCommitTimestamp), ct);
                     _inTransaction = false;
                     if (fence is not null && !skip)

@@ -44,7 +44,7 @@ public sealed class CutoverRunner(CutoverOptions options, IProgressSink sink)
         var freeze = Stopwatch.StartNew();
         var fence = Guid.NewGuid().ToString("N");
         stateFile.RequestFence(fence);
-        await FenceAsync(admin, database, fence, ct);
+        await FenceAsync(admin, database, stateFile, fence, ct);
         sink.Report(new Notice($"source database {database} fenced (read-only, other sessions ended); waiting for the sync to apply up to the fence"));
         var done = await WaitForFinishAsync(stateFile, fence, database, ct);
         freeze.Stop();
@@ -88,12 +88,12 @@ public sealed class CutoverRunner(CutoverOptions options, IProgressSink sink)
         }
     }
 
-    static async Task FenceAsync(NpgsqlConnection admin, string database, string fence, CancellationToken ct)
+    static async Task FenceAsync(NpgsqlConnection admin, string database, SyncStateFile stateFile, string fence, CancellationToken ct)
     {
         await PgSession.ExecuteAsync(admin, $"ALTER DATABASE {Quote.Ident(database)} SET default_transaction_read_only = on", ct);
         try
         {
-            await EndSessionsAndMarkAsync(admin, fence, ct);
+            await EndSessionsAndMarkAsync(admin, stateFile, fence, ct);
         }
         catch (Exception e) when (e is NpgsqlException or PgMoveException)
         {
@@ -103,7 +103,7 @@ public sealed class CutoverRunner(CutoverOptions options, IProgressSink sink)
         }
     }
 
-    static async Task EndSessionsAndMarkAsync(NpgsqlConnection admin, string fence, CancellationToken ct)
+    static async Task EndSessionsAndMarkAsync(NpgsqlConnection admin, SyncStateFile stateFile, string fence, CancellationToken ct)
     {
         // Sessions opened before the ALTER keep their writable default: end them (not the sync's own, nor walsenders).
         await using (var cmd = new NpgsqlCommand("""
@@ -112,9 +112,15 @@ public sealed class CutoverRunner(CutoverOptions options, IProgressSink sink)
               AND application_name IS DISTINCT FROM $1
             """, admin) { Parameters = { new() { Value = ReplicationSettings.SyncApplicationName } } })
             await cmd.ExecuteScalarAsync(ct);
-        await using (var cmd = new NpgsqlCommand("SELECT pg_logical_emit_message(true, 'pgmove', $1)", admin)
+        // The sync learns the fence's transaction id before it commits: a source before PostgreSQL 14 streams only the
+        // (otherwise empty) transaction, not the message.
+        await using var transaction = await admin.BeginTransactionAsync(ct);
+        await using (var cmd = new NpgsqlCommand("SELECT txid_current() % 4294967296", admin, transaction))
+            stateFile.RequestFence(fence, (uint)(long)(await cmd.ExecuteScalarAsync(ct))!);
+        await using (var cmd = new NpgsqlCommand("SELECT pg_logical_emit_message(true, 'pgmove', $1)", admin, transaction)
                      { Parameters = { new() { Value = "fence:" + fence } } })
             await cmd.ExecuteScalarAsync(ct);
+        await transaction.CommitAsync(ct);
     }
 
     async Task<SyncState> WaitForFinishAsync(SyncStateFile stateFile, string fence, string database, CancellationToken ct)

@@ -251,7 +251,7 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
         var channel = Channel.CreateBounded<Change>(new BoundedChannelOptions(20_000) { SingleReader = true, SingleWriter = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var reader = new ChangeReader(replication, _names.Slot, _names.Publication, resumeAfter, relations, channel.Writer,
-            _stateFile.IsRequestedFence);
+            _stateFile.IsRequestedFence, _stateFile.FenceForTransaction);
         var reading = Task.Run(() => reader.RunAsync(stop.Token), CancellationToken.None);
         try
         {

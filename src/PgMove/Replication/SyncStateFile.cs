@@ -42,22 +42,30 @@ public sealed class SyncStateFile(string directory)
         }
     }
 
-    /// <summary>cutover.request: the id of the fence the cutover in progress is writing into the WAL.</summary>
-    public void RequestFence(string id)
+    /// <summary>cutover.request: the id of the fence the cutover in progress is writing into the WAL, and once known the
+    /// transaction id (32-bit xid) of the transaction that writes it.</summary>
+    public void RequestFence(string id, uint? xid = null)
     {
         System.IO.Directory.CreateDirectory(Directory);
-        File.WriteAllText(System.IO.Path.Combine(Directory, "cutover.request"), id);
+        File.WriteAllText(System.IO.Path.Combine(Directory, "cutover.request"), xid is null ? id : $"{id} {xid}");
     }
 
-    public bool IsRequestedFence(string id)
+    public bool IsRequestedFence(string id) => ReadRequest() is [var requested, ..] && requested == id;
+
+    /// <summary>The fence id when <paramref name="xid"/> is the transaction that writes the requested fence (sources
+    /// before PostgreSQL 14, whose pgoutput does not send the fence message itself, only its transaction).</summary>
+    public string? FenceForTransaction(uint xid) =>
+        ReadRequest() is [var id, var requested] && requested == xid.ToString(System.Globalization.CultureInfo.InvariantCulture) ? id : null;
+
+    string[]? ReadRequest()
     {
         try
         {
-            return File.ReadAllText(System.IO.Path.Combine(Directory, "cutover.request")).Trim() == id;
+            return File.ReadAllText(System.IO.Path.Combine(Directory, "cutover.request")).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         }
         catch (IOException)
         {
-            return false;
+            return null;
         }
     }
 

@@ -54,12 +54,15 @@ internal static class SyncFixtures
         PostgresCluster.Run($"{PostgresCluster.BinDirectory}/pgbench", ["-h", "127.0.0.1", "-p", cluster.Port.ToString(), "-U", "postgres", .. args, db]);
 
     /// <summary>Nothing of this migration is left: no slot or publication on the source, no origin on the target.</summary>
-    public static async Task AssertNothingLeftAsync(ClusterPair clusters, string db)
+    public static Task AssertNothingLeftAsync(ClusterPair clusters, string db) =>
+        AssertNothingLeftAsync(clusters.Source, clusters.Target, db);
+
+    public static async Task AssertNothingLeftAsync(PostgresCluster source, PostgresCluster target, string db)
     {
-        var name = MigrationNames.For(ConnectionSpec.Parse(clusters.Source.Uri(db)), ConnectionSpec.Parse(clusters.Target.Uri(db))).Id;
-        Assert.Equal(0L, await clusters.Source.ScalarAsync<long>(db, $"SELECT count(*) FROM pg_replication_slots WHERE slot_name = '{name}'"));
-        Assert.Equal(0L, await clusters.Source.ScalarAsync<long>(db, "SELECT count(*) FROM pg_publication"));
-        Assert.Equal(0L, await clusters.Target.ScalarAsync<long>("postgres", $"SELECT count(*) FROM pg_replication_origin WHERE roname = '{name}'"));
+        var name = MigrationNames.For(ConnectionSpec.Parse(source.Uri(db)), ConnectionSpec.Parse(target.Uri(db))).Id;
+        Assert.Equal(0L, await source.ScalarAsync<long>(db, $"SELECT count(*) FROM pg_replication_slots WHERE slot_name = '{name}'"));
+        Assert.Equal(0L, await source.ScalarAsync<long>(db, "SELECT count(*) FROM pg_publication"));
+        Assert.Equal(0L, await target.ScalarAsync<long>("postgres", $"SELECT count(*) FROM pg_replication_origin WHERE roname = '{name}'"));
     }
 
     /// <summary>The cutover left the source read-only by default; undo it so the databases compare equal.</summary>
@@ -70,5 +73,8 @@ internal static class SyncFixtures
     }
 
     public static string[] Args(string command, ClusterPair clusters, string db, string dir, params string[] more) =>
-        [command, "--source", clusters.Source.Uri(db), "--target", clusters.Target.Uri(db), "--dir", dir, .. more];
+        Args(command, clusters.Source, clusters.Target, db, dir, more);
+
+    public static string[] Args(string command, PostgresCluster source, PostgresCluster target, string db, string dir, params string[] more) =>
+        [command, "--source", source.Uri(db), "--target", target.Uri(db), "--dir", dir, .. more];
 }
