@@ -48,9 +48,7 @@ internal sealed class ChangeReader(
     async Task ReadAsync(CancellationToken ct)
     {
         var messages = connection.PostgreSqlVersion.Major >= 14;
-        var options = messages
-            ? new PgOutputReplicationOptions(publication, PgOutputProtocolVersion.V1, binary: false, messages: true)
-            : new PgOutputReplicationOptions(publication, PgOutputProtocolVersion.V1);
+        var options = Options(publication, messages);
         var skip = false;
         string? fence = null;
         (uint Xid, bool Empty) current = default;
@@ -115,6 +113,11 @@ internal sealed class ChangeReader(
             }
         }
     }
+
+    /// <summary>binary and messages are options pgoutput knows from PostgreSQL 14 on; 12 and 13 refuse the stream with them.</summary>
+    static PgOutputReplicationOptions Options(string publication, bool messages) => messages
+        ? new PgOutputReplicationOptions(publication, PgOutputProtocolVersion.V1, binary: false, messages: true)
+        : new PgOutputReplicationOptions(publication, PgOutputProtocolVersion.V1);
 
     async Task<Change> ReadUpdateAsync(UpdateMessage update, CancellationToken ct)
     {
