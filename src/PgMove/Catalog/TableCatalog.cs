@@ -34,7 +34,9 @@ public static class TableCatalog
             WHERE c.relkind = 'r'
               AND {CatalogScope.UserSchema}
               AND {CatalogScope.NotExtensionRelation}
-            GROUP BY c.oid, n.nspname, c.relname
+            -- Every pg_class column is listed: catalogs have primary keys only since PostgreSQL 14, so before it
+            -- GROUP BY c.oid does not make the other columns functionally dependent.
+            GROUP BY c.oid, n.nspname, c.relname, c.reltuples, c.relpersistence, c.relispartition
             ORDER BY pg_table_size(c.oid) DESC, n.nspname, c.relname
             """;
         await using var cmd = new NpgsqlCommand(sql, connection);

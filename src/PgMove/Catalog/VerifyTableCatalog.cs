@@ -20,7 +20,8 @@ public static class VerifyTableCatalog
             WHERE c.relkind = 'r'
               AND {{CatalogScope.UserSchema}}
               AND {{CatalogScope.NotExtensionRelation}}
-            GROUP BY c.oid, n.nspname, c.relname
+            -- c.reltuples listed too: before PostgreSQL 14 catalogs have no primary key to make it dependent on c.oid.
+            GROUP BY c.oid, n.nspname, c.relname, c.reltuples
             ORDER BY 5 DESC, n.nspname, c.relname
             """;
         var rows = new List<(uint Oid, string Schema, string Name, string[] Columns, long Pages, long Rows)>();

@@ -46,8 +46,10 @@ internal sealed class ChangeReader(
     {
         // Messages (PostgreSQL 14+) make pgoutput send the transaction of the cutover's fence message, which has no
         // row changes: from 15 on it would skip it as empty. Before 14 empty transactions are sent anyway.
-        var options = new PgOutputReplicationOptions(publication, PgOutputProtocolVersion.V1, binary: false,
-            messages: sourceVersion >= 140000 ? true : null);
+        // The binary and messages options do not exist before 14: there they must not be sent at all.
+        var options = sourceVersion >= 140000
+            ? new PgOutputReplicationOptions(publication, PgOutputProtocolVersion.V1, binary: false, messages: true)
+            : new PgOutputReplicationOptions(publication, PgOutputProtocolVersion.V1);
         var skip = false;
         await foreach (var message in connection.StartReplication(new PgOutputReplicationSlot(slot), options, ct, resumeAfter))
         {

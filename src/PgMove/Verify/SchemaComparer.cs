@@ -24,18 +24,18 @@ internal static partial class SchemaComparer
         var expected = ReadAsync(source, sourceVersion, acl, ignoredSettings, ct);
         var actual = ReadAsync(target, targetVersion, acl, ignoredSettings, ct);
         await Task.WhenAll(expected, actual);
-        return Compare(expected.Result, actual.Result);
+        return Compare(expected.Result, actual.Result, sourceVersion / 10000 != targetVersion / 10000);
     }
 
     static List<SchemaDifference> Compare(Dictionary<(string Kind, string Name), string> expected,
-        Dictionary<(string Kind, string Name), string> actual)
+        Dictionary<(string Kind, string Name), string> actual, bool acrossMajors)
     {
         var differences = new List<SchemaDifference>();
         foreach (var (key, definition) in expected)
         {
             if (!actual.TryGetValue(key, out var other))
                 differences.Add(new(key.Kind, key.Name, "missing on target", definition, null));
-            else if (other != definition)
+            else if (other != definition && !(acrossMajors && DeparseDifferences.Equivalent(key.Kind, definition, other)))
                 differences.Add(new(key.Kind, key.Name, "differs", definition, other));
         }
         foreach (var (key, definition) in actual)

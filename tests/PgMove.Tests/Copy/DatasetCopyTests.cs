@@ -7,7 +7,7 @@ namespace PgMove.Tests.Copy;
 [Collection("clusters")]
 public sealed class DatasetCopyTests(ClusterPair clusters)
 {
-    static readonly string DatasetsDirectory = FindDatasets();
+    internal static readonly string DatasetsDirectory = FindDatasets();
 
     [Theory]
     [InlineData("pagila")]

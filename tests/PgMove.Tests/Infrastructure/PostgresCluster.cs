@@ -8,29 +8,38 @@ namespace PgMove.Tests.Infrastructure;
 /// <summary>
 /// A throwaway PostgreSQL cluster on loopback at a free port: initdb, start, stop, delete. As root the server runs
 /// as the postgres OS user. Superuser "postgres" connects without a password; every other role needs its password.
+/// Debian's PostgreSQL 15 by default; other majors come from the cache scripts/pg-versions.sh fills (<see cref="ServerVersions"/>).
 /// </summary>
 public sealed class PostgresCluster : IAsyncDisposable
 {
+    /// <summary>Debian's PostgreSQL 15: the server by default, and the client tools (pg_dump, psql, pgbench) for every server.</summary>
     public const string BinDirectory = "/usr/lib/postgresql/15/bin";
 
-    PostgresCluster(string directory, int port)
+    PostgresCluster(string directory, int port, int major, string serverBin)
     {
         Directory = directory;
         Port = port;
+        Major = major;
+        ServerBin = serverBin;
     }
 
     public string Directory { get; }
     public int Port { get; }
+    /// <summary>The server's major version.</summary>
+    public int Major { get; }
+    string ServerBin { get; }
 
     /// <param name="settings">postgresql.conf lines added after the defaults (so they override them).</param>
-    public static Task<PostgresCluster> StartAsync(string name, IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="major">the server's major version (15: Debian's; others from <see cref="ServerVersions"/>).</param>
+    public static Task<PostgresCluster> StartAsync(string name, IReadOnlyDictionary<string, string>? settings = null, int major = 15)
     {
+        var bin = major == 15 ? BinDirectory : ServerVersions.BinDirectory(major);
         var root = Path.Combine(Path.GetTempPath(), "pgmove-tests", $"{Environment.ProcessId}-{name}");
         if (System.IO.Directory.Exists(root)) System.IO.Directory.Delete(root, true);
         System.IO.Directory.CreateDirectory(root);
         var data = Path.Combine(root, "data");
         if (IsRoot) Run("chown", "-R", "postgres:", Path.GetDirectoryName(root)!);
-        AsServerUser($"{BinDirectory}/initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8");
+        AsServerUser($"{bin}/initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8");
         var port = FreePort();
         File.AppendAllText(Path.Combine(data, "postgresql.conf"), $"""
 
@@ -53,8 +62,8 @@ public sealed class PostgresCluster : IAsyncDisposable
             host all postgres 127.0.0.1/32 trust
             host all all 127.0.0.1/32 scram-sha-256
             """);
-        AsServerUser($"{BinDirectory}/pg_ctl", "-D", data, "-l", Path.Combine(root, "server.log"), "-w", "start");
-        return Task.FromResult(new PostgresCluster(root, port));
+        AsServerUser($"{bin}/pg_ctl", "-D", data, "-l", Path.Combine(root, "server.log"), "-w", "start");
+        return Task.FromResult(new PostgresCluster(root, port, major, bin));
     }
 
     /// <summary>A URI for pgmove: superuser postgres, no password.</summary>
@@ -89,7 +98,8 @@ public sealed class PostgresCluster : IAsyncDisposable
 
     public async Task CreateDatabaseAsync(string name)
     {
-        await ExecuteAsync("postgres", $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+        // WITH (FORCE) exists from PostgreSQL 13 on.
+        await ExecuteAsync("postgres", $"DROP DATABASE IF EXISTS \"{name}\"{(Major >= 13 ? " WITH (FORCE)" : "")}");
         await ExecuteAsync("postgres", $"CREATE DATABASE \"{name}\"");
     }
 
@@ -106,7 +116,7 @@ public sealed class PostgresCluster : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
-        try { AsServerUser($"{BinDirectory}/pg_ctl", "-D", Path.Combine(Directory, "data"), "-m", "immediate", "-w", "stop"); }
+        try { AsServerUser($"{ServerBin}/pg_ctl", "-D", Path.Combine(Directory, "data"), "-m", "immediate", "-w", "stop"); }
         catch (InvalidOperationException) { }
         try { System.IO.Directory.Delete(Directory, true); } catch (IOException) { }
         return ValueTask.CompletedTask;

@@ -54,13 +54,16 @@ internal static class SyncFixtures
         PostgresCluster.Run($"{PostgresCluster.BinDirectory}/pgbench", ["-h", "127.0.0.1", "-p", cluster.Port.ToString(), "-U", "postgres", .. args, db]);
 
     /// <summary>Nothing of this database's migration is left: no slot or publication on the source, no origin on the target.</summary>
-    public static async Task AssertNothingLeftAsync(ClusterPair clusters, string db)
+    public static Task AssertNothingLeftAsync(ClusterPair clusters, string db) =>
+        AssertNothingLeftAsync(clusters.Source, clusters.Target, db);
+
+    public static async Task AssertNothingLeftAsync(PostgresCluster source, PostgresCluster target, string db)
     {
-        Assert.Equal(0L, await clusters.Source.ScalarAsync<long>(db,
+        Assert.Equal(0L, await source.ScalarAsync<long>(db,
             "SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE 'pgmove\\_%' AND database = current_database()"));
-        Assert.Equal(0L, await clusters.Source.ScalarAsync<long>(db, "SELECT count(*) FROM pg_publication"));
-        Assert.Equal(0L, await clusters.Target.ScalarAsync<long>("postgres",
-            $"SELECT count(*) FROM pg_replication_origin WHERE roname = '{await MigrationIdAsync(clusters.Source, db)}'"));
+        Assert.Equal(0L, await source.ScalarAsync<long>(db, "SELECT count(*) FROM pg_publication"));
+        Assert.Equal(0L, await target.ScalarAsync<long>("postgres",
+            $"SELECT count(*) FROM pg_replication_origin WHERE roname = '{await MigrationIdAsync(source, db)}'"));
     }
 
     /// <summary>The migration's name, as pgmove derives it from the source server itself.</summary>
@@ -79,5 +82,8 @@ internal static class SyncFixtures
     }
 
     public static string[] Args(string command, ClusterPair clusters, string db, string dir, params string[] more) =>
-        [command, "--source", clusters.Source.Uri(db), "--target", clusters.Target.Uri(db), "--dir", dir, .. more];
+        Args(command, clusters.Source, clusters.Target, db, dir, more);
+
+    public static string[] Args(string command, PostgresCluster source, PostgresCluster target, string db, string dir, params string[] more) =>
+        [command, "--source", source.Uri(db), "--target", target.Uri(db), "--dir", dir, .. more];
 }
