@@ -308,8 +308,12 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
         try
         {
             await using var admin = await PgSession.OpenAsync(ReplicationSettings.SourceAdmin(options.Source), Side.Source, options.Source.ToString(), CancellationToken.None);
+            // The cutover marks the record, then ends this stream, then drops the publication: read in that order.
+            var record = await MigrationRecordStore.ReadAsync(admin, _names.Publication, CancellationToken.None);
+            if (record?.State == MigrationState.CutOver) return true;
             if (!await ReplicationCatalog.PublicationExistsAsync(admin, _names.Publication, CancellationToken.None)) return true;
-            return (await MigrationRecordStore.ReadAsync(admin, _names.Publication, CancellationToken.None))?.State == MigrationState.CutOver;
+            sink.Report(new Notice($"the stream ended and the migration's record says {record?.State ?? "nothing"}: not a cutover", true));
+            return false;
         }
         catch (Exception e) when (e is NpgsqlException or PgMoveException)
         {
