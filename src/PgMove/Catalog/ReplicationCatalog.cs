@@ -52,19 +52,6 @@ public static class ReplicationCatalog
         return (bool)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
-    /// <summary>Whether the connected user may open replication connections (REPLICATION or superuser).</summary>
-    public static async Task<bool> CanReplicateAsync(NpgsqlConnection connection, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand("SELECT rolreplication OR rolsuper FROM pg_roles WHERE rolname = current_user", connection);
-        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
-    }
-
-    public static async Task<string> WalLevelAsync(NpgsqlConnection connection, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand("SELECT current_setting('wal_level')", connection);
-        return (string)(await cmd.ExecuteScalarAsync(ct))!;
-    }
-
     /// <summary>
     /// Tables among <paramref name="oids"/> whose UPDATE/DELETE cannot be published: replica identity NOTHING,
     /// DEFAULT without a primary key, or USING INDEX on an index that no longer exists.

@@ -64,10 +64,6 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
 
     async Task<SyncSummary> RunPhasesAsync(NpgsqlConnection admin, string directory, CancellationToken ct)
     {
-        var wal = await ReplicationCatalog.WalLevelAsync(admin, ct);
-        if (wal != "logical")
-            throw new PgMoveException(ExitCode.Incompatible,
-                $"source wal_level is '{wal}': online migration needs wal_level = logical on the source (a restart is needed); nothing was changed");
         var targetIdentity = await CheckPrivilegesAsync(admin, ct);
         var slot = await RequireNoOtherSyncAsync(admin, targetIdentity, ct);
         var server = await ServerCatalog.ReadAsync(admin, ct);
@@ -121,19 +117,21 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
     /// <summary>Fails before anything is created or copied when a side lacks what streaming needs; returns the target's identity.</summary>
     async Task<ServerIdentity> CheckPrivilegesAsync(NpgsqlConnection admin, CancellationToken ct)
     {
-        var source = await ServerCatalog.ReadAsync(admin, ct);
-        if (!await ReplicationCatalog.CanReplicateAsync(admin, ct))
-            throw new PgMoveException(ExitCode.InsufficientPrivilege,
-                $"source user \"{source.CurrentUser}\" needs the REPLICATION attribute for sync (ALTER ROLE … REPLICATION); nothing was changed");
+        var settings = await ReplicationReadinessCatalog.ReadSettingsAsync(admin, ct);
+        Require(OnlineRules.WalLevel(settings), ExitCode.Incompatible);
+        Require(OnlineRules.SourceMayReplicate(settings, (await ServerCatalog.ReadAsync(admin, ct)).CurrentUser), ExitCode.InsufficientPrivilege);
         await using var target = await TargetCluster.OpenAsync(_names.Target, ct);
-        var server = await ServerCatalog.ReadAsync(target, ct);
-        if (!server.IsSuperuser)
-            throw new PgMoveException(ExitCode.InsufficientPrivilege,
-                $"target user \"{server.CurrentUser}\" must be a superuser for sync (replication origin, session_replication_role = replica); nothing was changed");
+        Require(OnlineRules.TargetMayApply(await ServerCatalog.ReadAsync(target, ct)), ExitCode.InsufficientPrivilege);
         if (await ObjectCatalog.CountLargeObjectsAsync(admin, ct) > 0)
             sink.Report(new Notice("large objects are copied once; their later changes are not replicated (logical decoding does not carry them)", true));
         // The target database may not exist yet (the copy creates it): its cluster and name identify it.
         return (await ServerIdentity.ReadAsync(target, ct)) with { Database = _names.Target.Database };
+    }
+
+    /// <summary>A "no" of the rule book (the one check --online reports) stops sync before anything is created.</summary>
+    static void Require(RuleVerdict verdict, ExitCode code)
+    {
+        if (!verdict.Ok) throw new PgMoveException(code, $"{verdict.Evidence}; fix: {verdict.Fix}; nothing was changed");
     }
 
     async Task<bool> TargetHasOriginAsync(CancellationToken ct)

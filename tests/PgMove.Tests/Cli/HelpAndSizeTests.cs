@@ -38,10 +38,10 @@ public sealed class HelpAndSizeTests
     [InlineData("65536")]
     public async Task Max_lag_takes_units_like_split_larger_than(string size)
     {
-        // No sync runs for this source: a parsed --max-lag gets as far as that refusal (11), a rejected one exits 2.
+        // Nothing listens on port 1: a parsed --max-lag gets as far as connecting (3), a rejected one exits 2.
         var cutover = await PgMoveProcess.RunAsync("cutover", "--max-lag", size, "-s", "postgres://postgres@127.0.0.1:1/x",
             "-t", "postgres://postgres@127.0.0.1:1/x", "--dir", PgMoveProcess.StateDir());
-        Assert.True(cutover.ExitCode == 11, cutover.ToString());
+        Assert.True(cutover.ExitCode == 3, cutover.ToString());
         var copy = await PgMoveProcess.RunAsync("copy", "--split-larger-than", size, "-s", "postgres://postgres@127.0.0.1:1/x",
             "-t", "postgres://postgres@127.0.0.1:1/x", "--dir", PgMoveProcess.StateDir());
         Assert.True(copy.ExitCode == 3, copy.ToString());

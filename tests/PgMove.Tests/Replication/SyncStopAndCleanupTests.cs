@@ -96,4 +96,31 @@ public sealed class SyncStopAndCleanupTests(ClusterPair clusters)
         Assert.Equal("off", await clusters.Source.ScalarAsync<string>(db, "SHOW default_transaction_read_only"));
         Assert.Equal(-1, await clusters.Source.ScalarAsync<int>("postgres", $"SELECT datconnlimit FROM pg_database WHERE datname = '{db}'"));
     }
+
+    [Fact]
+    public async Task An_interrupted_sync_says_what_it_left_and_cleanup_works_at_once()
+    {
+        const string db = "sync_interrupted";
+        await clusters.Source.CreateDatabaseAsync(db);
+        await clusters.Target.ExecuteAsync("postgres", $"DROP DATABASE IF EXISTS {db} WITH (FORCE)");
+        await clusters.Source.ExecuteAsync(db, "CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t SELECT generate_series(1, 10);");
+        var dir = PgMoveProcess.StateDir();
+        var timeline = Path.Combine(dir, "copy-timeline.json");
+        using (var sync = BackgroundPgMove.Start(SyncFixtures.Args("sync", clusters, db, dir, "--timeline", timeline, "-j", "2")))
+        {
+            await sync.WaitForPhaseAsync(dir, "streaming", TimeSpan.FromSeconds(60));
+            Assert.True(File.Exists(timeline), "sync honours the copy's --timeline");
+            sync.Terminate();
+            Assert.Equal(130, await sync.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+            Assert.Contains("is kept on the source and retains", sync.Output);
+            Assert.Contains("`pgmove sync` again", sync.Output);
+            Assert.Contains("`pgmove cleanup`", sync.Output);
+        }
+        var status = await PgMoveProcess.RunAsync(SyncFixtures.Args("status", clusters, db, dir));
+        Assert.True(status.ExitCode == 0, status.ToString());
+        Assert.Contains("stopped", status.Stdout);
+        var cleanup = await PgMoveProcess.RunAsync(SyncFixtures.Args("cleanup", clusters, db, dir));
+        Assert.True(cleanup.ExitCode == 0, cleanup.ToString());
+        await SyncFixtures.AssertNothingLeftAsync(clusters, db);
+    }
 }

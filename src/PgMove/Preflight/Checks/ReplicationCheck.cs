@@ -1,5 +1,5 @@
 using PgMove.Catalog;
-using PgMove.Sql;
+using PgMove.Replication;
 
 namespace PgMove.Preflight.Checks;
 
@@ -14,28 +14,24 @@ public sealed class ReplicationCheck : IPreflightCheck
     public async Task<IReadOnlyList<CheckItem>> RunAsync(PreflightContext context, CancellationToken ct)
     {
         var s = await ReplicationReadinessCatalog.ReadSettingsAsync(context.Source, ct);
-        var user = context.SourceServer.CurrentUser;
         return
         [
-            s.WalLevel == "logical"
-                ? CheckItem.Ok("wal-level", "wal_level = logical")
-                : CheckItem.Fail("wal-level", $"wal_level = {s.WalLevel}: logical decoding needs logical",
-                    "ALTER SYSTEM SET wal_level = logical and restart the source (RDS/Aurora: rds.logical_replication = 1 in the " +
-                    "parameter group; Cloud SQL: cloudsql.logical_decoding = on; Azure: wal_level = logical)"),
+            Item("wal-level", OnlineRules.WalLevel(s)),
             Free("replication-slots", "max_replication_slots", s.MaxReplicationSlots, s.UsedReplicationSlots,
                 "drop unused slots (pg_drop_replication_slot) or raise max_replication_slots (needs a restart)"),
             Free("wal-senders", "max_wal_senders", s.MaxWalSenders, s.UsedWalSenders,
                 "raise max_wal_senders (needs a restart) or stop another replication client"),
             Timeout(s.WalSenderTimeoutMs),
-            s.CanReplicate || s.IsRdsReplication
-                ? CheckItem.Ok("replication-privilege", $"user \"{user}\" " + (s.CanReplicate ? "has REPLICATION (or is a superuser)" : "is a member of rds_replication"))
-                : CheckItem.Fail("replication-privilege", $"user \"{user}\" has no REPLICATION privilege",
-                    $"ALTER ROLE {Quote.Ident(user)} REPLICATION (RDS/Aurora: GRANT rds_replication TO {Quote.Ident(user)}); " +
-                    "pg_hba.conf must also let it connect for replication"),
+            Item("replication-privilege", OnlineRules.SourceMayReplicate(s, context.SourceServer.CurrentUser)),
+            Item("apply-privilege", OnlineRules.TargetMayApply(context.TargetServer)),
             await InactiveSlotsAsync(context, ct),
             await ReplicaIdentityAsync(context, ct),
         ];
     }
+
+    /// <summary>The rule book's answer as a check item: the same decision sync makes.</summary>
+    static CheckItem Item(string name, RuleVerdict verdict) =>
+        verdict.Ok ? CheckItem.Ok(name, verdict.Evidence) : CheckItem.Fail(name, verdict.Evidence, verdict.Fix!);
 
     static CheckItem Free(string name, string setting, int max, int used, string fix)
     {
