@@ -1,55 +1,17 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace PgMove.Replication;
 
-/// <summary>sync.json in the state directory, replaced atomically (write then rename) so readers never see half a file.</summary>
+/// <summary>sync.json in the state directory: the running sync's progress, rewritten about once a second.</summary>
 public sealed class SyncStateFile(string directory)
 {
-    static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
-
-    readonly Lock _lock = new();
+    readonly JsonStateFile<SyncState> _file = new(System.IO.Path.Combine(directory, "sync.json"));
 
     public string Directory { get; } = directory;
-    public string Path => System.IO.Path.Combine(Directory, "sync.json");
+    public string Path => _file.Path;
 
-    public void Write(SyncState state)
-    {
-        lock (_lock)
-        {
-            System.IO.Directory.CreateDirectory(Directory);
-            var temp = Path + "." + Environment.ProcessId + ".tmp";
-            File.WriteAllText(temp, JsonSerializer.Serialize(state with { UpdatedAt = DateTimeOffset.UtcNow }, Json));
-            File.Move(temp, Path, overwrite: true);
-        }
-    }
+    public void Write(SyncState state) => _file.Write(state with { UpdatedAt = DateTimeOffset.UtcNow });
 
     /// <summary>The last state written, or null when there is none (or it cannot be read).</summary>
-    public SyncState? Read()
-    {
-        try
-        {
-            return JsonSerializer.Deserialize<SyncState>(File.ReadAllText(Path), Json);
-        }
-        catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
+    public SyncState? Read() => _file.Read();
 
-    public void Delete()
-    {
-        try
-        {
-            File.Delete(Path);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Delete() => _file.Delete();
 }
