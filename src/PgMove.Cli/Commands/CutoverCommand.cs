@@ -77,9 +77,9 @@ internal static class CutoverCommand
         foreach (var w in summary.Warnings) yield return "warning: " + w;
         yield return summary.HasDifferences
             ? $"the source still has everything as of the fence. To go back: point the applications at the source again and lift its fence " +
-              $"(as a superuser or its owner, from any database): BEGIN READ WRITE; {summary.LiftFenceSql}; COMMIT;"
+              $"(as a superuser or its owner, in any session on the source): {summary.LiftFenceSql}"
             : $"the source database {options.Source.Database} is fenced (only superusers may connect): point the applications at the target. " +
-              $"To reopen it: BEGIN READ WRITE; {summary.LiftFenceSql}; COMMIT;";
+              $"To reopen it: {summary.LiftFenceSql}";
     }
 
     static string Describe(TableVerdict t) =>

@@ -89,7 +89,10 @@ internal sealed class Display : IAsyncDisposable
     public void ShowLines(IEnumerable<string> lines, object? json = null)
     {
         _loggers.Dispose(); // flush pending log lines first
-        foreach (var line in lines) _console.WriteLine(line);
+        // Not on a terminal, a line is written whole: advice in it (SQL, commands) must survive a copy from a log.
+        foreach (var line in lines)
+            if (_console.Profile.Capabilities.Ansi) _console.WriteLine(line);
+            else _console.Profile.Out.Writer.WriteLine(line);
         if (_json && json is not null)
             Console.Out.WriteLine(JsonOutput.Serialize(json));
     }

@@ -30,7 +30,7 @@ public static class CleanupRunner
                 // After a cutover the record went with the publication: its result file (on the machine that ran it) has the fence.
                 var fence = record?.Fence ?? new CutoverResultFile(stateDirectory ?? names.DefaultStateDirectory).Read()?.Fence;
                 await SourceFence.LiftAsync(admin, source.Database, fence, names.Publication, record, ct);
-                done.Add($"fence lifted on the source database {source.Database}: {SourceFence.LiftSql(source.Database, fence)}");
+                done.Add($"fence lifted on the source database {source.Database}: {SourceFence.LiftAdvice(source.Database, fence)}");
             }
             if (await SourceSetup.DropSlotAsync(admin, names.Slot, ct)) done.Add($"replication slot {names.Slot} on the source");
             if (await SourceSetup.DropPublicationAsync(admin, names.Publication, ct)) done.Add($"publication {names.Publication} on the source");
@@ -52,7 +52,7 @@ public static class CleanupRunner
         {
             throw new PgMoveException(ExitCode.InsufficientPrivilege,
                 $"the source database {source.Database} is fenced by a cutover and admits superusers only; lift the fence as a superuser or " +
-                $"its owner from another database: psql -d postgres -c '{SourceFence.LiftSql(source.Database, null).Replace("'", "'\\''")}'", e);
+                $"its owner, in any session on the source: {SourceFence.LiftAdvice(source.Database, null)}", e);
         }
     }
 }

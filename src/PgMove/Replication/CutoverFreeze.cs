@@ -110,8 +110,8 @@ internal sealed class CutoverFreeze(CutoverOptions options, MigrationNames names
         {
             return new PgMoveException(ExitCode.StepFailed,
                 $"cutover failed after the fence ({reason}), and lifting the fence failed too ({e.Message}): the source database " +
-                $"{admin.Database} refuses writes. Lift it as a superuser or the database owner, from any database of the source: " +
-                $"psql -d postgres -c '{SourceFence.LiftSql(admin.Database, fence).Replace("'", "'\\''")}'", cause);
+                $"{admin.Database} refuses writes. Lift it as a superuser or the database owner, in any session on the source: " +
+                SourceFence.LiftAdvice(admin.Database, fence), cause);
         }
         sink.Report(new Notice($"cutover aborted ({reason}): the fence is lifted and the source database {admin.Database} takes writes again", true));
         var code = cause is OperationCanceledException ? ExitCode.Interrupted : ExitCode.CutoverAborted;

@@ -131,5 +131,5 @@ public sealed class CutoverRunner(CutoverOptions options, IProgressSink sink)
     CutoverSummary Summary(MigrationNames names, bool dryRun, IReadOnlyList<string> steps, CutoverFreeze.Result? freeze, long lag,
         VerifyReport? report, IReadOnlyList<string> warnings) =>
         new(options.Source.ToString(), names.Target.ToString(), dryRun, freeze?.Elapsed ?? TimeSpan.Zero, lag, freeze?.Sequences ?? 0,
-            steps, options.Verify, report, SourceFence.LiftSql(options.Source.Database, freeze?.Fence), warnings, freeze?.Fence);
+            steps, options.Verify, report, SourceFence.LiftAdvice(options.Source.Database, freeze?.Fence), warnings, freeze?.Fence);
 }

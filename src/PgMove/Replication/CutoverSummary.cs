@@ -12,7 +12,7 @@ namespace PgMove.Replication;
 /// <param name="VerifyLevel">What the verification compared.</param>
 /// <param name="WriteFreeze">From the fence to the target's release.</param>
 /// <param name="Verification">The comparison of the fenced source with the target as of the fence; null when not asked for.</param>
-/// <param name="LiftFenceSql">What lifts the fence on the source again (the way back), runnable from any database.</param>
+/// <param name="LiftFenceSql">What lifts the fence on the source again (the way back): SQL to paste into any session on the source.</param>
 /// <param name="Fence">The fence left on the source (what it replaced); null for a dry run.</param>
 /// <param name="Warnings">What went wrong after the release (a hook, dropping the migration's objects).</param>
 public sealed record CutoverSummary(string Source, string Target, bool DryRun, TimeSpan WriteFreeze, long LagBytesAtFence,

@@ -55,6 +55,12 @@ internal static class SourceFence
         return $"ALTER DATABASE {db} CONNECTION LIMIT {fence?.ConnectionLimit ?? -1}; {setting}";
     }
 
+    /// <summary>
+    /// The fence's lifting as SQL to paste into any session on the source, even one in the fenced database (whose
+    /// default is read-only): as a superuser or the database's owner.
+    /// </summary>
+    public static string LiftAdvice(string database, FenceRecord? fence) => $"BEGIN READ WRITE; {LiftSql(database, fence)}; COMMIT;";
+
     static async Task<string?> ReadOnlySettingAsync(NpgsqlConnection admin, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("""

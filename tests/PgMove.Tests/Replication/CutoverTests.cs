@@ -120,8 +120,12 @@ public sealed partial class CutoverTests(ClusterPair clusters)
             Assert.Contains("changed (id=2)", cutover.Stdout);
             Assert.DoesNotContain("id=100", cutover.Stdout);
             Assert.Contains("To go back", cutover.Stdout);
+            // The way back works when pasted, even into a session on the fenced database itself.
+            var advice = LiftAdvice().Match(cutover.Stdout);
+            Assert.True(advice.Success, cutover.Stdout);
+            await clusters.Source.ExecuteAsync(db, advice.Value);
         }
-        await SyncFixtures.AssertFencedAndReopenAsync(clusters.Source, db);
+        await AssertWritableAsync(db);
     }
 
     [Fact]
@@ -210,6 +214,9 @@ public sealed partial class CutoverTests(ClusterPair clusters)
 
     static string Psql(PostgresCluster cluster, string db, string sql) =>
         $"{PostgresCluster.BinDirectory}/psql -X -q -h 127.0.0.1 -p {cluster.Port} -U postgres -d {db} -c \"{sql}\"";
+
+    [GeneratedRegex(@"BEGIN READ WRITE;.*?COMMIT;")]
+    private static partial Regex LiftAdvice();
 
     [GeneratedRegex(@"write freeze (\d+\.\d+) s")]
     private static partial Regex FreezeSeconds();
