@@ -34,10 +34,11 @@ internal sealed class CutoverFreeze(CutoverOptions options, MigrationNames names
         MigrationRecord record, IReadOnlyCollection<int> spared, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
-        var fence = await SourceFence.ApplyAsync(admin, names.Publication, record, spared, CancellationToken.None);
+        var fence = await SourceFence.ApplyAsync(admin, names.Publication, record, CancellationToken.None);
         SnapshotHolder? snapshot = null;
         try
         {
+            await SourceFence.EndOtherSessionsAsync(admin, spared, ct);
             var fenceLsn = await EmitFenceAsync(admin, fence.Id, ct);
             sink.Report(new Notice($"source database {admin.Database} fenced at LSN {fenceLsn} (only superusers may connect; other sessions ended); " +
                                    "waiting for the sync to apply everything before it"));

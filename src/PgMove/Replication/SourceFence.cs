@@ -12,9 +12,8 @@ namespace PgMove.Replication;
 /// </summary>
 internal static class SourceFence
 {
-    /// <summary>Applies the fence; returns what it replaced. Sessions with these pids are spared (the cutover's own).</summary>
-    public static async Task<FenceRecord> ApplyAsync(NpgsqlConnection admin, string publication, MigrationRecord record,
-        IReadOnlyCollection<int> spared, CancellationToken ct)
+    /// <summary>Applies the fence's settings; returns what they replaced. Then <see cref="EndOtherSessionsAsync"/>.</summary>
+    public static async Task<FenceRecord> ApplyAsync(NpgsqlConnection admin, string publication, MigrationRecord record, CancellationToken ct)
     {
         var database = admin.Database;
         var limit = await PgSession.ScalarAsync<int>(admin, "SELECT datconnlimit FROM pg_database WHERE datname = current_database()", ct);
@@ -27,7 +26,6 @@ internal static class SourceFence
                 $"ALTER DATABASE {Quote.Ident(database)} SET default_transaction_read_only = on", ct);
             await tx.CommitAsync(ct);
         }
-        await EndOtherSessionsAsync(admin, spared, ct);
         return fence;
     }
 
@@ -73,15 +71,18 @@ internal static class SourceFence
     }
 
     /// <summary>
-    /// Ends the database's other client sessions (the sync's own, read-only ones spared) and waits until they are
-    /// gone: a session still committing when signalled could otherwise commit after the fence's WAL message.
+    /// Ends the database's other client sessions and waits until they are gone: a session still committing when
+    /// signalled could otherwise commit after the fence's WAL message. Spared: the sync's own (read-only) sessions,
+    /// the cutover's (<paramref name="spared"/> pids), and superusers' when the cutover user is none (it may not end
+    /// them, and the fence does not bind them anyway).
     /// </summary>
-    static async Task EndOtherSessionsAsync(NpgsqlConnection admin, IReadOnlyCollection<int> spared, CancellationToken ct)
+    public static async Task EndOtherSessionsAsync(NpgsqlConnection admin, IReadOnlyCollection<int> spared, CancellationToken ct)
     {
         const string others = """
-            FROM pg_stat_activity
+            FROM pg_stat_activity a
             WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'
               AND application_name IS DISTINCT FROM $1 AND NOT (pid = ANY($2))
+              AND (current_setting('is_superuser')::bool OR NOT EXISTS (SELECT 1 FROM pg_roles r WHERE r.oid = a.usesysid AND r.rolsuper))
             """;
         var spare = spared.ToArray();
         await using (var cmd = new NpgsqlCommand("SELECT count(pg_terminate_backend(pid)) " + others, admin)
