@@ -95,7 +95,10 @@ public sealed class SchemaArchive(PgToolset tools, string path)
     public async Task<string> SchemaTextAsync(ConnectionSpec connection, CancellationToken ct)
     {
         var text = await ToolRunner.RunAsync(tools.PgRestore, ["--file=-", Path], connection, NoEnv, "pg_restore of the schema archive", ct);
-        return string.Join('\n', text.Split('\n').Where(l => !l.StartsWith("-- Dumped ", StringComparison.Ordinal)));
+        // The header names the dump's versions; \restrict and \unrestrict carry a key drawn for each run.
+        return string.Join('\n', text.Split('\n').Where(l => !l.StartsWith("-- Dumped ", StringComparison.Ordinal)
+                                                           && !l.StartsWith("\\restrict ", StringComparison.Ordinal)
+                                                           && !l.StartsWith("\\unrestrict ", StringComparison.Ordinal)));
     }
 
     // pg_restore -l prints one entry per line: "dumpId; catalogOid objectOid DESC schema name owner".
