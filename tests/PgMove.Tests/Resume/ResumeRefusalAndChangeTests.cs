@@ -45,7 +45,7 @@ public sealed class ResumeRefusalAndChangeTests(ClusterPair clusters)
         await ResumeFixture.CreateSourceAsync(clusters.Source);
         const string target = "resume_changed";
         var dir = PgMoveProcess.StateDir();
-        await ResumeFixture.KillDuringAsync(clusters, target, dir, "start foreign key", TimeSpan.Zero);
+        await ResumeFixture.KillDuringAsync(clusters, target, dir, "start index big_payload", TimeSpan.Zero);
         await clusters.Source.ExecuteAsync(ResumeFixture.Db, "UPDATE small_7 SET v = v || '!' WHERE id < 5; INSERT INTO big VALUES (400001, 'late', 1)");
         try
         {
@@ -58,7 +58,7 @@ public sealed class ResumeRefusalAndChangeTests(ClusterPair clusters)
 
             // Counters reset: pgmove cannot tell what changed, refuses, and goes on only when told to.
             var dir2 = PgMoveProcess.StateDir();
-            await ResumeFixture.KillDuringAsync(clusters, target, dir2, "start foreign key", TimeSpan.Zero);
+            await ResumeFixture.KillDuringAsync(clusters, target, dir2, "start index big_payload", TimeSpan.Zero);
             await clusters.Source.ExecuteAsync(ResumeFixture.Db, "SELECT pg_stat_reset()");
             AssertRefused(await PgMoveProcess.RunAsync(ResumeFixture.Copy(clusters, target, dir2, "--resume")), "cannot tell which source tables changed");
             var accepted = await PgMoveProcess.RunAsync(ResumeFixture.Copy(clusters, target, dir2, "--resume", "--accept-source-changes"));
@@ -67,7 +67,7 @@ public sealed class ResumeRefusalAndChangeTests(ClusterPair clusters)
 
             // A schema change cannot be resumed over.
             var dir3 = PgMoveProcess.StateDir();
-            await ResumeFixture.KillDuringAsync(clusters, target, dir3, "start foreign key", TimeSpan.Zero);
+            await ResumeFixture.KillDuringAsync(clusters, target, dir3, "start index big_payload", TimeSpan.Zero);
             await clusters.Source.ExecuteAsync(ResumeFixture.Db, "CREATE VIEW late_view AS SELECT 1 AS one");
             AssertRefused(await PgMoveProcess.RunAsync(ResumeFixture.Copy(clusters, target, dir3, "--resume")), "schema");
         }
