@@ -18,20 +18,32 @@ internal static class CopyCommand
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON on stdout (progress goes to stderr)" };
         var copyOptions = new CopyCliOptions();
         var verify = new Option<bool>("--verify") { Description = "Run pgmove verify after the copy; exit 1 if it finds differences" };
+        var resume = new Option<bool>("--resume") { Description = "Continue the interrupted run recorded in --dir (same source, target and options): done work is skipped" };
+        var accept = new Option<bool>("--accept-source-changes")
+        { Description = "With --resume: go on when pgmove cannot tell which source tables changed since the first run (the target may mix two moments)" };
 
         var command = new Command("copy", "Copy one database from the source server to the target server (offline migration).")
         {
-            source, target, dir, json, verify,
+            source, target, dir, json, verify, resume, accept,
         };
         copyOptions.AddTo(command);
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async (display, token) =>
         {
+            if (parse.GetValue(resume) && parse.GetValue(dir) is null)
+                throw new PgMoveException(ExitCode.Usage, "--resume needs --dir, the state directory of the run to continue");
+            if (parse.GetValue(accept) && !parse.GetValue(resume))
+                throw new PgMoveException(ExitCode.Usage, "--accept-source-changes goes with --resume");
             var options = copyOptions.Read(parse,
                 ConnectionArguments.Parse(parse.GetValue(source), "PGMOVE_SOURCE", "--source"),
                 ConnectionArguments.Parse(parse.GetValue(target), "PGMOVE_TARGET", "--target"),
                 parse.GetValue(dir) ?? Path.Combine(Path.GetTempPath(), "pgmove", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss") + "-" + Environment.ProcessId))
-                with { Verify = parse.GetValue(verify) };
+                with { Verify = parse.GetValue(verify), Resume = parse.GetValue(resume), AcceptSourceChanges = parse.GetValue(accept) };
             var summary = await display.RunAsync(sink => new CopyRunner(options, sink).RunAsync(token));
+            if (summary.Resume is { NothingToDo: true })
+            {
+                display.ShowLines([$"pgmove copy --resume: nothing to do, the run recorded in {options.StateDirectory} had finished"], summary);
+                return ExitCode.Success;
+            }
             display.ShowSummary(summary);
             if (!options.Verify) return ExitCode.Success;
             return await VerifyCommand.RunAsync(new PgMove.Verify.VerifyOptions { Source = options.Source, Target = options.Target, Jobs = options.Jobs },

@@ -61,6 +61,10 @@ internal sealed class Display : IAsyncDisposable
         _console.WriteLine($"{summary.Tables} tables, {Format.Count(summary.Rows)} rows, {Format.Bytes(summary.Bytes)} " +
                            $"({Format.Bytes(summary.BytesPerSecond)}/s), {summary.Sequences} sequences, " +
                            $"{summary.LargeObjects} large objects; state in {summary.StateDirectory}");
+        if (summary.Resume is { } r)
+            _console.WriteLine($"resumed: skipped {r.ItemsSkipped} items done before ({Format.Count(r.RowsSkipped)} rows, {Format.Bytes(r.BytesSkipped)}, " +
+                               $"{Format.Duration(r.WorkSaved)} of worker time saved), redid {r.ItemsRedone}, ran {r.ItemsRun}" +
+                               (r.CopiedAgain.Count > 0 ? $"; copied again (changed on the source): {string.Join(", ", r.CopiedAgain)}" : ""));
         if (_json)
             Console.Out.WriteLine(JsonOutput.Serialize(summary));
     }

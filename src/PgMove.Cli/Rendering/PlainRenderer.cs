@@ -27,6 +27,9 @@ internal sealed class PlainRenderer(ILogger logger) : IProgressSink
             case ItemFinished f:
                 logger.LogError("[w{Worker}] failed {Label}: {Error}", f.Worker, f.Item.Label, f.Error);
                 break;
+            case ItemSkipped k:
+                logger.LogInformation("skip  {Label} (done in the interrupted run)", k.Item.Label);
+                break;
             case Notice { IsWarning: true } n:
                 logger.LogWarning("{Text}", n.Text);
                 break;

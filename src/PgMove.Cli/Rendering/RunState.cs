@@ -23,6 +23,11 @@ internal sealed class RunState : IProgressSink
                     _tablesTotal = p.Items.Sum(i => i.TableCount);
                     _jobs = p.Jobs;
                     break;
+                case ItemSkipped k when k.Item.Kind == WorkItemKind.TableData:
+                    _tablesDone += k.Item.TableCount;
+                    _doneRows += k.Item.Result.Rows;
+                    _doneBytes += k.Item.Result.Bytes;
+                    break;
                 case ItemStarted s:
                     _workers[s.Worker] = (s.Item, DateTime.UtcNow);
                     break;

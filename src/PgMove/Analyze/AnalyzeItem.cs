@@ -7,6 +7,9 @@ namespace PgMove.Analyze;
 public sealed class AnalyzeItem(string qualifiedName, string displayName, long priority)
     : WorkItem($"analyze:{displayName}", WorkItemKind.Analyze, $"analyze {displayName}", priority)
 {
+    /// <summary>The relation analyzed, schema.name.</summary>
+    public string DisplayName { get; } = displayName;
+
     public override async Task<WorkResult> RunAsync(WorkContext context, Action<long, long> progress, CancellationToken ct)
     {
         await using var target = await context.OpenTargetAsync(ct);

@@ -30,6 +30,10 @@ public sealed record CopyOptions
     public GlobalsOptions Globals { get; init; } = new();
     /// <summary>A snapshot exported by someone else (a replication slot) to copy from; null to export one.</summary>
     public string? ExternalSnapshot { get; init; }
+    /// <summary>Continue the run recorded in <see cref="StateDirectory"/> (--resume).</summary>
+    public bool Resume { get; init; }
+    /// <summary>With <see cref="Resume"/>: go on when pgmove cannot tell which source tables changed since the first run.</summary>
+    public bool AcceptSourceChanges { get; init; }
     /// <summary>Run verify after the copy (done by the CLI once <see cref="CopyRunner"/> returns).</summary>
     public bool Verify { get; init; }
 }

@@ -9,6 +9,7 @@ using PgMove.Globals;
 using PgMove.Planning;
 using PgMove.Progress;
 using PgMove.Reporting;
+using PgMove.Resume;
 using PgMove.Schema;
 using PgMove.Sequences;
 using PgMove.Target;
@@ -23,11 +24,15 @@ namespace PgMove.Copy;
 public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
 {
     readonly NoticeCollector _sink = new(sink);
+    RunManifest? _manifest;
 
     public async Task<CopySummary> RunAsync(CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         var target = options.Target.HasExplicitDatabase ? options.Target : options.Target.WithDatabase(options.Source.Database);
+        var resume = options.Resume ? ResumeSession.Open(options.StateDirectory) : null;
+        if (resume?.Manifest.Finished is not null)
+            return NothingToDo(target, resume.Manifest);
         var poolSize = Math.Max(options.Jobs, options.IndexJobs) + 4;
         var sourceCs = options.Source.ToNpgsql("pgmove", SessionSettings.Source, poolSize, TableLoader.SocketBufferBytes);
         var targetCs = target.ToNpgsql("pgmove", SessionSettings.Target, poolSize, TableLoader.SocketBufferBytes);
@@ -41,6 +46,8 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
             targetServer = await ServerCatalog.ReadAsync(maintenance, ct);
             CheckPairing(sourceServer, targetServer, target);
             targetExists = await DatabaseCatalog.ExistsAsync(maintenance, target.Database, ct);
+            resume?.CheckSameRun(Identity(sourceServer, options.Source), Identity(targetServer, target), RunFingerprint.Of(options));
+            if (resume is not null) await resume.CheckTargetAsync(maintenance, target.Database, ct);
         }
         var tools = PgToolset.Locate(sourceServer.Major, options.PgBin);
         if (!targetExists && !targetServer.CanCreateDatabase && !targetServer.IsSuperuser)
@@ -48,17 +55,22 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
                 $"target database \"{target.Database}\" does not exist and user \"{targetServer.CurrentUser}\" may not create it " +
                 "(needs CREATEDB); create it first or connect as a user with CREATEDB");
 
+        // Read before the snapshot: a write committed after it then always shows as a change to a resume.
+        var statistics = resume is null ? await SourceStatistics.ReadAsync(holderConnection, ct) : null;
         await using var snapshot = options.ExternalSnapshot is { } external
             ? await SnapshotHolder.ImportAsync(holderConnection, external, ct)
             : await SnapshotHolder.ExportAsync(holderConnection, ct);
         Directory.CreateDirectory(options.StateDirectory);
-        var archive = new SchemaArchive(tools, Path.Combine(options.StateDirectory, "schema.dump"));
+        var archive = new SchemaArchive(tools, Path.Combine(options.StateDirectory, resume is null ? "schema.dump" : "schema.resume.dump"));
         // The schema dump needs only the snapshot: it runs while the catalog is read and the target is prepared.
         using var dumpStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         archive.StartDump(options.Source, snapshot.Id, dumpStop.Token);
         try
         {
-            var pair = new Pair(holderConnection, sourceServer, target, targetServer, targetExists, sourceCs, targetCs);
+            var pair = new Pair(holderConnection, sourceServer, target, targetServer, targetExists, sourceCs, targetCs)
+            {
+                Resume = resume, Statistics = statistics, FirstArchive = new SchemaArchive(tools, Path.Combine(options.StateDirectory, "schema.dump")),
+            };
             return await CopyInSnapshotAsync(pair, snapshot, archive, clock, ct);
         }
         finally
@@ -69,15 +81,26 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
     }
 
     sealed record Pair(NpgsqlConnection SourceConnection, ServerInfo SourceServer, ConnectionSpec Target, ServerInfo TargetServer,
-        bool TargetExists, string SourceCs, string TargetCs);
+        bool TargetExists, string SourceCs, string TargetCs)
+    {
+        public ResumeSession? Resume { get; init; }
+        public SourceStatistics? Statistics { get; init; }
+        public required SchemaArchive FirstArchive { get; init; }
+    }
 
     async Task<CopySummary> CopyInSnapshotAsync(Pair pair, SnapshotHolder snapshot, SchemaArchive archive, Stopwatch clock,
         CancellationToken ct)
     {
         var target = pair.Target;
         var source = await ReadSourceAsync(pair.SourceConnection, pair.SourceServer, ct);
+        if (pair.Resume is { } recorded) source = WithRecordedPlan(source, recorded.Manifest);
         await snapshot.LockAsync(source.Tables, ct);
-        if (pair.TargetExists) await PrepareExistingTargetAsync(pair.TargetCs, target, source, ct);
+        var items = CopyPlan.Build(new CopyPlan.Input(source.Tables, source.LargeObjects, source.Analyzable, source.Indexes,
+            source.ForeignKeys, source.Slices, pair.Resume?.Manifest.PlanJobs ?? options.Jobs, source.RestoreNeedsBuiltKeys));
+        var decision = pair.Resume is { } resume
+            ? await DecideResumeAsync(resume, pair, items, archive, snapshot, ct)
+            : RecordNewRun(pair, source);
+        if (pair.TargetExists && decision is null) await PrepareExistingTargetAsync(pair.TargetCs, target, source, ct);
         // Roles before CREATE DATABASE … OWNER and the pre-data restore; disposing revokes temporary memberships.
         await using var globals = await GlobalsStep.PrepareAsync(options.Globals, options.NoOwner, pair.SourceConnection, target,
             pair.TargetServer, _sink, ct);
@@ -92,17 +115,20 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
                 created = true;
                 await TargetDatabase.ApplySettingsAsync(maintenance, target.Database, source.Database.Settings, _sink, ct);
             }
+            await RecordPlanStartAsync(target, created, ct);
             planStarted = true;
-            var items = await RunPlanAsync(target, pair.SourceCs, pair.TargetCs, snapshot, archive, source, globals.NoTablespaces, ct);
+            await RunPlanAsync(items, decision, pair, snapshot, archive, source, globals.NoTablespaces, ct);
             await globals.CompleteAsync(ct);
-            return Summarize(items, target, source, clock.Elapsed);
+            SaveManifest(_manifest! with { Finished = DateTimeOffset.UtcNow });
+            return Summarize(items, target, clock.Elapsed, decision, pair.Resume);
         }
         catch (Exception e) when (created || planStarted)
         {
             var known = ct.IsCancellationRequested ? new PgMoveException(ExitCode.Interrupted, "interrupted") : ErrorMap.Map(e);
+            var again = $"run again with --resume --dir {options.StateDirectory} to go on from where it stopped, or with --clean to start over";
             var state = created
-                ? $"target database \"{target.Database}\" was created by this run and holds a partial copy: drop it, or run again with --clean"
-                : $"target database \"{target.Database}\" holds a partial copy: run again with --clean";
+                ? $"target database \"{target.Database}\" was created by this run and holds a partial copy: {again}"
+                : $"target database \"{target.Database}\" holds a partial copy: {again}";
             throw new PgMoveException(known.ExitCode, $"{known.Message} ({state})", e);
         }
     }
@@ -173,12 +199,18 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
     }
 
 
-    async Task<IReadOnlyList<WorkItem>> RunPlanAsync(ConnectionSpec target, string sourceCs, string targetCs,
+    async Task RunPlanAsync(IReadOnlyList<WorkItem> items, ResumeDecision? decision, Pair pair,
         SnapshotHolder snapshot, SchemaArchive archive, SourceModel source, bool noTablespaces, CancellationToken ct)
     {
+        var (target, sourceCs, targetCs) = (pair.Target, pair.SourceCs, pair.TargetCs);
+        var undoFile = Path.Combine(options.StateDirectory, "tune-target-undo.json");
         TargetTuning tuning;
         await using (var maintenance = await MaintenanceSession.OpenAsync(target, ct))
+        {
+            // A run killed with its settings applied left their undo behind: put them back before reading them.
+            await TargetTuning.UndoLeftoverAsync(maintenance, undoFile, _sink, ct);
             tuning = await TargetTuning.PlanAsync(maintenance, source.Database.SizeBytes, options.Jobs, _sink, ct);
+        }
         var memory = $"maintenance_work_mem={tuning.MaintenanceWorkMemBytes >> 10}kB";
         var context = new WorkContext
         {
@@ -193,18 +225,18 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
             SortMemory = tuning.SortMemory,
             Sink = _sink,
         };
-        var items = CopyPlan.Build(new CopyPlan.Input(source.Tables, source.LargeObjects, source.Analyzable, source.Indexes,
-            source.ForeignKeys, source.Slices, options.Jobs, source.RestoreNeedsBuiltKeys));
         var store = new StateStore(options.StateDirectory);
-        store.WritePlan(items);
+        if (decision is null) store.WritePlan(items);
+        else await PrepareResumedTargetAsync(items, decision, pair, source, ct);
         _sink.Report(new PlanReady(items, options.Jobs, options.StateDirectory));
+        if (decision is not null) ReportResume(decision);
         _sink.Report(new Notice($"using {archive.ToolDescription}"));
         try
         {
             if (options.TuneTarget && tuning.HasRecommendations)
             {
                 await using var maintenance = await MaintenanceSession.OpenAsync(target, ct);
-                await tuning.ApplyAsync(maintenance, Path.Combine(options.StateDirectory, "tune-target-undo.json"), _sink, ct);
+                await tuning.ApplyAsync(maintenance, undoFile, _sink, ct);
             }
             await new Scheduler(options.Jobs, store, _sink).RunAsync(items, context, ct);
         }
@@ -214,7 +246,6 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
             if (options.TimelinePath is { } timeline)
                 _sink.Report(new Notice($"timeline written to {timeline} and {await Timeline.WriteAsync(timeline, items, CancellationToken.None)}"));
         }
-        return items;
     }
 
     async Task RestoreTuningAsync(TargetTuning tuning, ConnectionSpec target)
@@ -231,7 +262,8 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
         }
     }
 
-    CopySummary Summarize(IReadOnlyList<WorkItem> items, ConnectionSpec target, SourceModel source, TimeSpan elapsed)
+    CopySummary Summarize(IReadOnlyList<WorkItem> items, ConnectionSpec target, TimeSpan elapsed, ResumeDecision? decision,
+        ResumeSession? resume)
     {
         var data = items.Where(i => i.Kind == WorkItemKind.TableData).ToList();
         return new CopySummary(
@@ -239,7 +271,86 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
             data.Sum(t => t.Result.Rows), data.Sum(t => t.Result.Bytes),
             (int)items.OfType<SequenceSetItem>().Sum(s => s.Result.Rows),
             items.OfType<LargeObjectCopyItem>().Sum(l => l.Result.Rows),
-            options.StateDirectory, _sink.Notices);
+            options.StateDirectory, _sink.Notices) { Resume = decision is null ? null : ResumeSteps.Summarize(items, decision, resume!.Journal) };
+    }
+
+    CopySummary NothingToDo(ConnectionSpec target, RunManifest manifest)
+    {
+        _sink.Report(new Notice($"--resume: the run recorded in {options.StateDirectory} finished at {manifest.Finished:u}: nothing to do"));
+        return new CopySummary(options.Source.ToString(), target.ToString(), TimeSpan.Zero, [], 0, 0, 0, 0, 0, options.StateDirectory, _sink.Notices)
+        { Resume = new ResumeSummary(0, 0, 0, [], false, 0, 0, TimeSpan.Zero, NothingToDo: true) };
+    }
+
+    static ServerIdentity Identity(ServerInfo server, ConnectionSpec spec) =>
+        new(server.ClusterKey.StartsWith("system ", StringComparison.Ordinal) ? server.ClusterKey.Split(' ')[1] : null, spec.ToString(), spec.Database);
+
+    /// <summary>A resume plans with the sizes and slices the first run planned with, so batches and slices are the same items.</summary>
+    static SourceModel WithRecordedPlan(SourceModel source, RunManifest manifest) => source with
+    {
+        Tables = source.Tables.Select(t => manifest.TableBytes.TryGetValue(t.DisplayName, out var b) ? t with { Bytes = b } : t).ToList(),
+        Slices = source.Tables.Where(t => manifest.Slices.ContainsKey(t.DisplayName))
+            .ToDictionary(t => t.Oid, t => manifest.Slices[t.DisplayName]),
+    };
+
+    /// <summary>Writes the manifest of a new run, before anything is changed on a server.</summary>
+    ResumeDecision? RecordNewRun(Pair pair, SourceModel source)
+    {
+        var bytes = new Dictionary<string, long>();
+        var slices = new Dictionary<string, IReadOnlyList<string>>();
+        foreach (var t in source.Tables)
+        {
+            bytes.TryAdd(t.DisplayName, t.Bytes);
+            if (source.Slices.TryGetValue(t.Oid, out var s)) slices.TryAdd(t.DisplayName, s);
+        }
+        SaveManifest(new RunManifest
+        {
+            Started = DateTimeOffset.UtcNow, Source = Identity(pair.SourceServer, options.Source), Target = Identity(pair.TargetServer, pair.Target),
+            Options = RunFingerprint.Of(options), PlanJobs = options.Jobs, TableBytes = bytes, Slices = slices, Statistics = pair.Statistics!,
+        });
+        return null;
+    }
+
+    void SaveManifest(RunManifest manifest)
+    {
+        _manifest = manifest;
+        manifest.Save(options.StateDirectory);
+    }
+
+    async Task RecordPlanStartAsync(ConnectionSpec target, bool created, CancellationToken ct)
+    {
+        await using var maintenance = await MaintenanceSession.OpenAsync(target, ct);
+        var oid = await PgSession.ScalarAsync<uint>(maintenance,
+            $"SELECT oid FROM pg_database WHERE datname = {Sql.Quote.Literal(target.Database)}", ct);
+        SaveManifest(_manifest! with { PlanStarted = true, TargetDatabaseOid = oid, CreatedDatabase = _manifest.CreatedDatabase || created });
+    }
+
+    async Task<ResumeDecision> DecideResumeAsync(ResumeSession resume, Pair pair, IReadOnlyList<WorkItem> items, SchemaArchive archive,
+        SnapshotHolder snapshot, CancellationToken ct)
+    {
+        _manifest = resume.Manifest with { Resumes = resume.Manifest.Resumes + 1 };
+        await using var statistics = await PgSession.OpenAsync(pair.SourceCs, Side.Source, options.Source.ToString(), ct);
+        await using var target = pair.TargetExists ? await PgSession.OpenAsync(pair.TargetCs, Side.Target, pair.Target.ToString(), ct) : null;
+        return await resume.DecideAsync(items, archive, pair.FirstArchive, options.Source, statistics, target,
+            options.AcceptSourceChanges, _sink, snapshot.Id, ct);
+    }
+
+    /// <summary>Undoes on the target what the interrupted run left unfinished: the first change a resume makes.</summary>
+    async Task PrepareResumedTargetAsync(IReadOnlyList<WorkItem> items, ResumeDecision decision, Pair pair, SourceModel source,
+        CancellationToken ct)
+    {
+        await using var target = await PgSession.OpenAsync(pair.TargetCs, Side.Target, pair.Target.ToString(), ct);
+        if (decision.CleanTarget)
+            await TargetDatabase.CleanAsync(target, source.Schemas, source.Extensions, _sink, ct);
+        else if (await TargetCleanup.RunAsync(target, items, decision, _sink, ct))
+            decision.Redo(items.First(i => i.Kind == WorkItemKind.PostData)); // it made the foreign keys just dropped
+    }
+
+    void ReportResume(ResumeDecision decision)
+    {
+        foreach (var item in decision.Skipped) _sink.Report(new ItemSkipped(item));
+        _sink.Report(new Notice($"resume: {decision.Skipped.Count} item(s) done in the interrupted run are skipped; " +
+                                (decision.Redone.Count == 0 ? "none is redone"
+                                    : $"{decision.Redone.Count} redone from a clean state: {string.Join(", ", decision.Redone.Select(r => r.Id))}")));
     }
 
     /// <summary>Passes events on and keeps the notices for the summary.</summary>

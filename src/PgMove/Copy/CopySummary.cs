@@ -16,6 +16,9 @@ public sealed record CopySummary(
     string StateDirectory,
     IReadOnlyList<string> Notices)
 {
+    /// <summary>For a resumed run: what it skipped, redid and copied again; null for a first run.</summary>
+    public Resume.ResumeSummary? Resume { get; init; }
+
     /// <summary>Bytes per second over the data phase (0 when nothing moved).</summary>
     public double BytesPerSecond =>
         Phases.FirstOrDefault(p => p.Name == "data") is { Elapsed.TotalSeconds: > 0 } data ? Bytes / data.Elapsed.TotalSeconds : 0;

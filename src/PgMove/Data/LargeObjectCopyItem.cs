@@ -1,4 +1,5 @@
 using Npgsql;
+using PgMove.Connections;
 using PgMove.Planning;
 
 namespace PgMove.Data;
@@ -26,6 +27,8 @@ public sealed class LargeObjectCopyItem()
         foreach (var oid in oids)
         {
             await EnsureExistsAsync(target, oid, ct);
+            // Redone after a source change: an object may have shrunk since the first run wrote it.
+            if (Redo) await PgSession.ExecuteAsync(target, $"SELECT lo_truncate(lo_open({oid}, x'20000'::int), 0)", ct);
             for (long offset = 0; ; offset += ChunkSize)
             {
                 var chunk = await ReadChunkAsync(source, oid, offset, ct);

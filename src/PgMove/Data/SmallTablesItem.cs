@@ -36,6 +36,7 @@ public sealed class SmallTablesItem(int number, IReadOnlyList<(TableInfo Table, 
             batch.BatchCommands.Add(new($"ANALYZE {table.QualifiedName}"));
         }
         await batch.ExecuteNonQueryAsync(ct);
+        TargetFiles = await TargetFileNodes.ReadAsync(transfer.Target, Tables.Select(t => t.Table), ct);
         await transfer.CommitAsync(ct);
         return new WorkResult(rows, bytes);
     }

@@ -24,6 +24,7 @@ public sealed class TableCopyItem(TableInfo table, int part = 0, int parts = 1, 
     {
         await using var transfer = await DataTransfer.OpenAsync(context, ct);
         var result = await TableLoader.LoadAsync(transfer.Source, transfer.Target, Table, slice, freeze: slice is null, progress, ct);
+        TargetFiles = await TargetFileNodes.ReadAsync(transfer.Target, [Table], ct);
         await transfer.CommitAsync(ct);
         return result;
     }

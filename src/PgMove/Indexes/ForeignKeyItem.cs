@@ -21,20 +21,22 @@ public sealed class ForeignKeyItem(ConstraintInfo foreignKey, TableInfo table, l
     const int Attempts = 5;
 
     public ConstraintInfo ForeignKey { get; } = foreignKey;
+    /// <summary>The referencing table.</summary>
+    public TableInfo Table { get; } = table;
 
     public override async Task<WorkResult> RunAsync(WorkContext context, Action<long, long> progress, CancellationToken ct)
     {
         // A key that is NOT VALID (or NOT ENFORCED) on the source stays so: its definition says it.
         var validate = !ForeignKey.Definition.Contains(" NOT VALID", StringComparison.Ordinal)
                        && !ForeignKey.Definition.Contains(" NOT ENFORCED", StringComparison.Ordinal);
-        var add = $"ALTER TABLE ONLY {table.QualifiedName} ADD CONSTRAINT {Quote.Ident(ForeignKey.Name)} {ForeignKey.Definition}"
+        var add = $"ALTER TABLE ONLY {Table.QualifiedName} ADD CONSTRAINT {Quote.Ident(ForeignKey.Name)} {ForeignKey.Definition}"
                   + (validate ? " NOT VALID" : "");
         using var memory = context.SortMemory.Take(SortMemoryBudget.ExpectedFor(referencedBytes / 4));
         await using var target = await context.OpenTargetAsync(ct);
         await PgSession.ExecuteAsync(target, memory.SetStatement, ct);
         await RunWithRetryAsync(target, add, ct);
         if (validate)
-            await RunWithRetryAsync(target, $"ALTER TABLE ONLY {table.QualifiedName} VALIDATE CONSTRAINT {Quote.Ident(ForeignKey.Name)}", ct);
+            await RunWithRetryAsync(target, $"ALTER TABLE ONLY {Table.QualifiedName} VALIDATE CONSTRAINT {Quote.Ident(ForeignKey.Name)}", ct);
         return WorkResult.None;
     }
 

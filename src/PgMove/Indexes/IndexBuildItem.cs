@@ -14,13 +14,15 @@ public sealed class IndexBuildItem(IndexInfo index, TableInfo table, long cost)
     : WorkItem($"index:{table.Schema}.{index.Name}", WorkItemKind.Index, $"index {index.Name} on {table.DisplayName}", cost)
 {
     public IndexInfo Index { get; } = index;
+    /// <summary>The table the index is on.</summary>
+    public TableInfo Table { get; } = table;
 
     public override async Task<WorkResult> RunAsync(WorkContext context, Action<long, long> progress, CancellationToken ct)
     {
         using var memory = context.SortMemory.Take(SortMemoryBudget.ExpectedFor(Index.Bytes));
         await using var target = await context.OpenTargetAsync(ct);
         await PgSession.ExecuteAsync(target, memory.SetStatement, ct);
-        await PgSession.ExecuteAsync(target, IndexStatements.Build(table, Index), ct);
+        await PgSession.ExecuteAsync(target, IndexStatements.Build(Table, Index), ct);
         return WorkResult.None;
     }
 }

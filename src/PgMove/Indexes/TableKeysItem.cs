@@ -12,11 +12,16 @@ namespace PgMove.Indexes;
 public sealed class TableKeysItem(TableInfo table, IReadOnlyList<IndexInfo> indexes)
     : WorkItem($"keys:{table.DisplayName}", WorkItemKind.Constraint, $"keys of {table.DisplayName}", 1)
 {
+    /// <summary>The table whose keys are attached.</summary>
+    public TableInfo Table { get; } = table;
+    /// <summary>The table's indexes, among them those the keys attach.</summary>
+    public IReadOnlyList<IndexInfo> Indexes { get; } = indexes;
+
     public override async Task<WorkResult> RunAsync(WorkContext context, Action<long, long> progress, CancellationToken ct)
     {
         await using var target = await context.OpenTargetAsync(ct);
         await using var tx = await target.BeginTransactionAsync(ct);
-        foreach (var statement in IndexStatements.Keys(table, indexes))
+        foreach (var statement in IndexStatements.Keys(Table, Indexes))
             await PgSession.ExecuteAsync(target, statement, ct);
         await tx.CommitAsync(ct);
         return WorkResult.None;

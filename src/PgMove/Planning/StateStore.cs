@@ -30,6 +30,7 @@ public sealed class StateStore
 
     public string Directory { get; }
 
+    /// <summary>Writes plan.json and starts an empty items.jsonl (a new run).</summary>
     public void WritePlan(IReadOnlyList<WorkItem> items)
     {
         var plan = items.Select(i => new
@@ -45,6 +46,10 @@ public sealed class StateStore
         File.WriteAllText(_eventsPath, "");
     }
 
+    /// <summary>Appends the item's new state to items.jsonl, flushed to disk before returning.</summary>
+    /// <param name="item">The item whose state changed.</param>
+    /// <param name="worker">The worker running it.</param>
+    /// <param name="error">Why it failed or was cancelled.</param>
     public void Record(WorkItem item, int? worker = null, string? error = null)
     {
         var line = JsonSerializer.Serialize(new
@@ -55,8 +60,15 @@ public sealed class StateStore
             worker,
             rows = item.State == WorkItemState.Done ? item.Result.Rows : (long?)null,
             bytes = item.State == WorkItemState.Done ? item.Result.Bytes : (long?)null,
+            files = item.State == WorkItemState.Done && item.TargetFiles.Count > 0 ? item.TargetFiles : null,
             error,
         }, Json);
-        lock (_lock) File.AppendAllText(_eventsPath, line + "\n");
+        // fsync'd: a resume after a crash (kill -9, power loss) must never believe an item done that was not.
+        lock (_lock)
+        {
+            using var file = new FileStream(_eventsPath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
+            file.Write(System.Text.Encoding.UTF8.GetBytes(line + "\n"));
+            file.Flush(flushToDisk: true);
+        }
     }
 }

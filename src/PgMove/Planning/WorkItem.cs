@@ -27,6 +27,18 @@ public abstract class WorkItem(string id, WorkItemKind kind, string label, long 
     public int? Worker { get; internal set; }
     public DateTimeOffset? FinishedAt { get; internal set; }
 
+    /// <summary>
+    /// Set by a resume: the item ran in the interrupted run without being recorded done, or its source table changed
+    /// since; it must first undo what that attempt may have left (see the items that honour it).
+    /// </summary>
+    public bool Redo { get; set; }
+
+    /// <summary>
+    /// What a data item left on the target: table name → relfilenode once its rows are in. Recorded with the done
+    /// state, so that a resume can tell a table pgmove loaded from one rewritten or truncated by someone else since.
+    /// </summary>
+    public IReadOnlyDictionary<string, uint> TargetFiles { get; protected set; } = new Dictionary<string, uint>();
+
     public WorkItem After(IEnumerable<WorkItem> items)
     {
         _dependencies.AddRange(items);

@@ -19,3 +19,6 @@ public sealed record ItemFinished(WorkItem Item, int Worker, TimeSpan Elapsed, l
 
 /// <summary>Something the user should know: a decision taken, an object skipped, a setting changed.</summary>
 public sealed record Notice(string Text, bool IsWarning = false) : CopyEvent;
+
+/// <summary>A resume skips an item the interrupted run had done.</summary>
+public sealed record ItemSkipped(WorkItem Item) : CopyEvent;

@@ -167,7 +167,12 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
         var server = await ServerCatalog.ReadAsync(admin, ct);
         var tables = await SourceSetup.PrepareTablesAsync(admin, server.VersionNum, options.SetReplicaIdentityFull, sink, ct);
         // Leftovers of an earlier run that stopped before its copy was complete: that copy is lost anyway.
-        if (await SourceSetup.DropSlotAsync(admin, _names.Slot, ct)) sink.Report(new Notice($"dropped slot {_names.Slot} left by an earlier, unfinished sync"));
+        // Its copy cannot be resumed as `copy --resume` does: the rows copied so far are as of the slot's exported
+        // snapshot, which ended with the session that created the slot, and the slot's changes start at that snapshot.
+        if (await SourceSetup.DropSlotAsync(admin, _names.Slot, ct))
+            sink.Report(new Notice($"dropped slot {_names.Slot} left by an earlier, unfinished sync: its initial copy cannot be resumed " +
+                                   "(the slot's snapshot ended with the session that exported it, and a copy resumed from another " +
+                                   "snapshot would not match the slot's changes); copying again from a new slot"));
         await SourceSetup.DropPublicationAsync(admin, _names.Publication, ct);
         Write(_state);
 

@@ -60,10 +60,15 @@ public sealed class SchemaArchive(PgToolset tools, string path)
     /// Restores one section into the target; <paramref name="jobs"/> &gt; 1 runs entries in parallel. With
     /// <paramref name="skip"/>, the archive entries whose (catalog, OID) it holds are left out: pgmove built them.
     /// </summary>
+    /// <remarks>
+    /// With again (a resume redoing a section an interrupted run may have partly restored), entries that already exist
+    /// are let fail and the restore goes on; it fails only when an error is not an "already exists" one.
+    /// </remarks>
     public async Task RestoreAsync(ConnectionSpec target, string section, int jobs, RestoreOptions options,
-        IReadOnlySet<(uint Catalog, uint Oid)>? skip, CancellationToken ct)
+        IReadOnlySet<(uint Catalog, uint Oid)>? skip, CancellationToken ct, bool again = false)
     {
-        var args = new List<string> { $"--section={section}", "--exit-on-error", $"--dbname={target.ToLibpqConnInfo()}" };
+        var args = new List<string> { $"--section={section}", $"--dbname={target.ToLibpqConnInfo()}" };
+        if (!again) args.Add("--exit-on-error");
         if (jobs > 1) args.Add($"--jobs={jobs}");
         if (skip is { Count: > 0 }) args.Add($"--use-list={await WriteListAsync(target, section, skip, ct)}");
         if (options.NoOwner) args.Add("--no-owner");
@@ -71,7 +76,29 @@ public sealed class SchemaArchive(PgToolset tools, string path)
         if (options.NoTablespaces) args.Add("--no-tablespaces");
         args.Add(Path);
         var env = new Dictionary<string, string> { ["PGOPTIONS"] = options.ServerOptions };
-        await ToolRunner.RunAsync(tools.PgRestore, args, target, env, $"pg_restore of the {section} section", ct);
+        await ToolRunner.RunAsync(tools.PgRestore, args, target, env, $"pg_restore of the {section} section", ct,
+            again ? OnlyAlreadyExists : null);
+    }
+
+    /// <summary>Every error pg_restore reported says the object is already there (made by the interrupted run).</summary>
+    static bool OnlyAlreadyExists(string stderr)
+    {
+        var errors = stderr.Split('\n').Where(l => l.Contains("ERROR:", StringComparison.Ordinal)).ToList();
+        return errors.Count > 0 && errors.All(l => l.Contains(" already exists", StringComparison.Ordinal)
+                                                   || l.Contains("multiple primary keys", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// The SQL the archive would run, without its header (which names the dump's time and versions): two archives
+    /// with the same text describe the same schema, large object list and privileges.
+    /// </summary>
+    public async Task<string> SchemaTextAsync(ConnectionSpec connection, CancellationToken ct)
+    {
+        var text = await ToolRunner.RunAsync(tools.PgRestore, ["--file=-", Path], connection, NoEnv, "pg_restore of the schema archive", ct);
+        // The header names the dump's versions; \restrict and \unrestrict carry a key drawn for each run.
+        return string.Join('\n', text.Split('\n').Where(l => !l.StartsWith("-- Dumped ", StringComparison.Ordinal)
+                                                           && !l.StartsWith("\\restrict ", StringComparison.Ordinal)
+                                                           && !l.StartsWith("\\unrestrict ", StringComparison.Ordinal)));
     }
 
     // pg_restore -l prints one entry per line: "dumpId; catalogOid objectOid DESC schema name owner".

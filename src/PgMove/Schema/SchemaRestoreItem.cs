@@ -17,7 +17,7 @@ public sealed class SchemaRestoreItem(string section, IReadOnlySet<(uint Catalog
     public override async Task<WorkResult> RunAsync(WorkContext context, Action<long, long> progress, CancellationToken ct)
     {
         var jobs = section == "post-data" ? context.IndexJobs : 1;
-        await context.Archive.RestoreAsync(context.Target, section, jobs, context.RestoreOptions, skip, ct);
+        await context.Archive.RestoreAsync(context.Target, section, jobs, context.RestoreOptions, skip, ct, again: Redo);
         return WorkResult.None;
     }
 }

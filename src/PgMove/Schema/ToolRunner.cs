@@ -9,8 +9,9 @@ namespace PgMove.Schema;
 internal static class ToolRunner
 {
     /// <summary>Runs the tool to completion and returns its standard output.</summary>
+    /// <remarks>acceptErrors, given the standard error of a failed run, says whether its errors were expected ones.</remarks>
     public static async Task<string> RunAsync(string program, IEnumerable<string> arguments, ConnectionSpec connection,
-        IReadOnlyDictionary<string, string> extraEnvironment, string what, CancellationToken ct)
+        IReadOnlyDictionary<string, string> extraEnvironment, string what, CancellationToken ct, Func<string, bool>? acceptErrors = null)
     {
         var psi = new ProcessStartInfo(program) { RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var a in arguments) psi.ArgumentList.Add(a);
@@ -39,7 +40,7 @@ internal static class ToolRunner
         }
         await readErr;
         var output = await readOut;
-        if (process.ExitCode != 0)
+        if (process.ExitCode != 0 && !(acceptErrors?.Invoke(stderr.ToString()) ?? false))
         {
             var message = Scrub(stderr.ToString(), connection).Trim();
             var lines = message.Split('\n');

@@ -19,6 +19,7 @@ public sealed class TargetTuning
     const long Gigabyte = 1L << 30;
     readonly List<(string Name, string? PreviousAutoConf)> _applied = [];
     readonly Dictionary<string, string> _recommended;
+    string? _undoFile;
 
     TargetTuning(Dictionary<string, string> recommended, long maintenanceWorkMemBytes, SortMemoryBudget sortMemory)
     {
@@ -62,27 +63,51 @@ public sealed class TargetTuning
     public bool HasRecommendations => _recommended.Count > 0;
 
     /// <summary>ALTER SYSTEM SET the recommended values and reload; remembers how to undo it (also in <paramref name="undoFile"/>).</summary>
+    /// <remarks>
+    /// The undo statements are written (and flushed) before the first ALTER SYSTEM: a run killed at any point leaves
+    /// them for the next run in the same state directory (<see cref="UndoLeftoverAsync"/>). Undoing a setting that was
+    /// not applied yet puts back the value it has anyway.
+    /// </remarks>
     public async Task ApplyAsync(NpgsqlConnection target, string undoFile, IProgressSink sink, CancellationToken ct)
     {
         var previous = await ReadAsync(target, _recommended.Keys, ct);
+        foreach (var name in _recommended.Keys) _applied.Add((name, previous[name].FromAutoConf ? previous[name].Text : null));
+        await using (var file = new FileStream(undoFile, FileMode.Create, FileAccess.Write))
+        {
+            await file.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(UndoStatements()), ct);
+            file.Flush(flushToDisk: true);
+        }
         try
         {
             foreach (var (name, value) in _recommended)
-            {
                 await PgSession.ExecuteAsync(target, $"ALTER SYSTEM SET {Quote.Ident(name)} = {Quote.Literal(value)}", ct);
-                _applied.Add((name, previous[name].FromAutoConf ? previous[name].Text : null));
-            }
             await PgSession.ExecuteAsync(target, "SELECT pg_reload_conf()", ct);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
         {
+            _applied.Clear();
+            File.Delete(undoFile);
             throw new PgMoveException(ExitCode.InsufficientPrivilege,
                 $"--tune-target: the target user may not ALTER SYSTEM ({e.MessageText}); run without --tune-target, " +
                 "or set the recommended values in the server's configuration (on a managed service: its parameter group)", e);
         }
-        await File.WriteAllTextAsync(undoFile, JsonSerializer.Serialize(UndoStatements()), ct);
+        _undoFile = undoFile;
         sink.Report(new Notice($"--tune-target: set {string.Join(", ", _recommended.Select(r => $"{r.Key} = {r.Value}"))} " +
                                $"on the target until the copy ends (undo statements kept in {undoFile})"));
+    }
+
+    /// <summary>Runs the undo statements a killed run left in <paramref name="undoFile"/>, then deletes it; nothing when there is none.</summary>
+    /// <param name="target">A session on the target server.</param>
+    /// <param name="undoFile">tune-target-undo.json in the state directory.</param>
+    /// <param name="sink">Told what was put back.</param>
+    /// <param name="ct">Cancels the statements.</param>
+    public static async Task UndoLeftoverAsync(NpgsqlConnection target, string undoFile, IProgressSink sink, CancellationToken ct)
+    {
+        if (!File.Exists(undoFile)) return;
+        var statements = JsonSerializer.Deserialize<List<string>>(await File.ReadAllTextAsync(undoFile, ct)) ?? [];
+        foreach (var statement in statements) await PgSession.ExecuteAsync(target, statement, ct);
+        File.Delete(undoFile);
+        sink.Report(new Notice($"--tune-target: put back the target settings an interrupted run had changed ({undoFile})"));
     }
 
     /// <summary>Puts back what <see cref="ApplyAsync"/> changed; safe to call when nothing was applied.</summary>
@@ -94,6 +119,7 @@ public sealed class TargetTuning
         await PgSession.ExecuteAsync(target, "SELECT pg_reload_conf()", CancellationToken.None);
         sink.Report(new Notice($"--tune-target: restored {string.Join(", ", _applied.Select(a => a.Name))} on the target"));
         _applied.Clear();
+        if (_undoFile is not null) File.Delete(_undoFile);
     }
 
     IEnumerable<string> UndoStatements() => _applied.Select(a => a.PreviousAutoConf is { } value
