@@ -21,7 +21,7 @@ internal static class CommandRunner
         {
             // Whatever the interruption broke (a cancelled statement, a tool stopped by the same Ctrl-C, a closed
             // stream) reads as the interruption; a message that says what it left behind is kept.
-            return display.Fail(e is PgMoveException { ExitCode: ExitCode.Interrupted } known ? known.Message : "interrupted",
+            return display.Fail(e is PgMoveException { ExitCode: ExitCode.Interrupted or ExitCode.CutoverAborted } known ? known.Message : "interrupted",
                 ExitCode.Interrupted);
         }
         catch (Exception e)

@@ -119,13 +119,10 @@ internal sealed class Applier(NpgsqlConnection target, LogicalReplicationConnect
     {
         var last = _lastCommit!;
         _transaction ??= await target.BeginTransactionAsync(ct);
-        // Source transactions without row changes (the cutover's fence) still move the origin: that needs a commit
-        // record, which only a transaction with an xid writes.
-        if (_groupChanges == 0)
-        {
-            _pending.Add(new NpgsqlBatchCommand("SELECT txid_current()"));
-            _mustMatchOne.Add(false);
-        }
+        // Every group moves the origin, also one that wrote nothing (the cutover's fence, or UPDATEs that matched no
+        // row): that needs a commit record, which only a transaction with an xid writes.
+        _pending.Add(new NpgsqlBatchCommand("SELECT txid_current()"));
+        _mustMatchOne.Add(false);
         _pending.Add(new NpgsqlBatchCommand("SELECT pg_replication_origin_xact_setup($1, $2)")
         {
             Parameters = { new() { Value = last.EndLsn, NpgsqlDbType = NpgsqlDbType.PgLsn }, new() { Value = last.CommitTime, NpgsqlDbType = NpgsqlDbType.TimestampTz } },

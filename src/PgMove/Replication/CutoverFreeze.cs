@@ -7,6 +7,7 @@ using PgMove.Errors;
 using PgMove.Planning;
 using PgMove.Progress;
 using PgMove.Sequences;
+using PgMove.Verify;
 
 namespace PgMove.Replication;
 
@@ -33,17 +34,19 @@ internal sealed class CutoverFreeze(CutoverOptions options, MigrationNames names
     public async Task<Result> RunAsync(NpgsqlConnection admin, NpgsqlConnection target, NpgsqlConnection snapshotSession,
         MigrationRecord record, IReadOnlyCollection<int> spared, CancellationToken ct)
     {
+        var fence = await SourceFence.PrepareAsync(admin, record.Fence, ct);
         var clock = Stopwatch.StartNew();
-        var fence = await SourceFence.ApplyAsync(admin, names.Publication, record, CancellationToken.None);
         SnapshotHolder? snapshot = null;
         try
         {
+            await SourceFence.ApplyAsync(admin, names.Publication, record, fence, CancellationToken.None);
             await SourceFence.EndOtherSessionsAsync(admin, spared, ct);
             var fenceLsn = await EmitFenceAsync(admin, fence.Id, ct);
             sink.Report(new Notice($"source database {admin.Database} fenced at LSN {fenceLsn} (only superusers may connect; other sessions ended); " +
                                    "waiting for the sync to apply everything before it"));
             await WaitAppliedAsync(admin, target, fenceLsn, ct);
-            if (options.Verify != Verify.VerifyLevel.None) snapshot = await SnapshotHolder.ExportAsync(snapshotSession, ct);
+            await WaitApplierIdleAsync(target, ct);
+            if (options.Verify != VerifyLevel.None) snapshot = await SnapshotHolder.ExportAsync(snapshotSession, ct);
             var sequences = await SetSequencesAsync(admin, target, ct);
             clock.Stop();
             return new Result(fence, clock.Elapsed, sequences, snapshot);
@@ -88,6 +91,23 @@ internal sealed class CutoverFreeze(CutoverOptions options, MigrationNames names
         }
     }
 
+    /// <summary>
+    /// Waits until the applier has no transaction in progress on the target. The origin moves inside the commit,
+    /// before the commit becomes visible to other sessions: a snapshot taken in between would miss the last group.
+    /// </summary>
+    async Task WaitApplierIdleAsync(NpgsqlConnection target, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        while (await PgSession.ScalarAsync<long>(target,
+                   $"SELECT count(*) FROM pg_stat_activity WHERE application_name = {Sql.Quote.Literal(ReplicationSettings.SyncApplicationName)} " +
+                   "AND backend_xid IS NOT NULL", ct) > 0)
+        {
+            if (clock.Elapsed > options.FreezeTimeout)
+                throw new PgMoveException(ExitCode.StepFailed, "the sync's applier kept a transaction open on the target after the fence");
+            await Task.Delay(2, ct);
+        }
+    }
+
     /// <summary>Sets every sequence to the fenced source's value and checks that the target holds exactly those values.</summary>
     static async Task<int> SetSequencesAsync(NpgsqlConnection admin, NpgsqlConnection target, CancellationToken ct)
     {
@@ -109,16 +129,17 @@ internal sealed class CutoverFreeze(CutoverOptions options, MigrationNames names
         }
         catch (Exception e) when (e is NpgsqlException or PgMoveException or InvalidOperationException)
         {
-            return new PgMoveException(ExitCode.StepFailed,
+            return new PgMoveException(cause is OperationCanceledException ? ExitCode.Interrupted : ExitCode.StepFailed,
                 $"cutover failed after the fence ({reason}), and lifting the fence failed too ({e.Message}): the source database " +
                 $"{admin.Database} refuses writes. Lift it as a superuser or the database owner, in any session on the source: " +
                 SourceFence.LiftAdvice(admin.Database, fence), cause);
         }
         sink.Report(new Notice($"cutover aborted ({reason}): the fence is lifted and the source database {admin.Database} takes writes again", true));
-        var code = cause is OperationCanceledException ? ExitCode.Interrupted : ExitCode.CutoverAborted;
-        return new PgMoveException(code,
-            $"cutover aborted: {reason}. The fence is lifted: the source takes writes again and nothing was switched. The sync goes on " +
-            "(if it stopped, start `pgmove sync` again with the same --source and --target; it resumes); run `pgmove cutover` again when the cause is gone", cause);
+        return new PgMoveException(ExitCode.CutoverAborted,
+            $"cutover aborted: {reason}. The fence is lifted: the source takes writes again and nothing was switched" +
+            (options.BeforeFence is null ? "" : " (undo what the before-fence hook did, e.g. RESUME a paused pooler)") +
+            ". The sync goes on (if it stopped, start `pgmove sync` again with the same --source and --target; it resumes); " +
+            "run `pgmove cutover` again when the cause is gone", cause);
     }
 
     async Task LiftAsync(NpgsqlConnection admin, FenceRecord fence, MigrationRecord record)

@@ -16,11 +16,13 @@ namespace PgMove.Replication;
 /// </summary>
 public sealed class CutoverRunner(CutoverOptions options, IProgressSink sink)
 {
+    /// <summary>Runs the cutover; a failure before the release lifts the fence (exit 12), one after it is a warning.</summary>
     public async Task<CutoverSummary> RunAsync(CancellationToken ct)
     {
         await using var admin = await PgSession.OpenAsync(ReplicationSettings.SourceAdmin(options.Source), Side.Source, options.Source.ToString(), ct);
         var names = await MigrationNames.ResolveAsync(admin, options.Source, options.Target, ct);
         await MigrationLookup.RequireOnSourceAsync(admin, names, ct);
+        await MigrationLookup.LockCutoverAsync(admin, names, ct);
         await using var target = await PgSession.OpenAsync(ReplicationSettings.Target(names.Target), Side.Target, names.Target.ToString(), ct);
         var record = await MigrationLookup.RequireStreamingAsync(admin, target, names, ct);
         var steps = Steps(names);
@@ -36,24 +38,43 @@ public sealed class CutoverRunner(CutoverOptions options, IProgressSink sink)
         var facts = HookFacts(names);
         if (options.BeforeFence is { } before)
             await RunHookAsync(new CutoverHook("before-fence", before), facts, "nothing was fenced; the sync keeps running", ct);
-        var freeze = await new CutoverFreeze(options, names, sink).RunAsync(admin, target, snapshotSession, record,
-            [.. verifySessions.Pids, admin.ProcessID], ct);
+        int[] spared = [.. verifySessions.Pids, admin.ProcessID, .. record.SyncSessionPid is { } pid ? [pid] : Array.Empty<int>()];
+        var freeze = await new CutoverFreeze(options, names, sink).RunAsync(admin, target, snapshotSession, record, spared, ct);
         await using var snapshot = freeze.TargetSnapshot;
         sink.Report(new Notice($"target released: write freeze {freeze.Elapsed.TotalSeconds:0.000} s; {freeze.Sequences} sequences set; " +
                                "applications may use the target now"));
-
-        var warnings = new List<string>();
-        if (options.AfterRelease is { } after)
-        {
-            try { await new CutoverHook("after-release", after).RunAsync(facts.With("PGMOVE_FREEZE_SECONDS", $"{freeze.Elapsed.TotalSeconds:0.000}"), Hook, ct); }
-            catch (PgMoveException e) { warnings.Add(e.Message + " (the cutover itself is complete)"); }
-        }
-        warnings.AddRange(await MigrationTeardown.FinishAsync(admin, target, names, record, ct));
-        foreach (var w in warnings) sink.Report(new Notice(w, true));
-        var report = snapshot is null ? null : await VerifyAsync(names, snapshot.Id, ct);
+        var (report, warnings) = await AfterReleaseAsync(admin, target, names, record with { Fence = freeze.Fence }, freeze, facts, ct);
         var summary = Summary(names, false, steps, freeze, lag, report, warnings);
         new CutoverResultFile(options.StateDirectory ?? names.DefaultStateDirectory).Write(summary);
         return summary;
+    }
+
+    /// <summary>
+    /// Everything after the release: the target is in use, so nothing here may throw away the cutover's outcome. A
+    /// failure (or an interruption) becomes a warning, and the summary with the way back is always printed.
+    /// </summary>
+    async Task<(VerifyReport?, List<string>)> AfterReleaseAsync(NpgsqlConnection admin, NpgsqlConnection target, MigrationNames names,
+        MigrationRecord fenced, CutoverFreeze.Result freeze, HookFacts facts, CancellationToken ct)
+    {
+        var warnings = new List<string>();
+        VerifyReport? report = null;
+        try
+        {
+            if (options.AfterRelease is { } after)
+            {
+                try { await new CutoverHook("after-release", after).RunAsync(facts.With("PGMOVE_FREEZE_SECONDS", $"{freeze.Elapsed.TotalSeconds:0.000}"), Hook, ct); }
+                catch (PgMoveException e) { warnings.Add(e.Message + " (the cutover itself is complete)"); }
+            }
+            warnings.AddRange(await MigrationTeardown.FinishAsync(admin, target, names, fenced, ct));
+            if (freeze.TargetSnapshot is { } snapshot) report = await VerifyAsync(names, snapshot.Id, ct);
+        }
+        catch (Exception e) when (e is OperationCanceledException or NpgsqlException or PgMoveException)
+        {
+            warnings.Add($"after the release: {(e is OperationCanceledException ? "interrupted" : e.Message)}; the cutover itself is complete" +
+                         (report is null && options.Verify != VerifyLevel.None ? ", but the verification did not finish: run `pgmove verify` to compare" : ""));
+        }
+        foreach (var w in warnings) sink.Report(new Notice(w, true));
+        return (report, warnings);
     }
 
     string[] Steps(MigrationNames names) =>

@@ -19,6 +19,17 @@ internal static class MigrationLookup
                 $"no pgmove sync exists for the source database {admin.Database} (no slot and record {names.Slot}); start one with `pgmove sync`");
     }
 
+    /// <summary>
+    /// One cutover at a time per migration: a session-level advisory lock on the source, held until the cutover's
+    /// session ends (also when its process is killed). Refuses (exit 11) when another cutover holds it.
+    /// </summary>
+    public static async Task LockCutoverAsync(NpgsqlConnection admin, MigrationNames names, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("SELECT pg_try_advisory_lock(hashtext($1))", admin) { Parameters = { new() { Value = names.Id + ":cutover" } } };
+        if (!(bool)(await cmd.ExecuteScalarAsync(ct))!)
+            throw new PgMoveException(ExitCode.Refused, $"another pgmove cutover of this migration ({names.Id}) is running; nothing was changed");
+    }
+
     /// <summary>The record of a migration that is streaming to <paramref name="target"/>; refuses (exit 11) otherwise.</summary>
     public static async Task<MigrationRecord> RequireStreamingAsync(NpgsqlConnection admin, NpgsqlConnection target, MigrationNames names,
         CancellationToken ct)

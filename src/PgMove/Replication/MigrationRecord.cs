@@ -15,6 +15,11 @@ public sealed record MigrationRecord
     /// <summary>Machine and process that started the sync.</summary>
     public string Host { get; init; } = "";
     public int Pid { get; init; }
+    /// <summary>
+    /// The server pid of the running sync's own session on the source, which the fence spares (the sync reads the
+    /// record through it when its stream ends); set each time a sync starts streaming.
+    /// </summary>
+    public int? SyncSessionPid { get; init; }
     /// <summary><see cref="MigrationState"/>.</summary>
     public string State { get; init; } = MigrationState.Syncing;
     /// <summary>The fence in force on the source, with what it replaced; null when unfenced.</summary>

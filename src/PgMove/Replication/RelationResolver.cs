@@ -2,6 +2,7 @@ using Npgsql;
 using Npgsql.Replication.PgOutput.Messages;
 using PgMove.Catalog;
 using PgMove.Connections;
+using PgMove.Errors;
 
 namespace PgMove.Replication;
 
@@ -29,9 +30,7 @@ internal sealed class RelationResolver(string sourceCs, string targetCs, string 
         var target = await ReadTargetAsync(message.Namespace, message.RelationName, ct);
         if (target is null)
             return (null, $"table {display} is not on the target any more; recreate it there, or run `pgmove cleanup` and start over");
-        IReadOnlyList<string> sourceTypes;
-        await using (var source = await PgSession.OpenAsync(sourceCs, Side.Source, sourceDisplay, ct))
-            sourceTypes = await ReplicationCatalog.FormatTypesAsync(source, columns.Select(c => (c.DataTypeId, c.TypeModifier)).ToList(), ct);
+        var sourceTypes = await FormatSourceTypesAsync(columns.Select(c => (c.DataTypeId, c.TypeModifier)).ToList(), ct);
 
         var targetByName = target.ToDictionary(c => c.Name, StringComparer.Ordinal);
         var sourceShape = columns.Select((c, i) => $"{c.ColumnName} {sourceTypes[i]}").ToList();
@@ -50,6 +49,27 @@ internal sealed class RelationResolver(string sourceCs, string targetCs, string 
             columns.Select(c => targetByName[c.ColumnName].IdentityAlways).ToList());
         _tables[message.RelationId] = table;
         return (table, null);
+    }
+
+    /// <summary>
+    /// format_type() on the source, in a pooled session; tried once more in a new one when the pooled session was
+    /// ended meanwhile (an aborted cutover's fence ends the source's idle sessions).
+    /// </summary>
+    async Task<IReadOnlyList<string>> FormatSourceTypesAsync(IReadOnlyList<(uint, int)> types, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await using var source = await PgSession.OpenAsync(sourceCs, Side.Source, sourceDisplay, ct);
+                return await ReplicationCatalog.FormatTypesAsync(source, types, ct);
+            }
+            catch (Exception e) when (attempt == 0 && e is NpgsqlException or PgMoveException)
+            {
+                using var stale = new NpgsqlConnection(sourceCs);
+                NpgsqlConnection.ClearPool(stale);
+            }
+        }
     }
 
     async Task<IReadOnlyList<TargetColumn>?> ReadTargetAsync(string schema, string name, CancellationToken ct)

@@ -1,5 +1,6 @@
 using Npgsql;
 using PgMove.Connections;
+using PgMove.Errors;
 using PgMove.Sql;
 
 namespace PgMove.Replication;
@@ -12,21 +13,30 @@ namespace PgMove.Replication;
 /// </summary>
 internal static class SourceFence
 {
-    /// <summary>Applies the fence's settings; returns what they replaced. Then <see cref="EndOtherSessionsAsync"/>.</summary>
-    public static async Task<FenceRecord> ApplyAsync(NpgsqlConnection admin, string publication, MigrationRecord record, CancellationToken ct)
+    /// <summary>
+    /// The fence to apply, with the settings it will replace, read before anything changes: if applying it fails
+    /// halfway (even with its commit's reply lost), lifting it restores exactly these.
+    /// </summary>
+    /// <param name="admin">The cutover's session on the source database.</param>
+    /// <param name="inForce">A fence an earlier cutover left in force: its saved settings are the ones to restore.</param>
+    /// <param name="ct">Cancellation.</param>
+    public static async Task<FenceRecord> PrepareAsync(NpgsqlConnection admin, FenceRecord? inForce, CancellationToken ct)
+    {
+        if (inForce is not null) return inForce with { Id = Guid.NewGuid().ToString("N"), At = DateTimeOffset.UtcNow };
+        var limit = await PgSession.ScalarAsync<int>(admin, "SELECT datconnlimit FROM pg_database WHERE datname = current_database()", ct);
+        return new FenceRecord(Guid.NewGuid().ToString("N"), DateTimeOffset.UtcNow, limit, await ReadOnlySettingAsync(admin, ct));
+    }
+
+    /// <summary>Applies the fence's settings and records them; then <see cref="EndOtherSessionsAsync"/>.</summary>
+    public static async Task ApplyAsync(NpgsqlConnection admin, string publication, MigrationRecord record, FenceRecord fence, CancellationToken ct)
     {
         var database = admin.Database;
-        var limit = await PgSession.ScalarAsync<int>(admin, "SELECT datconnlimit FROM pg_database WHERE datname = current_database()", ct);
-        var fence = new FenceRecord(Guid.NewGuid().ToString("N"), DateTimeOffset.UtcNow, limit, await ReadOnlySettingAsync(admin, ct));
-        await using (var tx = await admin.BeginTransactionAsync(ct))
-        {
-            await MigrationRecordStore.WriteAsync(admin, publication, record with { Fence = fence }, ct);
-            await PgSession.ExecuteAsync(admin,
-                $"ALTER DATABASE {Quote.Ident(database)} CONNECTION LIMIT 0; " +
-                $"ALTER DATABASE {Quote.Ident(database)} SET default_transaction_read_only = on", ct);
-            await tx.CommitAsync(ct);
-        }
-        return fence;
+        await using var tx = await admin.BeginTransactionAsync(ct);
+        await MigrationRecordStore.WriteAsync(admin, publication, record with { Fence = fence }, ct);
+        await PgSession.ExecuteAsync(admin,
+            $"ALTER DATABASE {Quote.Ident(database)} CONNECTION LIMIT 0; " +
+            $"ALTER DATABASE {Quote.Ident(database)} SET default_transaction_read_only = on", ct);
+        await tx.CommitAsync(ct);
     }
 
     /// <summary>
@@ -71,29 +81,34 @@ internal static class SourceFence
     }
 
     /// <summary>
-    /// Ends the database's other client sessions and waits until they are gone: a session still committing when
-    /// signalled could otherwise commit after the fence's WAL message. Spared: the sync's own (read-only) sessions,
-    /// the cutover's (<paramref name="spared"/> pids), and superusers' when the cutover user is none (it may not end
-    /// them, and the fence does not bind them anyway).
+    /// Ends the database's other client sessions and waits until they are gone, signalling again on every pass (a
+    /// session that connected just before the fence may show up late): one still committing could otherwise commit
+    /// after the fence's WAL message. Spared: the sessions whose pids are given (the cutover's own, the sync's admin
+    /// session), and superusers' when the cutover user is none (it may not end them; the fence does not bind them).
+    /// Throws when some are still there after a few seconds, so that the cutover lifts the fence.
     /// </summary>
     public static async Task EndOtherSessionsAsync(NpgsqlConnection admin, IReadOnlyCollection<int> spared, CancellationToken ct)
     {
         const string others = """
             FROM pg_stat_activity a
             WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'
-              AND application_name IS DISTINCT FROM $1 AND NOT (pid = ANY($2))
+              AND NOT (pid = ANY($1))
               AND (current_setting('is_superuser')::bool OR NOT EXISTS (SELECT 1 FROM pg_roles r WHERE r.oid = a.usesysid AND r.rolsuper))
             """;
         var spare = spared.ToArray();
-        await using (var cmd = new NpgsqlCommand("SELECT count(pg_terminate_backend(pid)) " + others, admin)
-                     { Parameters = { new() { Value = ReplicationSettings.SyncApplicationName }, new() { Value = spare } } })
-            await cmd.ExecuteScalarAsync(ct);
-        for (var attempt = 0; attempt < 500; attempt++)
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
         {
-            await using var cmd = new NpgsqlCommand("SELECT count(*) " + others, admin)
-            { Parameters = { new() { Value = ReplicationSettings.SyncApplicationName }, new() { Value = spare } } };
-            if ((long)(await cmd.ExecuteScalarAsync(ct))! == 0) return;
-            await Task.Delay(10, ct);
+            await using var cmd = new NpgsqlCommand("SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)), count(*) " + others, admin)
+            { Parameters = { new() { Value = spare } } };
+            await using (var reader = await cmd.ExecuteReaderAsync(ct))
+            {
+                await reader.ReadAsync(ct);
+                if (reader.GetInt64(1) == 0) return;
+            }
+            if (clock.Elapsed > TimeSpan.FromSeconds(5))
+                throw new PgMoveException(ExitCode.StepFailed, "sessions of the source database did not end within 5 s of being terminated");
+            await Task.Delay(10, ct); // a terminated backend exits within milliseconds unless it is stuck in I/O
         }
     }
 }

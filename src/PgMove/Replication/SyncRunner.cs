@@ -103,6 +103,9 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
     {
         var record = await MigrationRecordStore.ReadAsync(admin, _names.Publication, ct);
         if (record is not null) MigrationLookup.RequireTarget(record, target, _names);
+        if (record?.State == MigrationState.CutOver)
+            throw new PgMoveException(ExitCode.Refused,
+                $"this source database's migration was cut over {record.Describe()}: the target is in use; `pgmove cleanup` drops what is left; nothing was changed");
         var slot = await ReplicationCatalog.ReadSettledSlotAsync(admin, _names.Slot, TimeSpan.FromSeconds(5), ct);
         if (slot?.ActivePid is { } pid)
             throw new PgMoveException(ExitCode.Refused,
@@ -270,6 +273,11 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
         int sourceVersion, CancellationToken ct)
     {
         Write(_state = _state with { Phase = SyncPhase.Streaming });
+        // The fence ends every other session of the source database but the ones the record names: this one stays,
+        // to read the record when the stream ends.
+        if (await MigrationRecordStore.ReadAsync(admin, _names.Publication, ct) is { } record)
+            await MigrationRecordStore.WriteAsync(admin, _names.Publication,
+                record with { SyncSessionPid = admin.ProcessID, Pid = Environment.ProcessId, Host = Environment.MachineName }, ct);
         await using var applierConnection = await PgSession.OpenAsync(ReplicationSettings.Applier(_names.Target), Side.Target, _names.Target.ToString(), ct);
         await TargetOrigin.SetupSessionAsync(applierConnection, _names.Origin, ct);
         await using var relations = new RelationResolver(ReplicationSettings.SourceReader(options.Source), ReplicationSettings.Target(_names.Target),
@@ -284,7 +292,7 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            if (await IsCutOverAsync())
+            if (await IsCutOverAsync(admin))
             {
                 sink.Report(new Notice("the cutover released the target and stopped this sync: the migration is complete"));
                 return;
@@ -304,13 +312,12 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
 
     /// <summary>
     /// Whether a cutover finished this migration: the record says so, or the publication is already dropped. Asked
-    /// on a new session: the stream's end may have come with the end of other sessions.
+    /// on the sync's own session, which the fence spares (a non-superuser could not connect to the fenced database).
     /// </summary>
-    async Task<bool> IsCutOverAsync()
+    async Task<bool> IsCutOverAsync(NpgsqlConnection admin)
     {
         try
         {
-            await using var admin = await PgSession.OpenAsync(ReplicationSettings.SourceAdmin(options.Source), Side.Source, options.Source.ToString(), CancellationToken.None);
             // The cutover marks the record, then ends this stream, then drops the publication: read in that order.
             var record = await MigrationRecordStore.ReadAsync(admin, _names.Publication, CancellationToken.None);
             if (record?.State == MigrationState.CutOver) return true;

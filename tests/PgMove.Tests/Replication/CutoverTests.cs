@@ -47,6 +47,8 @@ public sealed partial class CutoverTests(ClusterPair clusters)
     {
         const string db = "cut_lock";
         var (sync, dir) = await StartAsync(db);
+        // Lifting the fence restores what it replaced, not defaults.
+        await clusters.Source.ExecuteAsync("postgres", $"ALTER DATABASE {db} CONNECTION LIMIT 50");
         using (sync)
         {
             await using var locker = await clusters.Target.OpenAsync(db);
@@ -58,7 +60,7 @@ public sealed partial class CutoverTests(ClusterPair clusters)
                 var failed = await PgMoveProcess.RunAsync(SyncFixtures.Args("cutover", clusters, db, dir, "--freeze-timeout", "3"));
                 Assert.True(failed.ExitCode == 12, failed.ToString());
                 Assert.Contains("fence is lifted", failed.Stderr);
-                await AssertWritableAsync(db);
+                await AssertWritableAsync(db, connectionLimit: 50);
                 await tx.RollbackAsync();
             }
             await clusters.Source.ExecuteAsync(db, "INSERT INTO t VALUES (5, 'after the failed cutover')");
@@ -206,10 +208,10 @@ public sealed partial class CutoverTests(ClusterPair clusters)
     }
 
     /// <summary>The source takes writes from a new ordinary session: no fence, no read-only default, no connection limit.</summary>
-    async Task AssertWritableAsync(string db)
+    async Task AssertWritableAsync(string db, int connectionLimit = -1)
     {
         Assert.Equal("off", await clusters.Source.ScalarAsync<string>(db, "SHOW default_transaction_read_only"));
-        Assert.Equal(-1, await clusters.Source.ScalarAsync<int>("postgres", $"SELECT datconnlimit FROM pg_database WHERE datname = '{db}'"));
+        Assert.Equal(connectionLimit, await clusters.Source.ScalarAsync<int>("postgres", $"SELECT datconnlimit FROM pg_database WHERE datname = '{db}'"));
     }
 
     static string Psql(PostgresCluster cluster, string db, string sql) =>
