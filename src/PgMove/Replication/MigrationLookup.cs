@@ -20,14 +20,30 @@ internal static class MigrationLookup
     }
 
     /// <summary>
+    /// One sync at a time per source database, from its start (its copy phase holds no active slot yet): a
+    /// session-level advisory lock on the source, held by the sync's own session until it ends. Refuses (exit 11).
+    /// </summary>
+    public static Task LockSyncAsync(NpgsqlConnection admin, MigrationNames names, CancellationToken ct) =>
+        TryLockAsync(admin, names.Id + ":sync", $"a pgmove sync of this source database is running (migration {names.Id}); nothing was changed", ct,
+            patience: TimeSpan.FromSeconds(5)); // after a kill -9, the source takes a moment to end the dead sync's session
+
+    /// <summary>
     /// One cutover at a time per migration: a session-level advisory lock on the source, held until the cutover's
     /// session ends (also when its process is killed). Refuses (exit 11) when another cutover holds it.
     /// </summary>
-    public static async Task LockCutoverAsync(NpgsqlConnection admin, MigrationNames names, CancellationToken ct)
+    public static Task LockCutoverAsync(NpgsqlConnection admin, MigrationNames names, CancellationToken ct) =>
+        TryLockAsync(admin, names.Id + ":cutover", $"another pgmove cutover of this migration ({names.Id}) is running; nothing was changed", ct);
+
+    static async Task TryLockAsync(NpgsqlConnection admin, string key, string refusal, CancellationToken ct, TimeSpan patience = default)
     {
-        await using var cmd = new NpgsqlCommand("SELECT pg_try_advisory_lock(hashtext($1))", admin) { Parameters = { new() { Value = names.Id + ":cutover" } } };
-        if (!(bool)(await cmd.ExecuteScalarAsync(ct))!)
-            throw new PgMoveException(ExitCode.Refused, $"another pgmove cutover of this migration ({names.Id}) is running; nothing was changed");
+        var deadline = DateTime.UtcNow + patience;
+        while (true)
+        {
+            await using var cmd = new NpgsqlCommand("SELECT pg_try_advisory_lock(hashtext($1))", admin) { Parameters = { new() { Value = key } } };
+            if ((bool)(await cmd.ExecuteScalarAsync(ct))!) return;
+            if (DateTime.UtcNow > deadline) throw new PgMoveException(ExitCode.Refused, refusal);
+            await Task.Delay(250, ct);
+        }
     }
 
     /// <summary>The record of a migration that is streaming to <paramref name="target"/>; refuses (exit 11) otherwise.</summary>

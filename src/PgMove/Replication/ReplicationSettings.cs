@@ -12,6 +12,7 @@ internal static class ReplicationSettings
     static readonly KeyValuePair<string, string>[] Common =
     [
         new("statement_timeout", "0"), new("lock_timeout", "0"), new("idle_in_transaction_session_timeout", "0"),
+        new("standard_conforming_strings", "on"), // Quote.Literal's literals (the migration record's JSON) rely on it
     ];
 
     // Values travel as text from the walsender to the applier: both ends use the copy's text forms.

@@ -65,6 +65,7 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
     async Task<SyncSummary> RunPhasesAsync(NpgsqlConnection admin, string directory, CancellationToken ct)
     {
         var targetIdentity = await CheckPrivilegesAsync(admin, ct);
+        await MigrationLookup.LockSyncAsync(admin, _names, ct);
         var slot = await RequireNoOtherSyncAsync(admin, targetIdentity, ct);
         var server = await ServerCatalog.ReadAsync(admin, ct);
         var (replication, resumeAfter) = slot is not null && await TargetHasOriginAsync(ct)
