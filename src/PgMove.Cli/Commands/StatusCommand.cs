@@ -29,7 +29,7 @@ internal static class StatusCommand
         if (r.SlotExists)
             yield return $"slot {r.Slot}: {(r.SlotActivePid is { } pid ? $"streaming (walsender pid {pid})" : "not streaming")}, " +
                          $"lag {Mb(r.LagBytes)} ({r.LagSeconds?.ToString("0.0") ?? "?"} s), apply rate {Mb(r.ApplyBytesPerSecond)}/s of WAL" +
-                         $"{(r.ChangesPerSecond is { } c ? $" ({c:0} changes/s)" : "")}, WAL retained {Mb(r.RetainedBytes)}, applied up to source LSN {r.AppliedLsn ?? "-"}";
+                         $"{(r.ChangesPerSecond is { } c ? $" ({c:0} changes/s)" : "")}{(r.EtaSeconds is { } eta ? $", lag applied in about {eta:0} s at this rate" : "")}, WAL retained {Mb(r.RetainedBytes)}, applied up to source LSN {r.AppliedLsn ?? "-"}";
         if (r.LastCutover is { } cut)
             yield return $"last cutover from this machine at {cut.At:yyyy-MM-dd HH:mm:ss} UTC: write freeze {cut.FreezeSeconds:0.000} s, verification ({cut.VerifyLevel}): " +
                          (cut.Equal switch { null => "none", true => "equal", false => $"DIFFERENCES ({cut.SchemaDifferences} in the schema, {cut.DifferentTables} tables)" });

@@ -17,10 +17,11 @@ namespace PgMove.Replication;
 /// <param name="Changes">Row changes applied, from the sync's progress file.</param>
 /// <param name="StateDirectory">The local state directory read.</param>
 /// <param name="ChangesPerSecond">Row changes per second, from the sync's own progress file when it runs on this machine.</param>
+/// <param name="EtaSeconds">When the lag will be applied at the current apply rate; null when not catching up.</param>
 /// <param name="LastCutover">The outcome of a cutover run from this machine, when one was.</param>
 public sealed record StatusReport(string Source, string Target, string Slot, string Phase, string? Migration, bool Fenced,
     bool SlotExists, int? SlotActivePid, long? LagBytes, double? LagSeconds, double? ApplyBytesPerSecond, long? RetainedBytes,
-    string? AppliedLsn, double? ChangesPerSecond, long? Changes, CutoverResult? LastCutover, string StateDirectory)
+    string? AppliedLsn, double? ChangesPerSecond, long? Changes, double? EtaSeconds, CutoverResult? LastCutover, string StateDirectory)
 {
     /// <summary>Whether anything of a migration was found.</summary>
     public bool Found => SlotExists || Migration is not null || LastCutover is not null;

@@ -34,7 +34,8 @@ public static class StatusRunner
         var phase = Phase(record, slot, hasOrigin, cutover);
         return new StatusReport(source.ToString(), names.Target.ToString(), names.Slot, phase, record?.Describe(), record?.Fence is not null,
             slot is not null, slot?.ActivePid, slot?.LagBytes, slot?.LagBytes == 0 ? 0 : lagSeconds, rate, slot?.RetainedBytes,
-            applied, local is not null && local.IsAlive(TimeSpan.FromSeconds(30)) ? local.ChangesPerSecond : null, local?.Changes, cutover, directory);
+            applied, local is not null && local.IsAlive(TimeSpan.FromSeconds(30)) ? local.ChangesPerSecond : null, local?.Changes,
+            slot?.LagBytes is { } lag && lag > 0 && rate is { } r && r > 0 ? Math.Round(lag / r, 1) : null, cutover, directory);
     }
 
     static string Phase(MigrationRecord? record, SlotInfo? slot, bool hasOrigin, CutoverResult? cutover) => (record, slot) switch

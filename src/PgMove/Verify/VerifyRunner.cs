@@ -75,7 +75,9 @@ public sealed class VerifyRunner(VerifyOptions options, IProgressSink sink)
     /// finds them in the pool when new connections are no longer admitted.
     /// </summary>
     internal static string ConnectionString(ConnectionSpec spec, int jobs) =>
-        spec.ToNpgsql("pgmove-verify", VerifySessionSettings.Both, jobs + 2);
+        // Idle pooled sessions live an hour (Npgsql's default is 5 minutes), so that the cutover's prewarmed ones
+        // outlast a slow before-fence hook.
+        new Npgsql.NpgsqlConnectionStringBuilder(spec.ToNpgsql("pgmove-verify", VerifySessionSettings.Both, jobs + 2)) { ConnectionIdleLifetime = 3600 }.ConnectionString;
 
     static async Task CheckReadableAsync(SideSnapshot side, CancellationToken ct)
     {

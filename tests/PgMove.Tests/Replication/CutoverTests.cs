@@ -196,6 +196,44 @@ public sealed partial class CutoverTests(ClusterPair clusters)
         await SyncFixtures.AssertNothingLeftAsync(clusters, db);
     }
 
+    [Fact]
+    public async Task A_non_superuser_source_user_syncs_and_cuts_over_as_on_a_managed_service()
+    {
+        // As on RDS/Cloud SQL: the source user owns the database, has REPLICATION and pg_signal_backend, and is no
+        // superuser, so the fenced database (CONNECTION LIMIT 0) refuses its new sessions.
+        const string db = "cut_managed";
+        await clusters.Source.ExecuteAsync("postgres", $"""
+            DROP DATABASE IF EXISTS {db} WITH (FORCE);
+            DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'cut_owner') THEN
+              CREATE ROLE cut_owner LOGIN REPLICATION PASSWORD 'owner pw'; END IF; END $$;
+            GRANT pg_signal_backend TO cut_owner;
+            """);
+        await clusters.Source.ExecuteAsync("postgres", $"CREATE DATABASE {db} OWNER cut_owner");
+        await clusters.Target.ExecuteAsync("postgres", $"DROP DATABASE IF EXISTS {db} WITH (FORCE)");
+        await clusters.Source.ExecuteAsync(db, """
+            SET ROLE cut_owner;
+            CREATE TABLE t (id int PRIMARY KEY, v text); INSERT INTO t SELECT g, 'v' || g FROM generate_series(1, 100) g;
+            """);
+        var dir = PgMoveProcess.StateDir();
+        string[] Args(string command, params string[] more) =>
+            [command, "--source", clusters.Source.Uri(db, "cut_owner", "owner pw"), "--target", clusters.Target.Uri(db), "--dir", dir, .. more];
+        using var sync = BackgroundPgMove.Start(Args("sync", "--no-owner"));
+        await sync.WaitForPhaseAsync(dir, "streaming", TimeSpan.FromSeconds(60));
+        await clusters.Source.ExecuteAsync(db, "SET ROLE cut_owner; UPDATE t SET v = 'changed' WHERE id <= 10; DELETE FROM t WHERE id = 100;");
+
+        var cutover = await PgMoveProcess.RunAsync(Args("cutover", "--verify", "rows"));
+        Assert.True(cutover.ExitCode == 0, cutover + "\n--- sync ---\n" + sync.Output);
+        Assert.Contains("verification (rows): equal", cutover.Stdout);
+        var exit = await sync.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(exit == 0, sync.Output);
+        await using (var late = new NpgsqlConnection($"Host=127.0.0.1;Port={clusters.Source.Port};Username=cut_owner;Password=owner pw;Database={db};Pooling=false"))
+            Assert.Equal("53300", (await Assert.ThrowsAsync<PostgresException>(() => late.OpenAsync())).SqlState);
+        await SyncFixtures.AssertFencedAndReopenAsync(clusters.Source, db);
+        await SyncFixtures.AssertNothingLeftAsync(clusters, db);
+        Assert.Equal(99L, await clusters.Target.ScalarAsync<long>(db, "SELECT count(*) FROM t"));
+        Assert.Equal(10L, await clusters.Target.ScalarAsync<long>(db, "SELECT count(*) FROM t WHERE v = 'changed'"));
+    }
+
     async Task<(BackgroundPgMove Sync, string Dir)> StartAsync(string db)
     {
         await clusters.Source.CreateDatabaseAsync(db);
