@@ -18,26 +18,49 @@ internal static class CopyCommand
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON on stdout (progress goes to stderr)" };
         var copyOptions = new CopyCliOptions();
         var verify = new Option<bool>("--verify") { Description = "Run pgmove verify after the copy; exit 1 if it finds differences" };
+        var report = new ReportArgument();
 
         var command = new Command("copy", "Copy one database from the source server to the target server (offline migration).")
         {
-            source, target, dir, json, verify,
+            source, target, dir, json, verify, report.Option,
         };
         copyOptions.AddTo(command);
-        command.SetAction((parse, ct) => CommandRunner.RunAsync(async (display, token) =>
+        command.SetAction((parse, ct) =>
+        {
+            var page = report.Start(parse, "copy");
+            return CommandRunner.RunAsync(async (display, token) =>
         {
             var options = copyOptions.Read(parse,
                 ConnectionArguments.Parse(parse.GetValue(source), "PGMOVE_SOURCE", "--source"),
                 ConnectionArguments.Parse(parse.GetValue(target), "PGMOVE_TARGET", "--target"),
                 parse.GetValue(dir) ?? Path.Combine(Path.GetTempPath(), "pgmove", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss") + "-" + Environment.ProcessId))
                 with { Verify = parse.GetValue(verify) };
+            if (page is not null) Describe(page.Report, options);
             var summary = await display.RunAsync(sink => new CopyRunner(options, sink).RunAsync(token));
             display.ShowSummary(summary);
+            if (page is not null)
+            {
+                page.Report.Copy = summary;
+                page.Report.Items = summary.Items;
+                page.Report.SourceVersion = summary.SourceVersion;
+                page.Report.TargetVersion = summary.TargetVersion;
+                page.Report.Target = summary.Target;
+            }
             if (!options.Verify) return ExitCode.Success;
             return await VerifyCommand.RunAsync(new PgMove.Verify.VerifyOptions { Source = options.Source, Target = options.Target, Jobs = options.Jobs },
-                toStderr: parse.GetValue(json), printJson: false, token);
-        }, parse.GetValue(json), ct));
+                toStderr: parse.GetValue(json), printJson: false, token, page?.Report);
+        }, parse.GetValue(json), page, ct);
+        });
         return command;
     }
 
+    static void Describe(PgMove.Reporting.RunReport report, CopyOptions options)
+    {
+        report.Source = options.Source.ToString();
+        report.Target = options.Target.ToString();
+        report.WithOption("--jobs", options.Jobs).WithOption("--index-jobs", options.IndexJobs).WithOption("--clean", options.Clean)
+            .WithOption("--no-owner", options.NoOwner).WithOption("--no-acl", options.NoAcl).WithOption("--split-larger-than", options.SplitLargerThan)
+            .WithOption("--tune-target", options.TuneTarget).WithOption("--roles", options.Globals.Roles).WithOption("--verify", options.Verify)
+            .WithOption("--timeline", options.TimelinePath).WithOption("--dir", options.StateDirectory);
+    }
 }

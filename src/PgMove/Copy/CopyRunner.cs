@@ -95,7 +95,10 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
             planStarted = true;
             var items = await RunPlanAsync(target, pair.SourceCs, pair.TargetCs, snapshot, archive, source, globals.NoTablespaces, ct);
             await globals.CompleteAsync(ct);
-            return Summarize(items, target, source, clock.Elapsed);
+            return Summarize(items, target, source, clock.Elapsed) with
+            {
+                SourceVersion = pair.SourceServer.Version, TargetVersion = pair.TargetServer.Version, Items = items,
+            };
         }
         catch (Exception e) when (created || planStarted)
         {
