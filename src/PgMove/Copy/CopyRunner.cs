@@ -77,7 +77,7 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
         var target = pair.Target;
         var source = await ReadSourceAsync(pair.SourceConnection, pair.SourceServer, ct);
         await snapshot.LockAsync(source.Tables, ct);
-        if (pair.TargetExists) await PrepareExistingTargetAsync(pair.TargetCs, target, source, ct);
+        if (pair.TargetExists) await PrepareExistingTargetAsync(pair.SourceConnection, pair.TargetCs, target, ct);
         // Roles before CREATE DATABASE … OWNER and the pre-data restore; disposing revokes temporary memberships.
         await using var globals = await GlobalsStep.PrepareAsync(options.Globals, options.NoOwner, pair.SourceConnection, target,
             pair.TargetServer, _sink, ct);
@@ -163,7 +163,7 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
                 "pgmove copies to the same or a newer major version");
     }
 
-    async Task PrepareExistingTargetAsync(string targetCs, ConnectionSpec target, SourceModel source, CancellationToken ct)
+    async Task PrepareExistingTargetAsync(NpgsqlConnection sourceConnection, string targetCs, ConnectionSpec target, CancellationToken ct)
     {
         await using var connection = await PgSession.OpenAsync(targetCs, Side.Target, target.ToString(), ct);
         var objects = await DatabaseCatalog.ListUserObjectsAsync(connection, 5, ct);
@@ -172,7 +172,9 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
             throw new PgMoveException(ExitCode.TargetNotEmpty,
                 $"target database \"{target.Database}\" is not empty ({string.Join(", ", objects)}{(objects.Count == 5 ? ", …" : "")}); " +
                 "use --clean to drop the objects the copy would create, or choose an empty database; nothing was changed");
-        await TargetDatabase.CleanAsync(connection, source.Schemas, source.Extensions, _sink, ct);
+        // The same rule check --clean reports: every object named, and a refusal when one is the target's own.
+        var clean = await CleanPlan.ReadAsync(sourceConnection, connection, ct);
+        await clean.ExecuteAsync(connection, target.Database, _sink, ct);
     }
 
 
