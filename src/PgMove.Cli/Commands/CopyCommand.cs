@@ -19,10 +19,11 @@ internal static class CopyCommand
         var copyOptions = new CopyCliOptions();
         var verify = new Option<bool>("--verify") { Description = "Run pgmove verify after the copy; exit 1 if it finds differences" };
         var report = new ReportArgument();
+        var dryRun = new Option<bool>("--dry-run") { Description = "Print the plan (items, order, sessions, what would be created or dropped); change nothing" };
 
         var command = new Command("copy", "Copy one database from the source server to the target server (offline migration).")
         {
-            source, target, dir, json, verify, report.Option,
+            source, target, dir, json, verify, dryRun, report.Option,
         };
         copyOptions.AddTo(command);
         command.SetAction((parse, ct) =>
@@ -34,7 +35,13 @@ internal static class CopyCommand
                 ConnectionArguments.Parse(parse.GetValue(source), "PGMOVE_SOURCE", "--source"),
                 ConnectionArguments.Parse(parse.GetValue(target), "PGMOVE_TARGET", "--target"),
                 parse.GetValue(dir) ?? Path.Combine(Path.GetTempPath(), "pgmove", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss") + "-" + Environment.ProcessId))
-                with { Verify = parse.GetValue(verify) };
+                with { Verify = parse.GetValue(verify), DryRun = parse.GetValue(dryRun) };
+            if (options.DryRun)
+            {
+                var preview = await new CopyRunner(options, display.PlainSink).PreviewAsync(token);
+                display.ShowLines(PgMove.Cli.Rendering.CopyPreviewView.Lines(preview), preview);
+                return ExitCode.Success;
+            }
             if (page is not null) Describe(page.Report, options);
             var summary = await display.RunAsync(sink => new CopyRunner(options, sink).RunAsync(token));
             display.ShowSummary(summary);

@@ -30,6 +30,8 @@ public sealed record CopyOptions
     public GlobalsOptions Globals { get; init; } = new();
     /// <summary>A snapshot exported by someone else (a replication slot) to copy from; null to export one.</summary>
     public string? ExternalSnapshot { get; init; }
+    /// <summary>Read both servers and print the plan; change nothing (<see cref="CopyRunner.PreviewAsync"/>).</summary>
+    public bool DryRun { get; init; }
     /// <summary>Run verify after the copy (done by the CLI once <see cref="CopyRunner"/> returns).</summary>
     public bool Verify { get; init; }
 }

@@ -27,26 +27,9 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
     public async Task<CopySummary> RunAsync(CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
-        var target = options.Target.HasExplicitDatabase ? options.Target : options.Target.WithDatabase(options.Source.Database);
-        var poolSize = Math.Max(options.Jobs, options.IndexJobs) + 4;
-        var sourceCs = options.Source.ToNpgsql("pgmove", SessionSettings.Source, poolSize, TableLoader.SocketBufferBytes);
-        var targetCs = target.ToNpgsql("pgmove", SessionSettings.Target, poolSize, TableLoader.SocketBufferBytes);
-
+        var (target, sourceCs, targetCs) = ConnectionStrings();
         await using var holderConnection = await PgSession.OpenAsync(sourceCs, Side.Source, options.Source.ToString(), ct);
-        var sourceServer = await ServerCatalog.ReadAsync(holderConnection, ct);
-        ServerInfo targetServer;
-        bool targetExists;
-        await using (var maintenance = await MaintenanceSession.OpenAsync(target, ct))
-        {
-            targetServer = await ServerCatalog.ReadAsync(maintenance, ct);
-            CheckPairing(sourceServer, targetServer, target);
-            targetExists = await DatabaseCatalog.ExistsAsync(maintenance, target.Database, ct);
-        }
-        var tools = PgToolset.Locate(sourceServer.Major, options.PgBin);
-        if (!targetExists && !targetServer.CanCreateDatabase && !targetServer.IsSuperuser)
-            throw new PgMoveException(ExitCode.InsufficientPrivilege,
-                $"target database \"{target.Database}\" does not exist and user \"{targetServer.CurrentUser}\" may not create it " +
-                "(needs CREATEDB); create it first or connect as a user with CREATEDB");
+        var (sourceServer, targetServer, targetExists, tools) = await CheckServersAsync(holderConnection, target, ct);
 
         await using var snapshot = options.ExternalSnapshot is { } external
             ? await SnapshotHolder.ImportAsync(holderConnection, external, ct)
@@ -66,6 +49,67 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
             await dumpStop.CancelAsync(); // a no-op once the dump has ended
             await archive.SettleDumpAsync();
         }
+    }
+
+    /// <summary>
+    /// <c>copy --dry-run</c>: the checks a copy makes before changing anything, then the plan it would run, read in
+    /// read-only transactions on both sides. Creates nothing, drops nothing, exports no snapshot, writes no file.
+    /// </summary>
+    public async Task<CopyPreview> PreviewAsync(CancellationToken ct)
+    {
+        var (target, sourceCs, targetCs) = ConnectionStrings();
+        await using var connection = await PgSession.OpenAsync(sourceCs, Side.Source, options.Source.ToString(), ct);
+        var (sourceServer, targetServer, targetExists, tools) = await CheckServersAsync(connection, target, ct);
+        await PgSession.ExecuteAsync(connection, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", ct);
+        var source = await ReadSourceAsync(connection, sourceServer, ct);
+        CleanPlan? clean = null;
+        var database = $"\"{target.Database}\" would be created (encoding {source.Database.Encoding}, collate {source.Database.Collate}, " +
+                       $"ctype {source.Database.Ctype}{(source.Database.Locale is null ? "" : $", locale {source.Database.Locale}")}, owner {source.Database.Owner} if it exists there)";
+        if (targetExists)
+        {
+            await using var targetConnection = await PgSession.OpenAsync(targetCs, Side.Target, target.ToString(), ct);
+            await PgSession.ExecuteAsync(targetConnection, "BEGIN READ ONLY", ct);
+            clean = await ReadCleanPlanAsync(connection, targetConnection, target, ct);
+            database = clean is null ? $"\"{target.Database}\" exists and is empty: used as it is"
+                : $"\"{target.Database}\" exists and is not empty: --clean drops {clean.Objects.Count} object(s) first, all of which the source has";
+        }
+        var parallel = Math.Max(options.Jobs, options.IndexJobs);
+        var notes = new List<string>();
+        if (options.Globals.Roles) notes.Add("--roles: the roles the database needs are created first (pgmove roles --dry-run lists them)");
+        if (options.TuneTarget) notes.Add("--tune-target: max_wal_size and checkpoint_timeout are raised on the target for the run, and put back");
+        if (options.Verify) notes.Add("--verify: pgmove verify runs after the copy");
+        return new CopyPreview(options.Source.ToString(), target.ToString(), sourceServer.Version, targetServer.Version,
+            new SchemaArchive(tools, "").ToolDescription, database, clean, parallel + 5, parallel + 4 + options.IndexJobs + 2,
+            options.Jobs, options.IndexJobs, CopyPreview.Steps(CopyPlan.Build(PlanInput(source))), notes);
+    }
+
+    (ConnectionSpec Target, string SourceCs, string TargetCs) ConnectionStrings()
+    {
+        var target = options.Target.HasExplicitDatabase ? options.Target : options.Target.WithDatabase(options.Source.Database);
+        var poolSize = Math.Max(options.Jobs, options.IndexJobs) + 4;
+        return (target, options.Source.ToNpgsql("pgmove", SessionSettings.Source, poolSize, TableLoader.SocketBufferBytes),
+            target.ToNpgsql("pgmove", SessionSettings.Target, poolSize, TableLoader.SocketBufferBytes));
+    }
+
+    /// <summary>Everything checked before anything changes: the servers pair, pg_dump exists, the database can be created.</summary>
+    async Task<(ServerInfo Source, ServerInfo Target, bool TargetExists, PgToolset Tools)> CheckServersAsync(
+        NpgsqlConnection sourceConnection, ConnectionSpec target, CancellationToken ct)
+    {
+        var sourceServer = await ServerCatalog.ReadAsync(sourceConnection, ct);
+        ServerInfo targetServer;
+        bool targetExists;
+        await using (var maintenance = await MaintenanceSession.OpenAsync(target, ct))
+        {
+            targetServer = await ServerCatalog.ReadAsync(maintenance, ct);
+            CheckPairing(sourceServer, targetServer, target);
+            targetExists = await DatabaseCatalog.ExistsAsync(maintenance, target.Database, ct);
+        }
+        var tools = PgToolset.Locate(sourceServer.Major, options.PgBin);
+        if (!targetExists && !targetServer.CanCreateDatabase && !targetServer.IsSuperuser)
+            throw new PgMoveException(ExitCode.InsufficientPrivilege,
+                $"target database \"{target.Database}\" does not exist and user \"{targetServer.CurrentUser}\" may not create it " +
+                "(needs CREATEDB); create it first or connect as a user with CREATEDB");
+        return (sourceServer, targetServer, targetExists, tools);
     }
 
     sealed record Pair(NpgsqlConnection SourceConnection, ServerInfo SourceServer, ConnectionSpec Target, ServerInfo TargetServer,
@@ -166,17 +210,29 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
     async Task PrepareExistingTargetAsync(NpgsqlConnection sourceConnection, string targetCs, ConnectionSpec target, CancellationToken ct)
     {
         await using var connection = await PgSession.OpenAsync(targetCs, Side.Target, target.ToString(), ct);
-        var objects = await DatabaseCatalog.ListUserObjectsAsync(connection, 5, ct);
-        if (objects.Count == 0) return;
-        if (!options.Clean)
-            throw new PgMoveException(ExitCode.TargetNotEmpty,
-                $"target database \"{target.Database}\" is not empty ({string.Join(", ", objects)}{(objects.Count == 5 ? ", …" : "")}); " +
-                "use --clean to drop the objects the copy would create, or choose an empty database; nothing was changed");
+        if (await ReadCleanPlanAsync(sourceConnection, connection, target, ct) is not { } clean) return;
         // The same rule check --clean reports: every object named, and a refusal when one is the target's own.
-        var clean = await CleanPlan.ReadAsync(sourceConnection, connection, ct);
         await clean.ExecuteAsync(connection, target.Database, _sink, ct);
     }
 
+    /// <summary>
+    /// Null for an empty target; for a non-empty one, refuses without --clean, and with it returns what clean drops
+    /// (refusing when that is not safe).
+    /// </summary>
+    async Task<CleanPlan?> ReadCleanPlanAsync(NpgsqlConnection source, NpgsqlConnection target, ConnectionSpec spec, CancellationToken ct)
+    {
+        var objects = await DatabaseCatalog.ListUserObjectsAsync(target, 5, ct);
+        if (objects.Count == 0) return null;
+        if (!options.Clean)
+            throw new PgMoveException(ExitCode.TargetNotEmpty,
+                $"target database \"{spec.Database}\" is not empty ({string.Join(", ", objects)}{(objects.Count == 5 ? ", …" : "")}); " +
+                "use --clean to drop the objects the copy would create, or choose an empty database; nothing was changed");
+        var clean = await CleanPlan.ReadAsync(source, target, ct);
+        return clean.Safe ? clean : throw new PgMoveException(ExitCode.TargetNotEmpty, clean.RefusalMessage(spec.Database));
+    }
+
+    CopyPlan.Input PlanInput(SourceModel source) => new(source.Tables, source.LargeObjects, source.Analyzable, source.Indexes,
+        source.ForeignKeys, source.Slices, options.Jobs, source.RestoreNeedsBuiltKeys);
 
     async Task<IReadOnlyList<WorkItem>> RunPlanAsync(ConnectionSpec target, string sourceCs, string targetCs,
         SnapshotHolder snapshot, SchemaArchive archive, SourceModel source, bool noTablespaces, CancellationToken ct)
@@ -198,8 +254,7 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
             SortMemory = tuning.SortMemory,
             Sink = _sink,
         };
-        var items = CopyPlan.Build(new CopyPlan.Input(source.Tables, source.LargeObjects, source.Analyzable, source.Indexes,
-            source.ForeignKeys, source.Slices, options.Jobs, source.RestoreNeedsBuiltKeys));
+        var items = CopyPlan.Build(PlanInput(source));
         var store = new StateStore(options.StateDirectory);
         store.WritePlan(items);
         _sink.Report(new PlanReady(items, options.Jobs, options.StateDirectory));
