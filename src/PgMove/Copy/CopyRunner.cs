@@ -69,7 +69,7 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
         {
             await using var targetConnection = await PgSession.OpenAsync(targetCs, Side.Target, target.ToString(), ct);
             await PgSession.ExecuteAsync(targetConnection, "BEGIN READ ONLY", ct);
-            clean = await ReadCleanPlanAsync(connection, targetConnection, target, ct);
+            clean = await CheckExistingTargetAsync(connection, targetConnection, target, source, targetServer, ct);
             database = clean is null ? $"\"{target.Database}\" exists and is empty: used as it is"
                 : $"\"{target.Database}\" exists and is not empty: --clean drops {clean.Objects.Count} object(s) first, all of which the source has";
         }
@@ -121,7 +121,9 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
         var target = pair.Target;
         var source = await ReadSourceAsync(pair.SourceConnection, pair.SourceServer, ct);
         await snapshot.LockAsync(source.Tables, ct);
-        if (pair.TargetExists) await PrepareExistingTargetAsync(pair.SourceConnection, pair.TargetCs, target, ct);
+        if (pair.TargetExists) await PrepareExistingTargetAsync(pair, source, ct);
+        else if (EncodingRule.Judge(source.Database.Encoding, null) is { Verdict: Preflight.Verdict.Warn } encoding)
+            _sink.Report(new Notice($"{encoding.Evidence} ({encoding.Fix})", IsWarning: true));
         // Roles before CREATE DATABASE … OWNER and the pre-data restore; disposing revokes temporary memberships.
         await using var globals = await GlobalsStep.PrepareAsync(options.Globals, options.NoOwner, pair.SourceConnection, target,
             pair.TargetServer, _sink, ct);
@@ -207,20 +209,28 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
                 "pgmove copies to the same or a newer major version");
     }
 
-    async Task PrepareExistingTargetAsync(NpgsqlConnection sourceConnection, string targetCs, ConnectionSpec target, CancellationToken ct)
+    async Task PrepareExistingTargetAsync(Pair pair, SourceModel source, CancellationToken ct)
     {
-        await using var connection = await PgSession.OpenAsync(targetCs, Side.Target, target.ToString(), ct);
-        if (await ReadCleanPlanAsync(sourceConnection, connection, target, ct) is not { } clean) return;
+        var target = pair.Target;
+        await using var connection = await PgSession.OpenAsync(pair.TargetCs, Side.Target, target.ToString(), ct);
+        if (await CheckExistingTargetAsync(pair.SourceConnection, connection, target, source, pair.TargetServer, ct) is not { } clean) return;
         // The same rule check --clean reports: every object named, and a refusal when one is the target's own.
         await clean.ExecuteAsync(connection, target.Database, _sink, ct);
     }
 
     /// <summary>
-    /// Null for an empty target; for a non-empty one, refuses without --clean, and with it returns what clean drops
+    /// Refuses a target database whose encoding cannot take the source's rows (EncodingRule). Then: null for an empty
+    /// target; for a non-empty one, refuses without --clean, and with it returns what clean drops
     /// (refusing when that is not safe).
     /// </summary>
-    async Task<CleanPlan?> ReadCleanPlanAsync(NpgsqlConnection source, NpgsqlConnection target, ConnectionSpec spec, CancellationToken ct)
+    async Task<CleanPlan?> CheckExistingTargetAsync(NpgsqlConnection source, NpgsqlConnection target, ConnectionSpec spec,
+        SourceModel model, ServerInfo targetServer, CancellationToken ct)
     {
+        // check's encoding item asks the same rule: a target copy refuses is a failing item, and the other way round.
+        var encoding = EncodingRule.Judge(model.Database.Encoding, (await DatabaseCatalog.ReadCurrentAsync(target, targetServer.VersionNum, ct)).Encoding);
+        if (encoding.Verdict == Preflight.Verdict.Fail)
+            throw new PgMoveException(ExitCode.Incompatible, $"target database \"{spec.Database}\": {encoding.Evidence}; {encoding.Fix}; nothing was changed");
+        if (encoding.Verdict == Preflight.Verdict.Warn) _sink.Report(new Notice($"{encoding.Evidence} ({encoding.Fix})", IsWarning: true));
         var objects = await DatabaseCatalog.ListUserObjectsAsync(target, 5, ct);
         if (objects.Count == 0) return null;
         if (!options.Clean)
