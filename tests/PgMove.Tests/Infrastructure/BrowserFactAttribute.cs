@@ -9,6 +9,6 @@ public sealed class BrowserFactAttribute : FactAttribute
     public BrowserFactAttribute()
     {
         if (Chromium.Executable is null && Environment.GetEnvironmentVariable("CI") != "true")
-            Skip = "chromium is not installed and could not be by scripts/setup.sh (apt-get install chromium); the browser check of the HTML report did not run";
+            Skip = "browser test skipped: chromium is not installed and scripts/setup.sh could not install it (apt-get install chromium)";
     }
 }
