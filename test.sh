@@ -20,6 +20,12 @@ counter() { grep -o '<Counters [^>]*>' "$trx" 2>/dev/null | head -n 1 | sed -n "
 total=$(counter total) passed=$(counter passed) failed=$(counter failed)
 total=${total:-0} passed=${passed:-0} failed=${failed:-0}
 
+# Skipped tests (a missing shared datasets folder, no browser; never under CI=true): how many, and why, on one line.
+skipped=$(grep -o 'outcome="NotExecuted"' "$trx" 2>/dev/null | wc -l || true)
+if [ "${skipped:-0}" -gt 0 ]; then
+  why=$(grep -o '<Message>[^<]*test skipped: [^<]*</Message>' "$trx" | sed 's/<[^>]*>//g' | sort | uniq -c | sed 's/^ *\([0-9]*\) /\1x /' | paste -sd ';' - || true)
+  echo "$skipped skipped: $why"
+fi
 echo "$passed passed, $failed failed"
 if [ "$rc" != 0 ]; then exit "$rc"; fi
 if [ "$failed" -gt 0 ] || [ "$total" -eq 0 ]; then exit 1; fi

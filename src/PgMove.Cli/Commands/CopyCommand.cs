@@ -21,13 +21,18 @@ internal static class CopyCommand
         var resume = new Option<bool>("--resume") { Description = "Continue the interrupted run recorded in --dir (same source, target and options): done work is skipped" };
         var accept = new Option<bool>("--accept-source-changes")
         { Description = "With --resume: go on when pgmove cannot tell which source tables changed since the first run (the target may mix two moments)" };
+        var report = new ReportArgument();
+        var dryRun = new Option<bool>("--dry-run") { Description = "Print the plan (items, order, sessions, what would be created or dropped); change nothing" };
 
         var command = new Command("copy", "Copy one database from the source server to the target server (offline migration).")
         {
-            source, target, dir, json, verify, resume, accept,
+            source, target, dir, json, verify, resume, accept, dryRun, report.Option,
         };
         copyOptions.AddTo(command);
-        command.SetAction((parse, ct) => CommandRunner.RunAsync(async (display, token) =>
+        command.SetAction((parse, ct) =>
+        {
+            var page = report.Start(parse, "copy");
+            return CommandRunner.RunAsync(async (display, token) =>
         {
             if (parse.GetValue(resume) && parse.GetValue(dir) is null)
                 throw new PgMoveException(ExitCode.Usage, "--resume needs --dir, the state directory of the run to continue");
@@ -37,7 +42,14 @@ internal static class CopyCommand
                 ConnectionArguments.Parse(parse.GetValue(source), "PGMOVE_SOURCE", "--source"),
                 ConnectionArguments.Parse(parse.GetValue(target), "PGMOVE_TARGET", "--target"),
                 parse.GetValue(dir) ?? Path.Combine(Path.GetTempPath(), "pgmove", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss") + "-" + Environment.ProcessId))
-                with { Verify = parse.GetValue(verify), Resume = parse.GetValue(resume), AcceptSourceChanges = parse.GetValue(accept) };
+                with { Verify = parse.GetValue(verify), Resume = parse.GetValue(resume), AcceptSourceChanges = parse.GetValue(accept), DryRun = parse.GetValue(dryRun) };
+            if (options.DryRun)
+            {
+                var preview = await new CopyRunner(options, display.PlainSink).PreviewAsync(token);
+                display.ShowLines(PgMove.Cli.Rendering.CopyPreviewView.Lines(preview), preview);
+                return ExitCode.Success;
+            }
+            if (page is not null) Describe(page.Report, options);
             var summary = await display.RunAsync(sink => new CopyRunner(options, sink).RunAsync(token));
             if (summary.Resume is { NothingToDo: true })
             {
@@ -45,11 +57,29 @@ internal static class CopyCommand
                 return ExitCode.Success;
             }
             display.ShowSummary(summary);
+            if (page is not null)
+            {
+                page.Report.Copy = summary;
+                page.Report.Items = summary.Items;
+                page.Report.SourceVersion = summary.SourceVersion;
+                page.Report.TargetVersion = summary.TargetVersion;
+                page.Report.Target = summary.Target;
+            }
             if (!options.Verify) return ExitCode.Success;
             return await VerifyCommand.RunAsync(new PgMove.Verify.VerifyOptions { Source = options.Source, Target = options.Target, Jobs = options.Jobs },
-                toStderr: parse.GetValue(json), printJson: false, token);
-        }, parse.GetValue(json), ct));
+                toStderr: parse.GetValue(json), printJson: false, token, page?.Report);
+        }, parse.GetValue(json), page, ct);
+        });
         return command;
     }
 
+    static void Describe(PgMove.Reporting.RunReport report, CopyOptions options)
+    {
+        report.Source = options.Source.ToString();
+        report.Target = options.Target.ToString();
+        report.WithOption("--jobs", options.Jobs).WithOption("--index-jobs", options.IndexJobs).WithOption("--clean", options.Clean)
+            .WithOption("--no-owner", options.NoOwner).WithOption("--no-acl", options.NoAcl).WithOption("--split-larger-than", options.SplitLargerThan)
+            .WithOption("--tune-target", options.TuneTarget).WithOption("--roles", options.Globals.Roles).WithOption("--verify", options.Verify)
+            .WithOption("--timeline", options.TimelinePath).WithOption("--dir", options.StateDirectory);
+    }
 }

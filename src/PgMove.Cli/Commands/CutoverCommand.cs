@@ -24,13 +24,17 @@ internal static class CutoverCommand
         var afterRelease = new Option<string?>("--after-release")
         { Description = "Shell command run once the target is released (e.g. PgBouncer RESUME, a DNS change)" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Say what would be done; change nothing" };
+        var report = new ReportArgument();
         var command = new Command("cutover",
             "Switch over: fence writes on the source, wait until the sync applied everything, set sequences, release the target, then verify.")
         {
-            maxLag, timeout, freezeTimeout, verify, jobs, beforeFence, afterRelease, dryRun,
+            maxLag, timeout, freezeTimeout, verify, jobs, beforeFence, afterRelease, dryRun, report.Option,
         };
         common.AddTo(command);
-        command.SetAction((parse, ct) => CommandRunner.RunAsync(async (display, token) =>
+        command.SetAction((parse, ct) =>
+        {
+            var page = report.Start(parse, "cutover");
+            return CommandRunner.RunAsync(async (display, token) =>
         {
             if (parse.GetValue(timeout) < 1 || parse.GetValue(freezeTimeout) < 1 || parse.GetValue(jobs) < 1)
                 throw new PgMoveException(ExitCode.Usage, "--timeout, --freeze-timeout and --jobs must be at least 1");
@@ -48,10 +52,21 @@ internal static class CutoverCommand
                 AfterRelease = parse.GetValue(afterRelease),
                 DryRun = parse.GetValue(dryRun),
             };
+            if (page is not null)
+            {
+                page.Report.Source = options.Source.ToString();
+                page.Report.Target = options.Target.ToString();
+                page.Report.WithOption("--max-lag", options.MaxLagBytes).WithOption("--timeout", parse.GetValue(timeout))
+                    .WithOption("--freeze-timeout", parse.GetValue(freezeTimeout)).WithOption("--verify", options.Verify.ToString().ToLowerInvariant())
+                    .WithOption("--jobs", options.Jobs).WithOption("--dry-run", options.DryRun);
+            }
             var summary = await display.RunAsync(sink => new CutoverRunner(options, sink).RunAsync(token));
             display.ShowLines(Lines(summary, options), summary);
+            page?.Report.Cutover = summary;
+            page?.Report.Verification = summary.Verification;
             return summary.HasDifferences ? ExitCode.Differences : summary.Warnings.Count > 0 ? ExitCode.StepFailed : ExitCode.Success;
-        }, parse.GetValue(common.Json), ct));
+        }, parse.GetValue(common.Json), page, ct);
+        });
         return command;
     }
 

@@ -12,9 +12,11 @@ internal static class SyncCommand
         var copyOptions = new CopyCliOptions();
         var identityFull = new Option<bool>("--set-replica-identity-full")
         { Description = "Set REPLICA IDENTITY FULL on source tables without a primary key (otherwise sync refuses to start)" };
+        var metricsPort = new Option<int?>("--metrics-port")
+        { Description = "Serve Prometheus metrics (lag, apply rate, changes, phase, WAL retained) on http://*:PORT/metrics while the sync runs" };
         var command = new Command("sync", "Online migration: copy (with the copy's options), then apply the source's changes continuously until `pgmove cutover`.")
         {
-            identityFull,
+            identityFull, metricsPort,
         };
         common.AddTo(command);
         copyOptions.AddTo(command);
@@ -30,7 +32,10 @@ internal static class SyncCommand
                 StateDirectory = parse.GetValue(common.Dir),
                 SetReplicaIdentityFull = parse.GetValue(identityFull),
             };
-            var summary = await display.RunAsync(sink => new SyncRunner(options, sink).RunAsync(token));
+            if (parse.GetValue(metricsPort) is < 1 or > 65535)
+                throw new PgMove.Errors.PgMoveException(PgMove.Errors.ExitCode.Usage, "--metrics-port must be a TCP port (1-65535)");
+            await using var metrics = parse.GetValue(metricsPort) is { } port ? PgMove.Monitoring.SyncMetrics.Start(port, source, target) : null;
+            var summary = await display.RunAsync(sink => new SyncRunner(options, sink) { Observer = metrics is null ? null : metrics.Observe }.RunAsync(token));
             display.ShowLines([
                 $"pgmove sync: done (cut over) {summary.Source} -> {summary.Target}",
                 $"{summary.Transactions} transactions, {summary.Changes} changes applied; slot, publication and origin dropped by the cutover; " +

@@ -18,12 +18,16 @@ internal static class VerifyCommand
         var maxRows = new Option<int>("--max-rows") { Description = "Differing rows shown per table", DefaultValueFactory = _ => 20 };
         var acl = new Option<bool>("--acl") { Description = "Also compare owners and privileges" };
         var json = new Option<bool>("--json") { Description = "Print the report as JSON on stdout (the human report goes to stderr)" };
+        var report = new ReportArgument();
         var command = new Command("verify",
             "Compare two databases: schema, then every table's row count and checksum, down to the rows that differ.")
         {
-            source, target, jobs, maxRows, acl, json,
+            source, target, jobs, maxRows, acl, json, report.Option,
         };
-        command.SetAction((parse, ct) => CommandRunner.RunAsync(async (_, token) =>
+        command.SetAction((parse, ct) =>
+        {
+            var page = report.Start(parse, "verify");
+            return CommandRunner.RunAsync(async (_, token) =>
         {
             var options = new VerifyOptions
             {
@@ -33,15 +37,25 @@ internal static class VerifyCommand
                 MaxRows = parse.GetValue(maxRows),
                 Acl = parse.GetValue(acl),
             };
-            return await RunAsync(options, parse.GetValue(json), printJson: parse.GetValue(json), token);
-        }, parse.GetValue(json), ct));
+            if (page is not null)
+            {
+                page.Report.Source = options.Source.ToString();
+                page.Report.Target = options.Target.ToString();
+                page.Report.WithOption("--jobs", options.Jobs).WithOption("--max-rows", options.MaxRows).WithOption("--acl", options.Acl);
+            }
+            return await RunAsync(options, parse.GetValue(json), printJson: parse.GetValue(json), token, page?.Report);
+        }, parse.GetValue(json), page, ct);
+        });
         return command;
     }
 
     /// <summary>Runs verify and prints its report; also what <c>copy --verify</c> calls after the copy.</summary>
-    public static async Task<ExitCode> RunAsync(VerifyOptions options, bool toStderr, bool printJson, CancellationToken ct)
+    /// <param name="page">the --report being filled, if any: gets the verification.</param>
+    public static async Task<ExitCode> RunAsync(VerifyOptions options, bool toStderr, bool printJson, CancellationToken ct,
+        PgMove.Reporting.RunReport? page = null)
     {
         var report = await new VerifyRunner(options, new VerifyProgress()).RunAsync(ct);
+        page?.Verification = report;
         VerifyView.Show(report, toStderr, printJson);
         return report.Equal ? ExitCode.Success : ExitCode.Differences;
     }

@@ -34,6 +34,8 @@ public sealed record CopyOptions
     public bool Resume { get; init; }
     /// <summary>With <see cref="Resume"/>: go on when pgmove cannot tell which source tables changed since the first run.</summary>
     public bool AcceptSourceChanges { get; init; }
+    /// <summary>Read both servers and print the plan; change nothing (<see cref="CopyRunner.PreviewAsync"/>).</summary>
+    public bool DryRun { get; init; }
     /// <summary>Run verify after the copy (done by the CLI once <see cref="CopyRunner"/> returns).</summary>
     public bool Verify { get; init; }
 }

@@ -29,31 +29,18 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
     public async Task<CopySummary> RunAsync(CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
-        var target = options.Target.HasExplicitDatabase ? options.Target : options.Target.WithDatabase(options.Source.Database);
+        var (target, sourceCs, targetCs) = ConnectionStrings();
         var resume = options.Resume ? ResumeSession.Open(options.StateDirectory) : null;
         if (resume?.Manifest.Finished is not null)
             return NothingToDo(target, resume.Manifest);
-        var poolSize = Math.Max(options.Jobs, options.IndexJobs) + 4;
-        var sourceCs = options.Source.ToNpgsql("pgmove", SessionSettings.Source, poolSize, TableLoader.SocketBufferBytes);
-        var targetCs = target.ToNpgsql("pgmove", SessionSettings.Target, poolSize, TableLoader.SocketBufferBytes);
-
         await using var holderConnection = await PgSession.OpenAsync(sourceCs, Side.Source, options.Source.ToString(), ct);
-        var sourceServer = await ServerCatalog.ReadAsync(holderConnection, ct);
-        ServerInfo targetServer;
-        bool targetExists;
-        await using (var maintenance = await MaintenanceSession.OpenAsync(target, ct))
+        var (sourceServer, targetServer, targetExists, tools) = await CheckServersAsync(holderConnection, target, ct);
+        if (resume is not null)
         {
-            targetServer = await ServerCatalog.ReadAsync(maintenance, ct);
-            CheckPairing(sourceServer, targetServer, target);
-            targetExists = await DatabaseCatalog.ExistsAsync(maintenance, target.Database, ct);
-            resume?.CheckSameRun(Identity(sourceServer, options.Source), Identity(targetServer, target), RunFingerprint.Of(options));
-            if (resume is not null) await resume.CheckTargetAsync(maintenance, target.Database, ct);
+            resume.CheckSameRun(Identity(sourceServer, options.Source), Identity(targetServer, target), RunFingerprint.Of(options));
+            await using var maintenance = await MaintenanceSession.OpenAsync(target, ct);
+            await resume.CheckTargetAsync(maintenance, target.Database, ct);
         }
-        var tools = PgToolset.Locate(sourceServer.Major, options.PgBin);
-        if (!targetExists && !targetServer.CanCreateDatabase && !targetServer.IsSuperuser)
-            throw new PgMoveException(ExitCode.InsufficientPrivilege,
-                $"target database \"{target.Database}\" does not exist and user \"{targetServer.CurrentUser}\" may not create it " +
-                "(needs CREATEDB); create it first or connect as a user with CREATEDB");
 
         // Read before the snapshot: a write committed after it then always shows as a change to a resume.
         var statistics = resume is null ? await SourceStatistics.ReadAsync(holderConnection, ct) : null;
@@ -80,6 +67,67 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
         }
     }
 
+    /// <summary>
+    /// <c>copy --dry-run</c>: the checks a copy makes before changing anything, then the plan it would run, read in
+    /// read-only transactions on both sides. Creates nothing, drops nothing, exports no snapshot, writes no file.
+    /// </summary>
+    public async Task<CopyPreview> PreviewAsync(CancellationToken ct)
+    {
+        var (target, sourceCs, targetCs) = ConnectionStrings();
+        await using var connection = await PgSession.OpenAsync(sourceCs, Side.Source, options.Source.ToString(), ct);
+        var (sourceServer, targetServer, targetExists, tools) = await CheckServersAsync(connection, target, ct);
+        await PgSession.ExecuteAsync(connection, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", ct);
+        var source = await ReadSourceAsync(connection, sourceServer, ct);
+        CleanPlan? clean = null;
+        var database = $"\"{target.Database}\" would be created (encoding {source.Database.Encoding}, collate {source.Database.Collate}, " +
+                       $"ctype {source.Database.Ctype}{(source.Database.Locale is null ? "" : $", locale {source.Database.Locale}")}, owner {source.Database.Owner} if it exists there)";
+        if (targetExists)
+        {
+            await using var targetConnection = await PgSession.OpenAsync(targetCs, Side.Target, target.ToString(), ct);
+            await PgSession.ExecuteAsync(targetConnection, "BEGIN READ ONLY", ct);
+            clean = await CheckExistingTargetAsync(connection, targetConnection, target, source, targetServer, ct);
+            database = clean is null ? $"\"{target.Database}\" exists and is empty: used as it is"
+                : $"\"{target.Database}\" exists and is not empty: --clean drops {clean.Objects.Count} object(s) first, all of which the source has";
+        }
+        var parallel = Math.Max(options.Jobs, options.IndexJobs);
+        var notes = new List<string>();
+        if (options.Globals.Roles) notes.Add("--roles: the roles the database needs are created first (pgmove roles --dry-run lists them)");
+        if (options.TuneTarget) notes.Add("--tune-target: max_wal_size and checkpoint_timeout are raised on the target for the run, and put back");
+        if (options.Verify) notes.Add("--verify: pgmove verify runs after the copy");
+        return new CopyPreview(options.Source.ToString(), target.ToString(), sourceServer.Version, targetServer.Version,
+            new SchemaArchive(tools, "").ToolDescription, database, clean, parallel + 5, parallel + 4 + options.IndexJobs + 2,
+            options.Jobs, options.IndexJobs, CopyPreview.Steps(CopyPlan.Build(PlanInput(source))), notes);
+    }
+
+    (ConnectionSpec Target, string SourceCs, string TargetCs) ConnectionStrings()
+    {
+        var target = options.Target.HasExplicitDatabase ? options.Target : options.Target.WithDatabase(options.Source.Database);
+        var poolSize = Math.Max(options.Jobs, options.IndexJobs) + 4;
+        return (target, options.Source.ToNpgsql("pgmove", SessionSettings.Source, poolSize, TableLoader.SocketBufferBytes),
+            target.ToNpgsql("pgmove", SessionSettings.Target, poolSize, TableLoader.SocketBufferBytes));
+    }
+
+    /// <summary>Everything checked before anything changes: the servers pair, pg_dump exists, the database can be created.</summary>
+    async Task<(ServerInfo Source, ServerInfo Target, bool TargetExists, PgToolset Tools)> CheckServersAsync(
+        NpgsqlConnection sourceConnection, ConnectionSpec target, CancellationToken ct)
+    {
+        var sourceServer = await ServerCatalog.ReadAsync(sourceConnection, ct);
+        ServerInfo targetServer;
+        bool targetExists;
+        await using (var maintenance = await MaintenanceSession.OpenAsync(target, ct))
+        {
+            targetServer = await ServerCatalog.ReadAsync(maintenance, ct);
+            CheckPairing(sourceServer, targetServer, target);
+            targetExists = await DatabaseCatalog.ExistsAsync(maintenance, target.Database, ct);
+        }
+        var tools = PgToolset.Locate(sourceServer.Major, options.PgBin);
+        if (!targetExists && !targetServer.CanCreateDatabase && !targetServer.IsSuperuser)
+            throw new PgMoveException(ExitCode.InsufficientPrivilege,
+                $"target database \"{target.Database}\" does not exist and user \"{targetServer.CurrentUser}\" may not create it " +
+                "(needs CREATEDB); create it first or connect as a user with CREATEDB");
+        return (sourceServer, targetServer, targetExists, tools);
+    }
+
     sealed record Pair(NpgsqlConnection SourceConnection, ServerInfo SourceServer, ConnectionSpec Target, ServerInfo TargetServer,
         bool TargetExists, string SourceCs, string TargetCs)
     {
@@ -95,12 +143,13 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
         var source = await ReadSourceAsync(pair.SourceConnection, pair.SourceServer, ct);
         if (pair.Resume is { } recorded) source = WithRecordedPlan(source, recorded.Manifest);
         await snapshot.LockAsync(source.Tables, ct);
-        var items = CopyPlan.Build(new CopyPlan.Input(source.Tables, source.LargeObjects, source.Analyzable, source.Indexes,
-            source.ForeignKeys, source.Slices, pair.Resume?.Manifest.PlanJobs ?? options.Jobs, source.RestoreNeedsBuiltKeys));
+        var items = CopyPlan.Build(PlanInput(source) with { Jobs = pair.Resume?.Manifest.PlanJobs ?? options.Jobs });
         var decision = pair.Resume is { } resume
             ? await DecideResumeAsync(resume, pair, items, archive, snapshot, ct)
             : RecordNewRun(pair, source);
-        if (pair.TargetExists && decision is null) await PrepareExistingTargetAsync(pair.TargetCs, target, source, ct);
+        if (pair.TargetExists && decision is null) await PrepareExistingTargetAsync(pair, source, ct);
+        else if (!pair.TargetExists && EncodingRule.Judge(source.Database.Encoding, null) is { Verdict: Preflight.Verdict.Warn } encoding)
+            _sink.Report(new Notice($"{encoding.Evidence} ({encoding.Fix})", IsWarning: true));
         // Roles before CREATE DATABASE … OWNER and the pre-data restore; disposing revokes temporary memberships.
         await using var globals = await GlobalsStep.PrepareAsync(options.Globals, options.NoOwner, pair.SourceConnection, target,
             pair.TargetServer, _sink, ct);
@@ -120,7 +169,10 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
             await RunPlanAsync(items, decision, pair, snapshot, archive, source, globals.NoTablespaces, ct);
             await globals.CompleteAsync(ct);
             SaveManifest(_manifest! with { Finished = DateTimeOffset.UtcNow });
-            return Summarize(items, target, clock.Elapsed, decision, pair.Resume);
+            return Summarize(items, target, clock.Elapsed, decision, pair.Resume) with
+            {
+                SourceVersion = pair.SourceServer.Version, TargetVersion = pair.TargetServer.Version, Items = items,
+            };
         }
         catch (Exception e) when (created || planStarted)
         {
@@ -186,18 +238,40 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
                 "pgmove copies to the same or a newer major version");
     }
 
-    async Task PrepareExistingTargetAsync(string targetCs, ConnectionSpec target, SourceModel source, CancellationToken ct)
+    async Task PrepareExistingTargetAsync(Pair pair, SourceModel source, CancellationToken ct)
     {
-        await using var connection = await PgSession.OpenAsync(targetCs, Side.Target, target.ToString(), ct);
-        var objects = await DatabaseCatalog.ListUserObjectsAsync(connection, 5, ct);
-        if (objects.Count == 0) return;
-        if (!options.Clean)
-            throw new PgMoveException(ExitCode.TargetNotEmpty,
-                $"target database \"{target.Database}\" is not empty ({string.Join(", ", objects)}{(objects.Count == 5 ? ", …" : "")}); " +
-                "use --clean to drop the objects the copy would create, or choose an empty database; nothing was changed");
-        await TargetDatabase.CleanAsync(connection, source.Schemas, source.Extensions, _sink, ct);
+        var target = pair.Target;
+        await using var connection = await PgSession.OpenAsync(pair.TargetCs, Side.Target, target.ToString(), ct);
+        if (await CheckExistingTargetAsync(pair.SourceConnection, connection, target, source, pair.TargetServer, ct) is not { } clean) return;
+        // The same rule check --clean reports: every object named, and a refusal when one is the target's own.
+        await clean.ExecuteAsync(connection, target.Database, _sink, ct);
     }
 
+    /// <summary>
+    /// Refuses a target database whose encoding cannot take the source's rows (EncodingRule). Then: null for an empty
+    /// target; for a non-empty one, refuses without --clean, and with it returns what clean drops
+    /// (refusing when that is not safe).
+    /// </summary>
+    async Task<CleanPlan?> CheckExistingTargetAsync(NpgsqlConnection source, NpgsqlConnection target, ConnectionSpec spec,
+        SourceModel model, ServerInfo targetServer, CancellationToken ct)
+    {
+        // check's encoding item asks the same rule: a target copy refuses is a failing item, and the other way round.
+        var encoding = EncodingRule.Judge(model.Database.Encoding, (await DatabaseCatalog.ReadCurrentAsync(target, targetServer.VersionNum, ct)).Encoding);
+        if (encoding.Verdict == Preflight.Verdict.Fail)
+            throw new PgMoveException(ExitCode.Incompatible, $"target database \"{spec.Database}\": {encoding.Evidence}; {encoding.Fix}; nothing was changed");
+        if (encoding.Verdict == Preflight.Verdict.Warn) _sink.Report(new Notice($"{encoding.Evidence} ({encoding.Fix})", IsWarning: true));
+        var objects = await DatabaseCatalog.ListUserObjectsAsync(target, 5, ct);
+        if (objects.Count == 0) return null;
+        if (!options.Clean)
+            throw new PgMoveException(ExitCode.TargetNotEmpty,
+                $"target database \"{spec.Database}\" is not empty ({string.Join(", ", objects)}{(objects.Count == 5 ? ", …" : "")}); " +
+                "use --clean to drop the objects the copy would create, or choose an empty database; nothing was changed");
+        var clean = await CleanPlan.ReadAsync(source, target, ct);
+        return clean.Safe ? clean : throw new PgMoveException(ExitCode.TargetNotEmpty, clean.RefusalMessage(spec.Database));
+    }
+
+    CopyPlan.Input PlanInput(SourceModel source) => new(source.Tables, source.LargeObjects, source.Analyzable, source.Indexes,
+        source.ForeignKeys, source.Slices, options.Jobs, source.RestoreNeedsBuiltKeys);
 
     async Task RunPlanAsync(IReadOnlyList<WorkItem> items, ResumeDecision? decision, Pair pair,
         SnapshotHolder snapshot, SchemaArchive archive, SourceModel source, bool noTablespaces, CancellationToken ct)
@@ -340,7 +414,12 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
     {
         await using var target = await PgSession.OpenAsync(pair.TargetCs, Side.Target, pair.Target.ToString(), ct);
         if (decision.CleanTarget)
-            await TargetDatabase.CleanAsync(target, source.Schemas, source.Extensions, _sink, ct);
+        {
+            // Pre-data was unfinished: drop what it made, by the same rule as --clean (never an object the source lacks).
+            var clean = await CleanPlan.ReadAsync(pair.SourceConnection, target, ct);
+            if (!clean.Safe) throw new PgMoveException(ExitCode.TargetNotEmpty, clean.RefusalMessage(pair.Target.Database));
+            await clean.ExecuteAsync(target, pair.Target.Database, _sink, ct);
+        }
         else if (await TargetCleanup.RunAsync(target, items, decision, _sink, ct))
             decision.Redo(items.First(i => i.Kind == WorkItemKind.PostData)); // it made the foreign keys just dropped
     }

@@ -19,6 +19,16 @@ public sealed record CopySummary(
     /// <summary>For a resumed run: what it skipped, redid and copied again; null for a first run.</summary>
     public Resume.ResumeSummary? Resume { get; init; }
 
+    /// <summary>The source server's version (server_version).</summary>
+    public string? SourceVersion { get; init; }
+
+    /// <summary>The target server's version (server_version).</summary>
+    public string? TargetVersion { get; init; }
+
+    /// <summary>The plan's items with their times, for the HTML report's tables and timeline (not in --json).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<WorkItem> Items { get; init; } = [];
+
     /// <summary>Bytes per second over the data phase (0 when nothing moved).</summary>
     public double BytesPerSecond =>
         Phases.FirstOrDefault(p => p.Name == "data") is { Elapsed.TotalSeconds: > 0 } data ? Bytes / data.Elapsed.TotalSeconds : 0;

@@ -153,10 +153,9 @@ public static class RolePlanner
 
     static void CheckOwnersUsable(RolePlan plan, TargetRoles target)
     {
-        var superOwners = plan.Owners.Where(o => target.Existing.TryGetValue(o, out var r) && r.Superuser).Distinct().ToList();
+        var superOwners = OwnerRules.SuperuserOwners(plan.Owners, o => target.Existing.TryGetValue(o, out var r) && r.Superuser);
         if (superOwners.Count > 0)
             throw new PgMoveException(ExitCode.InsufficientPrivilege,
-                $"the source's objects are owned by {string.Join(", ", superOwners)}, a superuser on the target, and user " +
-                $"\"{target.CurrentUser}\" is not a superuser there: use --owner-map {superOwners[0]}=ROLE or --no-owner; nothing was changed");
+                $"{OwnerRules.SuperuserOwnersProblem(superOwners, target.CurrentUser)}: {OwnerRules.SuperuserOwnersFix(superOwners)}; nothing was changed");
     }
 }

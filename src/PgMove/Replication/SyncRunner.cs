@@ -22,6 +22,10 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
 {
     readonly SyncProgress _progress = new();
     MigrationNames _names = null!;
+
+    /// <summary>Gets the sync's state each time it is written to the progress file (every second): --metrics-port.</summary>
+    public Action<SyncState>? Observer { get; init; }
+
     SyncStateFile _stateFile = null!;
     SyncState _state = new();
 
@@ -372,6 +376,8 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
     void Write(SyncState state)
     {
         _state = state;
-        _stateFile.Write(_progress.Into(state));
+        var current = _progress.Into(state);
+        _stateFile.Write(current);
+        Observer?.Invoke(current);
     }
 }

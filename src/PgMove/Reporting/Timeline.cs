@@ -40,6 +40,13 @@ public static class Timeline
 
     static double Seconds(TimeSpan t) => Math.Round(t.TotalSeconds, 3);
 
+    /// <summary>The SVG picture of the items that ran (also what the HTML report shows inline).</summary>
+    public static string RenderSvg(IReadOnlyList<WorkItem> items)
+    {
+        var ran = items.Where(i => i.StartedAt is not null).OrderBy(i => i.StartedAt).ToList();
+        return Svg(ran, ran.Count > 0 ? ran.Min(i => i.StartedAt!.Value) : DateTimeOffset.UtcNow);
+    }
+
     static string Svg(IReadOnlyList<WorkItem> ran, DateTimeOffset origin)
     {
         const int left = 40, lane = 28, width = 1200;

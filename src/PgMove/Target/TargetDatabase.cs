@@ -8,7 +8,7 @@ using PgMove.Sql;
 
 namespace PgMove.Target;
 
-/// <summary>Creates the target database like the source's, carries its settings over, and cleans it on request.</summary>
+/// <summary>Creates the target database like the source's and carries its settings over (--clean: <see cref="CleanPlan"/>).</summary>
 public static class TargetDatabase
 {
     /// <summary>CREATE DATABASE from template0 with the source's encoding and locale, owned by the source's owner when possible.</summary>
@@ -101,47 +101,4 @@ public static class TargetDatabase
         }
         yield return current.ToString().Trim();
     }
-
-    /// <summary>
-    /// For --clean: drops what the copy is about to create. Each of the source's schemas that exists on the target
-    /// (CASCADE; for public, everything inside it), each of the source's extensions, and every large object.
-    /// </summary>
-    public static async Task CleanAsync(NpgsqlConnection target, IReadOnlyList<string> sourceSchemas,
-        IReadOnlyList<string> sourceExtensions, IProgressSink sink, CancellationToken ct)
-    {
-        var statements = new List<string>();
-        statements.Add("SELECT lo_unlink(oid) FROM pg_largeobject_metadata");
-        foreach (var extension in sourceExtensions.Where(e => e != "plpgsql"))
-            statements.Add($"DROP EXTENSION IF EXISTS {Quote.Ident(extension)} CASCADE");
-        foreach (var schema in sourceSchemas.Where(s => s != "public"))
-            statements.Add($"DROP SCHEMA IF EXISTS {Quote.Ident(schema)} CASCADE");
-        await using (var cmd = new NpgsqlCommand(PublicDropsSql, target))
-        await using (var reader = await cmd.ExecuteReaderAsync(ct))
-            while (await reader.ReadAsync(ct)) statements.Add(reader.GetString(0));
-        foreach (var sql in statements)
-            await PgSession.ExecuteAsync(target, sql, ct);
-        sink.Report(new Notice($"--clean: ran {statements.Count} DROP statement(s) on the target"));
-    }
-
-    const string PublicDropsSql = """
-        WITH ext AS (SELECT objid, classid FROM pg_depend WHERE deptype = 'e')
-        SELECT format('DROP %s IF EXISTS %s CASCADE',
-                      CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'S' THEN 'SEQUENCE'
-                                     WHEN 'f' THEN 'FOREIGN TABLE' ELSE 'TABLE' END, c.oid::regclass)
-        FROM pg_class c
-        WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
-          AND (c.oid, 'pg_class'::regclass) NOT IN (SELECT objid, classid FROM ext)
-        UNION ALL
-        SELECT format('DROP %s IF EXISTS %s CASCADE',
-                      CASE p.prokind WHEN 'a' THEN 'AGGREGATE' WHEN 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END, p.oid::regprocedure)
-        FROM pg_proc p
-        WHERE p.pronamespace = 'public'::regnamespace AND (p.oid, 'pg_proc'::regclass) NOT IN (SELECT objid, classid FROM ext)
-        UNION ALL
-        SELECT format('DROP %s IF EXISTS %s CASCADE', CASE t.typtype WHEN 'd' THEN 'DOMAIN' ELSE 'TYPE' END, t.oid::regtype)
-        FROM pg_type t
-        WHERE t.typnamespace = 'public'::regnamespace AND t.typtype IN ('c', 'd', 'e', 'r', 'b')
-          AND (t.typrelid = 0 OR (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c')
-          AND NOT EXISTS (SELECT 1 FROM pg_type e WHERE e.typarray = t.oid)
-          AND (t.oid, 'pg_type'::regclass) NOT IN (SELECT objid, classid FROM ext)
-        """;
 }

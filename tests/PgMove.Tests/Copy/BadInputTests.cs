@@ -88,7 +88,8 @@ public sealed class BadInputTests(ClusterPair clusters)
         var before = await PrepareSourceAsync();
         const string target = "not_empty";
         await clusters.Target.CreateDatabaseAsync(target);
-        await clusters.Target.ExecuteAsync(target, "CREATE TABLE t (id int, v text); INSERT INTO t VALUES (42, 'keep me'); SELECT lo_from_bytea(0, 'old');");
+        // Only objects the source has too: a target-only one would make --clean refuse (tests/PgMove.Tests/Target/CleanTests.cs).
+        await clusters.Target.ExecuteAsync(target, "CREATE TABLE t (id int, v text); INSERT INTO t VALUES (42, 'keep me');");
 
         var refused = await PgMoveProcess.RunAsync("copy", "--source", clusters.Source.Uri(Db), "--target", clusters.Target.Uri(target),
             "--dir", PgMoveProcess.StateDir());
@@ -99,7 +100,6 @@ public sealed class BadInputTests(ClusterPair clusters)
             "--clean", "--dir", PgMoveProcess.StateDir());
         Assert.True(cleaned.ExitCode == 0, cleaned.ToString());
         await DatabaseComparer.AssertEqualAsync(clusters.Source, Db, clusters.Target, target);
-        Assert.Equal(0L, await clusters.Target.ScalarAsync<long>(target, "SELECT count(*) FROM pg_largeobject_metadata"));
         await AssertSourceUntouchedAsync(before);
     }
 

@@ -1,4 +1,5 @@
 using PgMove.Catalog;
+using PgMove.Target;
 
 namespace PgMove.Preflight.Checks;
 
@@ -14,24 +15,8 @@ public sealed class LocaleCheck : IPreflightCheck
     {
         var source = context.SourceDatabase;
         if (context.TargetDatabase is { } target)
-            return [CompareEncoding(source, target), CompareLocale(source, target)];
-        var encoding = source.Encoding == "SQL_ASCII"
-            ? CheckItem.Warn("encoding", "the source database is SQL_ASCII: its bytes carry no known encoding",
-                "pgmove does not support SQL_ASCII sources yet; convert the source to UTF8 first (dump, iconv, restore)")
-            : CheckItem.Ok("encoding", $"{source.Encoding}: the target database will be created with it");
-        return [encoding, await NewDatabaseLocaleAsync(context, source, ct)];
-    }
-
-    static CheckItem CompareEncoding(DatabaseInfo source, DatabaseInfo target)
-    {
-        if (source.Encoding == target.Encoding)
-            return CheckItem.Ok("encoding", $"{source.Encoding} on both sides");
-        var evidence = $"source {source.Encoding}, existing target database {target.Encoding}";
-        if (target.Encoding == "UTF8" && source.Encoding != "SQL_ASCII")
-            return CheckItem.Warn("encoding", evidence + ": rows are converted to UTF8 on the way",
-                "fine for text; applications that rely on the old encoding's byte lengths may notice");
-        return CheckItem.Fail("encoding", evidence + ": characters the target encoding cannot hold make COPY fail",
-            $"drop the target database and let pgmove create it with {source.Encoding}, or create it WITH ENCODING '{source.Encoding}' TEMPLATE template0");
+            return [EncodingRule.Judge(source.Encoding, target.Encoding), CompareLocale(source, target)];
+        return [EncodingRule.Judge(source.Encoding, null), await NewDatabaseLocaleAsync(context, source, ct)];
     }
 
     static CheckItem CompareLocale(DatabaseInfo source, DatabaseInfo target)

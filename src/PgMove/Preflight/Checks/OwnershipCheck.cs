@@ -1,4 +1,5 @@
 using PgMove.Catalog;
+using PgMove.Globals;
 using PgMove.Sql;
 
 namespace PgMove.Preflight.Checks;
@@ -21,13 +22,21 @@ public sealed class OwnershipCheck : IPreflightCheck
 
         var owners = await OwnershipCatalog.ReadOwnersAsync(context.Source, ct);
         var onTarget = await OwnershipCatalog.ReadOnTargetAsync(context.Target, owners, ct);
-        var notMember = onTarget.Where(r => r.Exists && !r.IsMember).Select(r => r.Role).ToList();
+        // Copy's rule (RolePlanner): a superuser owner stops it; granting that role is never the advice.
+        var superusers = await SuperusersAsync(context, onTarget.Where(r => r.Exists).Select(r => r.Role).ToArray(), ct);
+        var superOwners = OwnerRules.SuperuserOwners(superusers, _ => true);
+        var notMember = onTarget.Where(r => r.Exists && !r.IsMember && !superusers.Contains(r.Role)).Select(r => r.Role).ToList();
         var existing = onTarget.Where(r => r.Exists).Select(r => r.Role).ToHashSet();
         var databaseOwner = await FutureDatabaseOwnerAsync(context, ct);
         var noCreate = (await NoCreateRightsAsync(context, databaseOwner, ct)).Where(p => existing.Contains(p.Role)).ToList();
 
         var problems = new List<string>();
         var fixes = new List<string>();
+        if (superOwners.Count > 0)
+        {
+            problems.Add(OwnerRules.SuperuserOwnersProblem(superOwners, user));
+            fixes.Add(OwnerRules.SuperuserOwnersFix(superOwners));
+        }
         if (notMember.Count > 0)
         {
             problems.Add($"user \"{user}\" is not a member of {string.Join(", ", notMember)}");
@@ -48,6 +57,16 @@ public sealed class OwnershipCheck : IPreflightCheck
             return [CheckItem.Ok(Name, $"user \"{user}\" may give each of the {owners.Count} owner role(s) its objects")];
         fixes.Add("or run copy with --no-owner");
         return [CheckItem.Fail(Name, string.Join("; ", problems) + ": pg_restore's ALTER … OWNER TO fails", string.Join("; ", fixes))];
+    }
+
+    static async Task<IReadOnlyList<string>> SuperusersAsync(PreflightContext c, string[] roles, CancellationToken ct)
+    {
+        await using var cmd = new Npgsql.NpgsqlCommand("SELECT rolname FROM pg_roles WHERE rolsuper AND rolname = ANY($1)", c.Target);
+        cmd.Parameters.AddWithValue(roles);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var found = new List<string>();
+        while (await reader.ReadAsync(ct)) found.Add(reader.GetString(0));
+        return found;
     }
 
     /// <summary>As copy creates it: the source database's owner when that role exists and the user may grant it, else the user.</summary>

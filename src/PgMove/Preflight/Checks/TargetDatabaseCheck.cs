@@ -1,5 +1,6 @@
 using PgMove.Catalog;
 using PgMove.Sql;
+using PgMove.Target;
 
 namespace PgMove.Preflight.Checks;
 
@@ -54,8 +55,15 @@ public sealed class TargetDatabaseCheck : IPreflightCheck
         if (objects.Count == 0) return CheckItem.Ok("target-empty", $"\"{c.TargetSpec.Database}\" exists and holds no user objects");
         var found = string.Join(", ", objects) + (objects.Count == 5 ? ", …" : "");
         if (c.Options.Clean)
+        {
+            // copy --clean asks the same plan: what it drops, and whether any of it is the target's own.
+            var clean = await CleanPlan.ReadAsync(c.Source, c.Target, ct);
+            if (!clean.Safe)
+                return CheckItem.Fail("target-empty", clean.RefusalMessage(c.TargetSpec.Database).Replace("; nothing was dropped", ""),
+                    "move or drop these objects on the target yourself, or copy into another database: copy --clean refuses (exit 6)");
             return CheckItem.Warn("target-empty", $"\"{c.TargetSpec.Database}\" is not empty ({found})",
-                "--clean will drop the source's schemas and extensions there (CASCADE) and every large object before copying");
+                $"--clean will drop {clean.Objects.Count} object(s), all of which the source has: {string.Join(", ", clean.Objects)}");
+        }
         return CheckItem.Fail("target-empty", $"\"{c.TargetSpec.Database}\" is not empty ({found}): copy refuses it",
             "run copy with --clean to drop what it would create, or choose an empty or new target database");
     }

@@ -1,0 +1,163 @@
+using Npgsql;
+using PgMove.Catalog;
+using PgMove.Connections;
+using PgMove.Errors;
+using PgMove.Progress;
+
+namespace PgMove.Target;
+
+/// <summary>
+/// What <c>--clean</c> drops on an existing target, and whether that is safe: the one rule copy, sync and
+/// <c>check --clean</c> all ask. The drops are the source's extensions and its schemas other than public (CASCADE),
+/// the tables, views, sequences, functions and types in public, and the large objects. <see cref="Objects"/> is
+/// everything these take with them as the target's catalog says (pg_depend, followed as CASCADE follows it: a column
+/// of another schema's table typed with a dropped type goes too). Any of these the source does not have (same kind
+/// and name) is <see cref="TargetOnly"/>: the target has something a copy would not bring back, and clean refuses.
+/// </summary>
+/// <param name="Statements">The DROP statements, in order.</param>
+/// <param name="Objects">Every object they drop, as "kind identity" (e.g. "table public.orders").</param>
+/// <param name="TargetOnly">The dropped objects the source does not have; clean refuses when there is any.</param>
+public sealed record CleanPlan(IReadOnlyList<string> Statements, IReadOnlyList<string> Objects, IReadOnlyList<string> TargetOnly)
+{
+    /// <summary>True when every object the clean drops is one the copy brings back.</summary>
+    public bool Safe => TargetOnly.Count == 0;
+
+    /// <summary>Reads the plan: the source's schemas and extensions, what they reach on the target, what the source lacks.</summary>
+    public static async Task<CleanPlan> ReadAsync(NpgsqlConnection source, NpgsqlConnection target, CancellationToken ct)
+    {
+        var schemas = await ObjectCatalog.ReadSchemasAsync(source, ct);
+        var extensions = await ObjectCatalog.ReadExtensionsAsync(source, ct);
+        var statements = new List<string> { "SELECT lo_unlink(oid) FROM pg_largeobject_metadata" };
+        statements.AddRange(extensions.Where(e => e != "plpgsql").Select(e => $"DROP EXTENSION IF EXISTS {Sql.Quote.Ident(e)} CASCADE"));
+        statements.AddRange(schemas.Where(s => s != "public").Select(s => $"DROP SCHEMA IF EXISTS {Sql.Quote.Ident(s)} CASCADE"));
+        statements.AddRange(await ListAsync(target, PublicDropsSql, [], ct));
+
+        var objects = await ListAsync(target, ClosureSql, [schemas.ToArray(), extensions.ToArray()], ct);
+        var onSource = (await ListAsync(source, SourceHasSql, [objects.ToArray()], ct)).ToHashSet(StringComparer.Ordinal);
+        var largeObjects = (await ListAsync(target, "SELECT oid::text FROM pg_largeobject_metadata ORDER BY oid", [], ct)).ToArray();
+        var sourceLargeObjects = (await ListAsync(source,
+            "SELECT oid::text FROM pg_largeobject_metadata WHERE oid::text = ANY($1)", [largeObjects], ct)).ToHashSet(StringComparer.Ordinal);
+        var targetOnly = objects.Where(o => !onSource.Contains(o))
+            .Concat(largeObjects.Where(l => !sourceLargeObjects.Contains(l)).Select(l => "large object " + l)).ToList();
+        return new CleanPlan(statements, objects.Concat(largeObjects.Select(l => "large object " + l)).ToList(), targetOnly);
+    }
+
+    /// <summary>Runs the drops, after saying what they drop; refuses (exit 6, nothing dropped) when that is not safe.</summary>
+    public async Task ExecuteAsync(NpgsqlConnection target, string database, IProgressSink sink, CancellationToken ct)
+    {
+        if (!Safe) throw new PgMoveException(ExitCode.TargetNotEmpty, RefusalMessage(database));
+        sink.Report(new Notice($"--clean: dropping on the target {Objects.Count} object(s): {string.Join(", ", Objects)}"));
+        foreach (var sql in Statements)
+            await PgSession.ExecuteAsync(target, sql, ct);
+        sink.Report(new Notice($"--clean: ran {Statements.Count} DROP statement(s) on the target"));
+    }
+
+    /// <summary>Why clean refuses: the target-only objects it would drop, named.</summary>
+    public string RefusalMessage(string database) =>
+        $"--clean refuses: in target database \"{database}\" it would drop {TargetOnly.Count} object(s) the source does not have, " +
+        $"which the copy would not bring back: {string.Join(", ", TargetOnly)}; nothing was dropped. Move or drop them yourself, " +
+        "or copy into another database";
+
+    static async Task<List<string>> ListAsync(NpgsqlConnection connection, string sql, object[] parameters, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(sql, connection);
+        foreach (var p in parameters) cmd.Parameters.AddWithValue(p);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var rows = new List<string>();
+        while (await reader.ReadAsync(ct)) rows.Add(reader.GetString(0));
+        return rows;
+    }
+
+    const string PublicDropsSql = """
+        WITH ext AS (SELECT objid, classid FROM pg_depend WHERE deptype = 'e')
+        SELECT format('DROP %s IF EXISTS %s CASCADE',
+                      CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'S' THEN 'SEQUENCE'
+                                     WHEN 'f' THEN 'FOREIGN TABLE' ELSE 'TABLE' END, c.oid::regclass)
+        FROM pg_class c
+        WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+          AND (c.oid, 'pg_class'::regclass) NOT IN (SELECT objid, classid FROM ext)
+        UNION ALL
+        SELECT format('DROP %s IF EXISTS %s CASCADE',
+                      CASE p.prokind WHEN 'a' THEN 'AGGREGATE' WHEN 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END, p.oid::regprocedure)
+        FROM pg_proc p
+        WHERE p.pronamespace = 'public'::regnamespace AND (p.oid, 'pg_proc'::regclass) NOT IN (SELECT objid, classid FROM ext)
+        UNION ALL
+        SELECT format('DROP %s IF EXISTS %s CASCADE', CASE t.typtype WHEN 'd' THEN 'DOMAIN' ELSE 'TYPE' END, t.oid::regtype)
+        FROM pg_type t
+        WHERE t.typnamespace = 'public'::regnamespace AND t.typtype IN ('c', 'd', 'e', 'r', 'b')
+          AND (t.typrelid = 0 OR (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c')
+          AND NOT EXISTS (SELECT 1 FROM pg_type e WHERE e.typarray = t.oid)
+          AND (t.oid, 'pg_type'::regclass) NOT IN (SELECT objid, classid FROM ext)
+        """;
+
+    // Everything the drops above take with them, following pg_depend as DROP ... CASCADE does: dependents of a
+    // dropped object (or of its dropped column), and the owner of a dropped internal part (a view with its rule).
+    // Reported: schemas, extensions, relations, functions, types, and columns and constraints of tables that stay.
+    const string ClosureSql = """
+        WITH RECURSIVE
+        ext_member AS (SELECT classid, objid FROM pg_depend WHERE deptype = 'e'),
+        start(classid, objid, objsubid) AS (
+          SELECT 'pg_namespace'::regclass::oid, n.oid, 0 FROM pg_namespace n WHERE n.nspname = ANY($1) AND n.nspname <> 'public'
+          UNION ALL
+          SELECT 'pg_extension'::regclass::oid, e.oid, 0 FROM pg_extension e WHERE e.extname = ANY($2) AND e.extname <> 'plpgsql'
+          UNION ALL
+          SELECT 'pg_class'::regclass::oid, c.oid, 0 FROM pg_class c
+          WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+            AND (c.oid, 'pg_class'::regclass::oid) NOT IN (SELECT objid, classid FROM ext_member)
+          UNION ALL
+          SELECT 'pg_proc'::regclass::oid, p.oid, 0 FROM pg_proc p
+          WHERE p.pronamespace = 'public'::regnamespace AND (p.oid, 'pg_proc'::regclass::oid) NOT IN (SELECT objid, classid FROM ext_member)
+          UNION ALL
+          SELECT 'pg_type'::regclass::oid, t.oid, 0 FROM pg_type t
+          WHERE t.typnamespace = 'public'::regnamespace AND t.typtype IN ('c', 'd', 'e', 'r', 'b')
+            AND (t.typrelid = 0 OR (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c')
+            AND NOT EXISTS (SELECT 1 FROM pg_type e WHERE e.typarray = t.oid)
+            AND (t.oid, 'pg_type'::regclass::oid) NOT IN (SELECT objid, classid FROM ext_member)
+        ),
+        dropped(classid, objid, objsubid) AS (
+          SELECT classid, objid, objsubid FROM start
+          UNION
+          SELECT s.classid, s.objid, s.objsubid
+          FROM dropped x
+          CROSS JOIN LATERAL (
+            SELECT d.classid, d.objid, d.objsubid FROM pg_depend d
+            WHERE d.refclassid = x.classid AND d.refobjid = x.objid AND (x.objsubid = 0 OR d.refobjsubid = x.objsubid) AND d.deptype <> 'p'
+            UNION ALL
+            -- an object another one is an internal part of goes with it (a view with its rewrite rule)
+            SELECT d.refclassid, d.refobjid, 0 FROM pg_depend d
+            WHERE d.classid = x.classid AND d.objid = x.objid AND d.objsubid = x.objsubid AND d.deptype = 'i'
+          ) s
+        )
+        SELECT o.type || ' ' || o.identity
+        FROM dropped x, pg_identify_object(x.classid, x.objid, x.objsubid) o
+        WHERE (x.classid, x.objid) NOT IN (SELECT classid, objid FROM ext_member)
+          AND CASE x.classid
+            WHEN 'pg_namespace'::regclass THEN true
+            WHEN 'pg_extension'::regclass THEN true
+            WHEN 'pg_proc'::regclass THEN true
+            WHEN 'pg_class'::regclass THEN
+              CASE WHEN x.objsubid = 0 THEN (SELECT relkind FROM pg_class WHERE oid = x.objid) IN ('r', 'p', 'v', 'm', 'S', 'f')
+                   ELSE NOT EXISTS (SELECT 1 FROM dropped y WHERE y.classid = x.classid AND y.objid = x.objid AND y.objsubid = 0) END
+            WHEN 'pg_type'::regclass THEN (SELECT t.typtype IN ('c', 'd', 'e', 'r', 'b') AND (t.typrelid = 0 OR (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c')
+                                           AND NOT EXISTS (SELECT 1 FROM pg_type e WHERE e.typarray = t.oid) FROM pg_type t WHERE t.oid = x.objid)
+            WHEN 'pg_constraint'::regclass THEN NOT EXISTS (SELECT 1 FROM pg_constraint c JOIN dropped y ON y.classid = 'pg_class'::regclass AND y.objid = c.conrelid AND y.objsubid = 0 WHERE c.oid = x.objid)
+            ELSE false END
+        ORDER BY 1
+        """;
+
+    // Which of the given "kind identity" strings name an object of the source (pg_identify_object on both sides).
+    const string SourceHasSql = """
+        SELECT DISTINCT x FROM (
+          SELECT o.type || ' ' || o.identity AS x FROM pg_namespace n, pg_identify_object('pg_namespace'::regclass, n.oid, 0) o
+          UNION ALL SELECT o.type || ' ' || o.identity FROM pg_extension e, pg_identify_object('pg_extension'::regclass, e.oid, 0) o
+          UNION ALL SELECT o.type || ' ' || o.identity FROM pg_class c, pg_identify_object('pg_class'::regclass, c.oid, 0) o
+            WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+          UNION ALL SELECT o.type || ' ' || o.identity FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid,
+              pg_identify_object('pg_class'::regclass, a.attrelid, a.attnum) o
+            WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+          UNION ALL SELECT o.type || ' ' || o.identity FROM pg_proc p, pg_identify_object('pg_proc'::regclass, p.oid, 0) o
+          UNION ALL SELECT o.type || ' ' || o.identity FROM pg_type t, pg_identify_object('pg_type'::regclass, t.oid, 0) o
+          UNION ALL SELECT o.type || ' ' || o.identity FROM pg_constraint k, pg_identify_object('pg_constraint'::regclass, k.oid, 0) o
+        ) s WHERE x IN (SELECT unnest($1::text[]))
+        """;
+}
