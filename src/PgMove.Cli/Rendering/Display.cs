@@ -22,7 +22,8 @@ internal sealed class Display : IAsyncDisposable
     {
         _json = json;
         var toTerminal = json ? !Console.IsErrorRedirected : !Console.IsOutputRedirected;
-        _live = toTerminal && Environment.GetEnvironmentVariable("CI") is null;
+        // --log-format json is for log shippers: lines even on a terminal, never the live table.
+        _live = toTerminal && Environment.GetEnvironmentVariable("CI") is null && !LogOutput.Json;
         _console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(json ? Console.Error : Console.Out),
@@ -33,10 +34,11 @@ internal sealed class Display : IAsyncDisposable
         _loggers = LoggerFactory.Create(b => b
             .AddConsole(o =>
             {
-                o.FormatterName = PlainLogFormatter.FormatterName;
+                o.FormatterName = LogOutput.Json ? JsonLogFormatter.FormatterName : PlainLogFormatter.FormatterName;
                 o.LogToStandardErrorThreshold = json ? LogLevel.Trace : LogLevel.Error;
             })
-            .AddConsoleFormatter<PlainLogFormatter, ConsoleFormatterOptions>());
+            .AddConsoleFormatter<PlainLogFormatter, ConsoleFormatterOptions>()
+            .AddConsoleFormatter<JsonLogFormatter, ConsoleFormatterOptions>());
     }
 
     public async Task<T> RunAsync<T>(Func<IProgressSink, Task<T>> work)
@@ -52,6 +54,12 @@ internal sealed class Display : IAsyncDisposable
     public void ShowSummary(CopySummary summary)
     {
         _loggers.Dispose(); // flush pending log lines before the summary
+        if (LogOutput.Json)
+        {
+            WriteJsonSummary(summary);
+            if (_json) Console.Out.WriteLine(JsonOutput.Serialize(summary));
+            return;
+        }
         var table = new Table().Border(TableBorder.Simple).Title("pgmove copy: done")
             .AddColumn("phase").AddColumn(new TableColumn("time").RightAligned()).AddColumn(new TableColumn("items").RightAligned());
         foreach (var p in summary.Phases) table.AddRow(p.Name, Format.Duration(p.Elapsed), p.Items.ToString());
@@ -67,6 +75,22 @@ internal sealed class Display : IAsyncDisposable
                                (r.CopiedAgain.Count > 0 ? $"; copied again (changed on the source): {string.Join(", ", r.CopiedAgain)}" : ""));
         if (_json)
             Console.Out.WriteLine(JsonOutput.Serialize(summary));
+    }
+
+    /// <summary>The copy's summary as one JSON log line with its numbers as fields (--log-format json).</summary>
+    void WriteJsonSummary(CopySummary summary)
+    {
+        var fields = new List<KeyValuePair<string, object?>>
+        {
+            new("event", "summary"), new("source", summary.Source.ToString()), new("target", summary.Target.ToString()),
+            new("tables", summary.Tables), new("rows", summary.Rows), new("bytes", summary.Bytes),
+            new("bytesPerSecond", Math.Round(summary.BytesPerSecond)), new("sequences", summary.Sequences),
+            new("largeObjects", summary.LargeObjects), new("seconds", Math.Round(summary.Elapsed.TotalSeconds, 3)),
+            new("stateDirectory", summary.StateDirectory),
+        };
+        JsonLogFormatter.WriteLine(_console.Profile.Out.Writer, LogLevel.Information,
+            $"pgmove copy: done, {summary.Tables} tables, {Format.Count(summary.Rows)} rows, {Format.Bytes(summary.Bytes)} " +
+            $"in {Format.Duration(summary.Elapsed)}", fields);
     }
 
     /// <summary>The preflight report: a table on the console, and the JSON report on stdout with --json.</summary>
@@ -95,7 +119,8 @@ internal sealed class Display : IAsyncDisposable
         _loggers.Dispose(); // flush pending log lines first
         // Not on a terminal, a line is written whole: advice in it (SQL, commands) must survive a copy from a log.
         foreach (var line in lines)
-            if (_console.Profile.Capabilities.Ansi) _console.WriteLine(line);
+            if (LogOutput.Json) JsonLogFormatter.WriteLine(_console.Profile.Out.Writer, LogLevel.Information, line);
+            else if (_console.Profile.Capabilities.Ansi) _console.WriteLine(line);
             else _console.Profile.Out.Writer.WriteLine(line);
         if (_json && json is not null)
             Console.Out.WriteLine(JsonOutput.Serialize(json));

@@ -11,7 +11,11 @@ internal static class ErrorOutput
     /// <summary>Writes the error; returns the exit code.</summary>
     public static int Write(string message, ExitCode code, bool json)
     {
-        Console.Error.WriteLine($"pgmove: error: {message}");
+        if (LogOutput.Json)
+            JsonLogFormatter.WriteLine(Console.Error, Microsoft.Extensions.Logging.LogLevel.Error, message,
+                [new("exitCode", (int)code), new("exitName", ExitCodes.Name(code))]);
+        else
+            Console.Error.WriteLine($"pgmove: error: {message}");
         if (json)
             Console.Out.WriteLine(JsonOutput.Serialize(new
             {

@@ -362,9 +362,10 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
         {
             await Task.Delay(1000, ct);
             if (_state.Phase is SyncPhase.Done or SyncPhase.Failed) continue;
-            Write(_state);
-            if (_state.Phase != SyncPhase.Streaming || DateTime.UtcNow - lastLog < TimeSpan.FromSeconds(10)) continue;
-            var s = _progress.Into(_state);
+            var s = Write(_state);
+            if (_state.Phase != SyncPhase.Streaming) continue;
+            sink.Report(new SyncProgressed(s.Transactions, s.Changes, s.ChangesPerSecond, s.AppliedLsn));
+            if (DateTime.UtcNow - lastLog < TimeSpan.FromSeconds(10)) continue;
             if (s.Changes == lastChanges && DateTime.UtcNow - lastLog < TimeSpan.FromMinutes(5)) continue; // quiet while idle
             lastLog = DateTime.UtcNow;
             lastChanges = s.Changes;
@@ -373,11 +374,12 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
         }
     }
 
-    void Write(SyncState state)
+    SyncState Write(SyncState state)
     {
         _state = state;
         var current = _progress.Into(state);
         _stateFile.Write(current);
         Observer?.Invoke(current);
+        return current;
     }
 }
