@@ -15,7 +15,7 @@ public sealed class ResumeAfterKillTests(ClusterPair clusters)
         { 1, "start restore pre-data", 60 },
         { 2, "start copy public.big", 350 },
         { 3, "start index big_payload", 150 },
-        { 4, "start foreign key mid_big_id_fkey", 20 },
+        { 4, "start foreign key", 20 },
         { 5, "start analyze public.big", 5 },
     };
 

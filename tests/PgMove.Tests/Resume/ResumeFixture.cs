@@ -25,7 +25,7 @@ internal static class ResumeFixture
             CREATE INDEX big_payload ON big (payload);
             CREATE INDEX big_n ON big (n);
             CREATE TABLE mid (id int PRIMARY KEY, big_id int NOT NULL REFERENCES big (id), t text);
-            INSERT INTO mid SELECT g, g, md5(g::text) FROM generate_series(1, 400000) g; -- its foreign key's check lasts long enough to be killed in
+            INSERT INTO mid SELECT g, (g % 400000) + 1, md5(g::text) FROM generate_series(1, 1200000) g; -- its foreign key's check lasts long enough to be killed in
             CREATE INDEX ON mid (t);
             {small}
             CREATE TABLE events (id int, at date NOT NULL, what text, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
