@@ -66,8 +66,11 @@ echo "demo: adding the hard cases (scripts/demo-schema.sql: partitions, identity
 echo "      jsonb, a TOASTed value, large objects, an odd quoted name, views, a function and trigger, sequences)"
 psql -X -q -p "$PORT1" -d demo -f scripts/demo-schema.sql >/dev/null
 
-echo "demo: pgmove copy --source $SRC --target $DST --jobs 2"
-pgmove copy --source "$SRC" --target "$DST" --jobs 2 --dir "$work/pgmove-state"
+report=${REPORT:-$PWD/pgmove-demo-report.html}
+echo "demo: pgmove copy --source $SRC --target $DST --jobs 2 --verify --report $report"
+pgmove copy --source "$SRC" --target "$DST" --jobs 2 --dir "$work/pgmove-state" --verify --report "$report" >"$work/copy.log" 2>&1 \
+  || { cat "$work/copy.log"; die "pgmove copy failed"; }
+sed -n '/pgmove copy: done/,$p' "$work/copy.log" | head -n 20
 
 # Exact row counts of every table (partitioned parents count their partitions) and materialized view.
 counts_sql="
@@ -90,3 +93,6 @@ LC_ALL=C join -t '|' -a 1 -a 2 -e missing -o 0,1.2,2.2 "$work/src.counts" "$work
 echo
 echo "demo: pgmove verify --source $SRC --target $DST (schema, then every table's checksum)"
 pgmove verify --source "$SRC" --target "$DST" --jobs 2 | tail -n 3
+
+echo
+echo "demo: the copy's report (run facts, phases, per-table times and rates, the timeline, the verification): $report"
