@@ -131,24 +131,4 @@ public static class ReplicationCatalog
         while (await reader.ReadAsync(ct)) result.Add(reader.GetString(0));
         return result;
     }
-
-    /// <summary>The tables of a publication (schema, name), sorted.</summary>
-    public static async Task<IReadOnlyList<(string Schema, string Name)>> ReadPublishedTablesAsync(
-        NpgsqlConnection connection, string publication, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand(
-            "SELECT schemaname::text, tablename::text FROM pg_publication_tables WHERE pubname = $1 ORDER BY 1, 2", connection)
-        { Parameters = { new() { Value = publication } } };
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        var result = new List<(string, string)>();
-        while (await reader.ReadAsync(ct)) result.Add((reader.GetString(0), reader.GetString(1)));
-        return result;
-    }
-
-    /// <summary>Exact row count of one table (without its inheritance children).</summary>
-    public static async Task<long> CountRowsAsync(NpgsqlConnection connection, string schema, string table, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand($"SELECT count(*) FROM ONLY {Sql.Quote.Qualified(schema, table)}", connection);
-        return (long)(await cmd.ExecuteScalarAsync(ct))!;
-    }
 }

@@ -21,10 +21,11 @@ public sealed class CutoverRunner(CutoverOptions options, IProgressSink sink)
     {
         await using var admin = await PgSession.OpenAsync(ReplicationSettings.SourceAdmin(options.Source), Side.Source, options.Source.ToString(), ct);
         var names = await MigrationNames.ResolveAsync(admin, options.Source, options.Target, ct);
-        await MigrationLookup.RequireOnSourceAsync(admin, names, ct);
+        var found = await MigrationLookup.RequireOnSourceAsync(admin, names, ct);
         await MigrationLookup.LockCutoverAsync(admin, names, ct);
         await using var target = await PgSession.OpenAsync(ReplicationSettings.Target(names.Target), Side.Target, names.Target.ToString(), ct);
-        var record = await MigrationLookup.RequireStreamingAsync(admin, target, names, ct);
+        await MigrationLookup.RequireStreamingAsync(admin, target, names, found, ct);
+        var record = found.Record;
         var steps = Steps(names);
         if (options.DryRun)
         {

@@ -10,13 +10,15 @@ namespace PgMove.Replication;
 /// </summary>
 internal static class MigrationLookup
 {
-    /// <summary>Refuses (exit 11) when the source database has no migration, before anything else is opened.</summary>
-    public static async Task RequireOnSourceAsync(NpgsqlConnection admin, MigrationNames names, CancellationToken ct)
+    /// <summary>The source database's migration (slot and record); refuses (exit 11) when it has none, before anything else is opened.</summary>
+    public static async Task<(SlotInfo Slot, MigrationRecord Record)> RequireOnSourceAsync(NpgsqlConnection admin, MigrationNames names,
+        CancellationToken ct)
     {
-        if (await ReplicationCatalog.ReadSlotAsync(admin, names.Slot, ct) is null
-            || await MigrationRecordStore.ReadAsync(admin, names.Publication, ct) is null)
-            throw new PgMoveException(ExitCode.Refused,
-                $"no pgmove sync exists for the source database {admin.Database} (no slot and record {names.Slot}); start one with `pgmove sync`");
+        if (await ReplicationCatalog.ReadSlotAsync(admin, names.Slot, ct) is { } slot
+            && await MigrationRecordStore.ReadAsync(admin, names.Publication, ct) is { } record)
+            return (slot, record);
+        throw new PgMoveException(ExitCode.Refused,
+            $"no pgmove sync exists for the source database {admin.Database} (no slot and record {names.Slot}); start one with `pgmove sync`");
     }
 
     /// <summary>
@@ -46,16 +48,12 @@ internal static class MigrationLookup
         }
     }
 
-    /// <summary>The record of a migration that is streaming to <paramref name="target"/>; refuses (exit 11) otherwise.</summary>
-    public static async Task<MigrationRecord> RequireStreamingAsync(NpgsqlConnection admin, NpgsqlConnection target, MigrationNames names,
-        CancellationToken ct)
+    /// <summary>Refuses (exit 11) unless the migration <paramref name="found"/> on the source streams to <paramref name="target"/>.</summary>
+    public static async Task RequireStreamingAsync(NpgsqlConnection admin, NpgsqlConnection target, MigrationNames names,
+        (SlotInfo Slot, MigrationRecord Record) found, CancellationToken ct)
     {
-        var slot = await ReplicationCatalog.ReadSlotAsync(admin, names.Slot, ct);
-        var record = await MigrationRecordStore.ReadAsync(admin, names.Publication, ct);
+        var (slot, record) = found;
         var source = $"source database {admin.Database}";
-        if (slot is null || record is null)
-            throw new PgMoveException(ExitCode.Refused,
-                $"no pgmove sync exists for the {source} (no slot and record {names.Slot}); start one with `pgmove sync`");
         RequireTarget(record, await ServerIdentity.ReadAsync(target, ct), names);
         if (record.State == MigrationState.CutOver)
             throw new PgMoveException(ExitCode.Refused, $"the migration of the {source} was already cut over; `pgmove cleanup` drops what is left");
@@ -65,7 +63,6 @@ internal static class MigrationLookup
                 "--source and --target (it resumes), then run cutover; nothing was changed");
         if (!await ReplicationCatalog.OriginExistsAsync(target, names.Origin, ct))
             throw new PgMoveException(ExitCode.Refused, $"the sync of the {source} is still copying; run cutover once it streams; nothing was changed");
-        return record;
     }
 
     /// <summary>Refuses (exit 11) when the migration recorded for the source goes to another target.</summary>

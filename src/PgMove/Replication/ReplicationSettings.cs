@@ -6,7 +6,7 @@ namespace PgMove.Replication;
 /// <summary>Connection strings of the sessions online migration uses, beyond the copy's own.</summary>
 internal static class ReplicationSettings
 {
-    /// <summary>application_name of every sync session: the cutover's fence spares them when it ends the source's sessions.</summary>
+    /// <summary>application_name of every sync session: the cutover finds the applier on the target by it (the fence spares sessions by pid only).</summary>
     public const string SyncApplicationName = "pgmove sync";
 
     static readonly KeyValuePair<string, string>[] Common =
