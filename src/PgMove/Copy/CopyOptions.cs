@@ -36,6 +36,8 @@ public sealed record CopyOptions
     public bool AcceptSourceChanges { get; init; }
     /// <summary>Read both servers and print the plan; change nothing (<see cref="CopyRunner.PreviewAsync"/>).</summary>
     public bool DryRun { get; init; }
+    /// <summary>Worker slots shared with the other databases of <c>copy --all-databases</c>; null: this copy's own --jobs.</summary>
+    public Planning.WorkerGate? SharedWorkers { get; init; }
     /// <summary>Run verify after the copy (done by the CLI once <see cref="CopyRunner"/> returns).</summary>
     public bool Verify { get; init; }
 }

@@ -69,7 +69,7 @@ public static class CopyPlan
         // The rest of post-data refreshes materialized views (which read their base tables) and builds partitioned
         // indexes: priced at a share of the data so that what it waits for (every table's rows) goes before index
         // builds nothing waits for. Priced at zero, the small-table batches ran last and it started after them, alone.
-        var postData = new SchemaRestoreItem("post-data", SkippedEntries(input), input.Tables.Sum(t => t.Bytes) / 12).After(data);
+        var postData = new SchemaRestoreItem("post-data", SkippedEntries(input), input.Tables.Sum(t => t.Bytes) / 12).After(data).After(preData);
         var byName = input.Tables.ToDictionary(t => (t.Schema, t.Name));
         var analyze = new List<WorkItem>();
         var analyzeOf = new Dictionary<uint, WorkItem>();

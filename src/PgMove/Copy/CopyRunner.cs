@@ -312,7 +312,7 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
                 await using var maintenance = await MaintenanceSession.OpenAsync(target, ct);
                 await tuning.ApplyAsync(maintenance, undoFile, _sink, ct);
             }
-            await new Scheduler(options.Jobs, store, _sink).RunAsync(items, context, ct);
+            await new Scheduler(options.Jobs, store, _sink) { Gate = options.SharedWorkers }.RunAsync(items, context, ct);
         }
         finally
         {
