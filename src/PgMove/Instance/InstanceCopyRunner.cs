@@ -22,9 +22,11 @@ public sealed class InstanceCopyRunner(CopyOptions options, IProgressSink sink)
         var selection = await InstanceDatabases.ReadAsync(options.Source, sink, ct);
         var roles = await new RolesRunner(options.Source, options.Target,
             options.Globals with { Roles = true, AllRoles = true, DryRun = false }, sink).RunAsync(ct);
+        await using var memberships = await JoinRolesAsync(roles, ct);
         var gate = new WorkerGate(options.Jobs);
-        // Databases in flight at once (each holds a snapshot and runs its own pg_dump): enough to keep the workers busy.
-        using var admission = new SemaphoreSlim(Math.Max(2, options.Jobs));
+        // Databases in flight at once (each holds a snapshot, a few sessions outside the gate and its own pg_dump): more than
+        // the workers, so that one database's fixed steps (checks, dump, pre-data) overlap the others' items.
+        using var admission = new SemaphoreSlim(options.Jobs + 2);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var runs = selection.Moved.Select(db => (Database: db, Task: CopyOneAsync(db, gate, admission, stop))).ToList();
         try
@@ -37,6 +39,41 @@ public sealed class InstanceCopyRunner(CopyOptions options, IProgressSink sink)
         }
         return new InstanceCopySummary(options.Source.ToString(), options.Target.ToString(), clock.Elapsed, roles,
             runs.ToDictionary(r => r.Database, r => r.Task.Result), selection.Skipped);
+    }
+
+    /// <summary>
+    /// A non-superuser target user joins every non-superuser role of the instance once, for the whole run, and leaves
+    /// them at the end: the databases run side by side, and one database leaving a role it joined would pull it from
+    /// under another still restoring objects owned by it. Each database then finds the memberships there.
+    /// </summary>
+    async Task<SharedMemberships?> JoinRolesAsync(RolesReport roles, CancellationToken ct)
+    {
+        if (options.NoOwner) return null;
+        await using var maintenance = await Connections.MaintenanceSession.OpenAsync(options.Target, ct);
+        var (superuser, _, inherit) = await Catalog.RoleCatalog.ReadCurrentUserAsync(maintenance, ct);
+        if (superuser) return null;
+        var user = await Connections.PgSession.ScalarAsync<string>(maintenance, "SELECT current_user::text", ct);
+        var onTarget = await Catalog.RoleCatalog.ReadRolesAsync(maintenance, roles.Roles.Select(r => r.Name).ToList(), closure: false, null, ct);
+        var granted = await TemporaryMemberships.GrantAsync(maintenance, user, inherit,
+            onTarget.Where(r => !r.Superuser && !r.IsPredefined).Select(r => r.Name), sink, ct);
+        return new SharedMemberships(options.Target, granted, sink);
+    }
+
+    sealed class SharedMemberships(Connections.ConnectionSpec target, TemporaryMemberships granted, IProgressSink sink) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            if (granted.Granted.Count == 0) return;
+            try
+            {
+                await using var maintenance = await Connections.MaintenanceSession.OpenAsync(target, CancellationToken.None);
+                await granted.RevokeAsync(maintenance, sink);
+            }
+            catch (Exception e) when (e is Npgsql.NpgsqlException or PgMoveException)
+            {
+                sink.Report(new Notice($"could not revoke the temporary memberships in {string.Join(", ", granted.Granted)}: {e.Message}", IsWarning: true));
+            }
+        }
     }
 
     void Refuse()

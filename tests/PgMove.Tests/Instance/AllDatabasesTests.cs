@@ -85,4 +85,57 @@ public sealed class AllDatabasesTests : IAsyncLifetime
         Assert.True(differs.ExitCode == 1, differs.ToString());
         Assert.Contains("1 of 4 database(s) differ: chinook", differs.Stdout);
     }
+
+    [Fact]
+    public async Task Resume_goes_on_per_database_and_a_second_run_without_it_refuses_naming_the_database()
+    {
+        foreach (var db in new[] { "alpha", "beta" })
+        {
+            await _source.CreateDatabaseAsync(db);
+            await _source.ExecuteAsync(db, $"CREATE TABLE t AS SELECT g AS id, '{db}' AS v FROM generate_series(1, 500) g");
+        }
+        var (source, target) = (_source.Uri("postgres"), _target.Uri("postgres"));
+        var dir = PgMoveProcess.StateDir();
+        var first = await PgMoveProcess.RunAsync("copy", "--all-databases", "--source", source, "--target", target, "--dir", dir);
+        Assert.True(first.ExitCode == 0, first.ToString());
+
+        var again = await PgMoveProcess.RunAsync("copy", "--all-databases", "--source", source, "--target", target, "--dir", PgMoveProcess.StateDir());
+        Assert.True(again.ExitCode == 6, again.ToString());
+        Assert.Contains("is not empty", again.Stderr);
+        Assert.Matches("database \"(alpha|beta)\"", again.Stderr);
+
+        // A database the first run never saw has no state of its own: the resume copies it, and skips the finished ones.
+        await _source.CreateDatabaseAsync("gamma");
+        await _source.ExecuteAsync("gamma", "CREATE TABLE g AS SELECT generate_series(1, 300) AS id");
+        var resumed = await PgMoveProcess.RunAsync("copy", "--all-databases", "--resume", "--source", source, "--target", target, "--dir", dir);
+        Assert.True(resumed.ExitCode == 0, resumed.ToString());
+        Assert.Contains("database alpha: finished in the interrupted run, nothing to do", resumed.Stdout);
+        Assert.Contains("database gamma: 1 table(s), 300 rows", resumed.Stdout);
+        foreach (var db in new[] { "alpha", "beta", "gamma" }) await DatabaseComparer.AssertEqualAsync(_source, db, _target, db);
+    }
+
+    [Fact]
+    public async Task A_non_superuser_target_user_joins_the_shared_owner_once_for_all_databases_and_leaves_it_at_the_end()
+    {
+        await Globals.RoleFixtures.EnsureMigratorAsync(_target);
+        await _source.ExecuteAsync("postgres", "CREATE ROLE shared_owner NOLOGIN");
+        foreach (var db in new[] { "one", "two", "three" })
+        {
+            await _source.ExecuteAsync("postgres", $"CREATE DATABASE {db} OWNER shared_owner");
+            await _source.ExecuteAsync(db, "CREATE TABLE t AS SELECT generate_series(1, 2000) AS id; ALTER TABLE t OWNER TO shared_owner; " +
+                                           "CREATE INDEX ON t (id)");
+        }
+        var result = await PgMoveProcess.RunAsync("copy", "--all-databases", "--source", _source.Uri("postgres"),
+            "--target", _target.Uri("postgres", "migrator", Globals.RoleFixtures.MigratorPassword), "--superuser-role", "rds_superuser",
+            "--jobs", "2", "--dir", PgMoveProcess.StateDir());
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(result.Output, "granted migrator temporary membership in shared_owner"));
+        Assert.Contains("revoked the temporary membership of migrator in shared_owner", result.Output);
+        Assert.False(await Globals.RoleFixtures.IsMemberAsync(_target, "migrator", "shared_owner"));
+        foreach (var db in new[] { "one", "two", "three" })
+        {
+            Assert.Equal("", await Globals.RoleFixtures.ForeignOwnedAsync(_target, db, "shared_owner"));
+            await DatabaseComparer.AssertEqualAsync(_source, db, _target, db);
+        }
+    }
 }
