@@ -14,6 +14,10 @@ internal static class AllDatabases
     public static Option<bool> Option(string what) => new("--all-databases")
     { Description = $"{what} every database of the source instance but templates (the URLs' databases are only the ones to connect to, e.g. postgres)" };
 
+    /// <summary>True when the command has --all-databases and it was given.</summary>
+    public static bool Given(ParseResult parse) =>
+        parse.CommandResult.Command.Options.FirstOrDefault(o => o.Name == "--all-databases") is Option<bool> option && parse.GetValue(option);
+
     /// <summary>Copies the instance, prints one line per database, then verifies them all with --verify.</summary>
     public static async Task<ExitCode> CopyAsync(Display display, CopyOptions options, bool json, CancellationToken ct)
     {

@@ -10,6 +10,8 @@ namespace PgMove.Instance;
 /// </summary>
 public sealed class InstanceCheckRunner(CheckOptions options)
 {
+    /// <summary>One report holding every database's items.</summary>
+    /// <param name="ct">Cancels the checks.</param>
     public async Task<CheckReport> RunAsync(CancellationToken ct)
     {
         var skippedNotices = new List<string>();

@@ -15,6 +15,8 @@ namespace PgMove.Instance;
 /// </summary>
 public sealed class InstanceCopyRunner(CopyOptions options, IProgressSink sink)
 {
+    /// <summary>Copies the roles, then every database; the first failure stops them all and is rethrown naming its database.</summary>
+    /// <param name="ct">Cancels the run (every database stops, each resumable from its directory).</param>
     public async Task<InstanceCopySummary> RunAsync(CancellationToken ct)
     {
         Refuse();

@@ -13,6 +13,7 @@ namespace PgMove.Instance;
 public sealed class InstanceVerifyRunner(VerifyOptions options, IProgressSink sink)
 {
     /// <summary>Each database's report (null when the target lacks it), and the skipped databases.</summary>
+    /// <param name="ct">Cancels the comparison.</param>
     public async Task<(IReadOnlyList<(string Database, VerifyReport? Report)> Databases, IReadOnlyList<string> Skipped)> RunAsync(CancellationToken ct)
     {
         var selection = await InstanceDatabases.ReadAsync(options.Source, sink, ct);
