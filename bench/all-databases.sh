@@ -4,7 +4,7 @@
 # `pg_dump -C | psql` per database side by side, each baseline followed by `vacuumdb --all --analyze-only` (pgmove
 # analyzes every table). Uses the shared harness's clusters.sh with its own directory and ports (BENCH_DIR
 # /tmp/pgmove-alldb, ports 55621/55622) so it does not disturb the bench database of the other scripts.
-# Env: REPS (default 2), JOBS (default 2), PGMOVE (command; default: this checkout's Release build), DATASETS.
+# Env: REPS (default 2), JOBS (default 2), PGMOVE (command; default: this checkout's Release build), DATASETS, SCALE.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 harness=${BENCH_HARNESS:-$here/../../shared/bench}
@@ -22,6 +22,11 @@ for ds in pagila chinook northwind; do
     bash "$datasets/load.sh" "$ds" "postgres://postgres@127.0.0.1:$SRC_PORT/$ds" >/dev/null
   fi
 done
+# SCALE=N adds a pgbench database of that scale (N=10: about 150 MB) to the instance.
+if [ "${SCALE:-0}" -gt 0 ] && [ "$(psql -X -Atp "$SRC_PORT" -d postgres -c "SELECT count(*) FROM pg_database WHERE datname = 'pgb'")" = 0 ]; then
+  psql -X -qp "$SRC_PORT" -d postgres -c "CREATE DATABASE pgb"
+  pgbench -p "$SRC_PORT" -i -q -s "$SCALE" pgb >/dev/null 2>&1
+fi
 psql -X -qp "$SRC_PORT" -d postgres -c "DO \$\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'bench_login') THEN CREATE ROLE bench_login LOGIN; END IF; END \$\$"
 work=$(mktemp -d)
 reset_target() {
@@ -42,7 +47,7 @@ for run in $(seq 1 "$reps"); do
   vacuumdb -p "$DST_PORT" --all --analyze-only -j "$jobs" -q
   t1=$(secs); reset_target; t2=$(secs)
   pg_dumpall -p "$SRC_PORT" --globals-only | psql -X -q -p "$DST_PORT" -d postgres >"$work/globals-$run.log" 2>&1
-  for db in pagila chinook northwind; do
+  for db in $(psql -X -Atp "$SRC_PORT" -d postgres -c "SELECT datname FROM pg_database WHERE NOT datistemplate AND datname <> 'postgres'"); do
     (pg_dump -p "$SRC_PORT" -C -d "$db" | psql -X -q -p "$DST_PORT" -d postgres >"$work/dump-$db-$run.log" 2>&1) &
   done
   wait
