@@ -138,4 +138,29 @@ public sealed class AllDatabasesTests : IAsyncLifetime
             await DatabaseComparer.AssertEqualAsync(_source, db, _target, db);
         }
     }
+
+    [Fact]
+    public async Task A_killed_all_databases_copy_resumes_each_database_from_its_own_state()
+    {
+        await _source.CreateDatabaseAsync("bigone");
+        await _source.ExecuteAsync("bigone", "CREATE TABLE big AS SELECT g AS id, md5(g::text) AS v FROM generate_series(1, 1500000) g; " +
+                                             "ALTER TABLE big ADD PRIMARY KEY (id); CREATE TABLE small AS SELECT 1 AS id");
+        await _source.CreateDatabaseAsync("tiny");
+        await _source.ExecuteAsync("tiny", "CREATE TABLE t AS SELECT generate_series(1, 100) AS id");
+        var (source, target) = (_source.Uri("postgres"), _target.Uri("postgres"));
+        var dir = PgMoveProcess.StateDir();
+        using (var copy = BackgroundPgMove.Start("copy", "--all-databases", "--source", source, "--target", target, "--jobs", "2", "--dir", dir))
+        {
+            await copy.WaitForOutputAsync("start copy public.big", TimeSpan.FromMinutes(2));
+            await Task.Delay(300);
+            copy.Kill9();
+        }
+        Assert.True(File.Exists(Path.Combine(dir, "db-bigone", "manifest.json")));
+
+        var resumed = await PgMoveProcess.RunAsync("copy", "--all-databases", "--resume", "--source", source, "--target", target,
+            "--jobs", "2", "--dir", dir);
+        Assert.True(resumed.ExitCode == 0, resumed.ToString());
+        Assert.Contains("resume: ", resumed.Stdout); // bigone's interrupted run is resumed, not started again
+        foreach (var db in new[] { "bigone", "tiny" }) await DatabaseComparer.AssertEqualAsync(_source, db, _target, db);
+    }
 }
