@@ -48,6 +48,22 @@ public static class RoleCatalog
         return new SourceRoles(roles, memberships, new HashSet<string>(StringComparer.Ordinal));
     }
 
+    /// <summary>Every ALTER ROLE … IN DATABASE … SET of the server (predefined roles left out): role, database, "name=value".</summary>
+    public static async Task<IReadOnlyList<(string Role, string Database, string Setting)>> ReadDatabaseRoleSettingsAsync(
+        NpgsqlConnection connection, CancellationToken ct)
+    {
+        const string sql = """
+            SELECT r.rolname, d.datname, unnest(s.setconfig)
+            FROM pg_db_role_setting s JOIN pg_roles r ON r.oid = s.setrole JOIN pg_database d ON d.oid = s.setdatabase
+            WHERE r.rolname !~ '^pg_' ORDER BY 1, 2
+            """;
+        await using var cmd = new NpgsqlCommand(sql, connection);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var result = new List<(string, string, string)>();
+        while (await reader.ReadAsync(ct)) result.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+        return result;
+    }
+
     /// <summary>
     /// The named roles that exist on the connected server (with <paramref name="closure"/>, also every role they are
     /// members of); per-database settings are those of <paramref name="database"/> (null: the connected one).

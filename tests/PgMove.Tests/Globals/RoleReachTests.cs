@@ -62,14 +62,17 @@ public sealed class RoleReachTests(ClusterPair clusters)
     [Fact]
     public async Task Roles_all_moves_every_role_with_memberships_and_settings()
     {
-        await RoleFixtures.DropAsync(clusters.Source, [], Roles);
-        await RoleFixtures.DropAsync(clusters.Target, [], Roles);
+        await RoleFixtures.DropAsync(clusters.Source, ["reach_other"], Roles);
+        await RoleFixtures.DropAsync(clusters.Target, ["reach_other"], Roles);
         try
         {
             await clusters.Source.ExecuteAsync("postgres", """
                 CREATE ROLE reach_rw NOLOGIN; CREATE ROLE reach_idle LOGIN CONNECTION LIMIT 2 IN ROLE reach_rw;
                 ALTER ROLE reach_idle SET search_path = a, b;
                 """);
+            await clusters.Source.ExecuteAsync("postgres", "CREATE DATABASE reach_other");
+            await clusters.Target.ExecuteAsync("postgres", "CREATE DATABASE reach_other");
+            await clusters.Source.ExecuteAsync("postgres", "ALTER ROLE reach_idle IN DATABASE reach_other SET work_mem = '5MB'");
             var dependent = await PgMoveProcess.RunAsync("roles", "--source", clusters.Source.Uri("postgres"), "--target", clusters.Target.Uri("postgres"), "--dry-run");
             Assert.True(dependent.ExitCode == 0, dependent.ToString());
             Assert.DoesNotContain("reach_idle", dependent.Stdout); // owns nothing, is granted nothing in postgres
@@ -81,11 +84,16 @@ public sealed class RoleReachTests(ClusterPair clusters)
                 FROM pg_roles r JOIN pg_db_role_setting s ON s.setrole = r.oid AND s.setdatabase = 0 WHERE r.rolname = 'reach_idle'
                 """));
             Assert.True(await RoleFixtures.IsMemberAsync(clusters.Target, "reach_idle", "reach_rw"));
+            // Its settings for another database go to the target's database of that name.
+            Assert.Equal("work_mem=5MB", await clusters.Target.ScalarAsync<string>("postgres", """
+                SELECT array_to_string(s.setconfig, ',') FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase
+                WHERE s.setrole = 'reach_idle'::regrole AND d.datname = 'reach_other'
+                """));
         }
         finally
         {
-            await RoleFixtures.DropAsync(clusters.Target, [], Roles);
-            await RoleFixtures.DropAsync(clusters.Source, [], Roles);
+            await RoleFixtures.DropAsync(clusters.Target, ["reach_other"], Roles);
+            await RoleFixtures.DropAsync(clusters.Source, ["reach_other"], Roles);
         }
     }
 }
