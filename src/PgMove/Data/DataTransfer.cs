@@ -23,11 +23,16 @@ internal sealed class DataTransfer : IAsyncDisposable
     public NpgsqlConnection Source { get; }
     public NpgsqlConnection Target { get; }
 
-    public static async Task<DataTransfer> OpenAsync(WorkContext context, CancellationToken ct)
+    /// <summary>Opens both sessions; the source one locks <paramref name="tables"/> and checks them (SnapshotGuard).</summary>
+    /// <param name="context">The run.</param>
+    /// <param name="tables">The source tables the item reads.</param>
+    /// <param name="ct">Cancels the opening.</param>
+    public static async Task<DataTransfer> OpenAsync(WorkContext context, IReadOnlyList<Catalog.TableInfo> tables, CancellationToken ct)
     {
         var (source, sourceTx) = await context.OpenSourceInSnapshotAsync(ct);
         try
         {
+            await SnapshotGuard.LockAsync(source, tables, ct);
             var target = await context.OpenTargetAsync(ct);
             return new DataTransfer(source, sourceTx, target, await target.BeginTransactionAsync(ct));
         }

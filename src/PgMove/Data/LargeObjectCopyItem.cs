@@ -15,7 +15,7 @@ public sealed class LargeObjectCopyItem()
 
     public override async Task<WorkResult> RunAsync(WorkContext context, Action<long, long> progress, CancellationToken ct)
     {
-        await using var transfer = await DataTransfer.OpenAsync(context, ct);
+        await using var transfer = await DataTransfer.OpenAsync(context, [], ct);
         var (source, target) = (transfer.Source, transfer.Target);
 
         var oids = new List<uint>();
