@@ -10,7 +10,7 @@ namespace PgMove.Data;
 internal sealed class DataTransfer : IAsyncDisposable
 {
     readonly NpgsqlTransaction _sourceTx;
-    readonly NpgsqlTransaction _targetTx;
+    NpgsqlTransaction _targetTx;
 
     DataTransfer(NpgsqlConnection source, NpgsqlTransaction sourceTx, NpgsqlConnection target, NpgsqlTransaction targetTx)
     {
@@ -42,6 +42,15 @@ internal sealed class DataTransfer : IAsyncDisposable
             await source.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>Commits the target's transaction so far and begins the next one (the source's stays open).</summary>
+    /// <param name="ct">Cancels the commit.</param>
+    public async Task CommitTargetAsync(CancellationToken ct)
+    {
+        await _targetTx.CommitAsync(ct);
+        await _targetTx.DisposeAsync();
+        _targetTx = await Target.BeginTransactionAsync(ct);
     }
 
     public async Task CommitAsync(CancellationToken ct)
