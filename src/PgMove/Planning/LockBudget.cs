@@ -34,7 +34,10 @@ public sealed record LockBudget(int LocksPerTransaction, int Slots)
     /// <param name="tables">The tables the copy reads.</param>
     public bool FitsAtOnce(int tables) => tables <= PieceTables;
 
-    /// <summary>Tables the data workers lock per transaction, before they commit and import the snapshot anew.</summary>
+    /// <summary>
+    /// Tables one statement or transaction locks at most where pgmove would otherwise lock many at once (a sync's
+    /// publication list, a resume's cleanup). Data sessions lock far fewer: one table, or a batch of small ones.
+    /// </summary>
     public const int WorkerTables = 250;
 
     /// <summary>The setting that would let <paramref name="tables"/> be locked at once, for messages.</summary>
