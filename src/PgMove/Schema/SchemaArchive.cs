@@ -30,19 +30,22 @@ public sealed class SchemaArchive(PgToolset tools, string path)
     public void StartDump(ConnectionSpec source, string snapshot, CancellationToken ct) =>
         _dump ??= DumpPiecesAsync(source, snapshot, ct);
 
-    async Task DumpPiecesAsync(ConnectionSpec source, string snapshot, CancellationToken ct)
+    // Piece 0 locks no table: it runs beside the tables' pieces, which run one after the other.
+    Task DumpPiecesAsync(ConnectionSpec source, string snapshot, CancellationToken ct) =>
+        Task.WhenAll(DumpPieceAsync(source, snapshot, 0, ct), DumpTablePiecesAsync(source, snapshot, ct));
+
+    async Task DumpTablePiecesAsync(ConnectionSpec source, string snapshot, CancellationToken ct)
     {
-        for (var i = 0; i < Pieces.Selections.Count; i++)
-        {
-            var what = Pieces.IsSplit ? $"pg_dump of the source schema (piece {i + 1} of {Pieces.Selections.Count})" : "pg_dump of the source schema";
-            await ToolRunner.RunAsync(tools.PgDump,
-            [
-                "--format=custom", "--section=pre-data", "--section=post-data", "--no-sync",
-                $"--snapshot={snapshot}", $"--file={DumpPieces.FileOf(Path, i)}", $"--dbname={source.ToLibpqConnInfo()}",
-                .. Pieces.Selections[i],
-            ], source, NoEnv, what, ct);
-        }
+        for (var i = 1; i < Pieces.Selections.Count; i++) await DumpPieceAsync(source, snapshot, i, ct);
     }
+
+    Task DumpPieceAsync(ConnectionSpec source, string snapshot, int piece, CancellationToken ct) =>
+        ToolRunner.RunAsync(tools.PgDump,
+        [
+            "--format=custom", "--section=pre-data", "--section=post-data", "--no-sync",
+            $"--snapshot={snapshot}", $"--file={DumpPieces.FileOf(Path, piece)}", $"--dbname={source.ToLibpqConnInfo()}",
+            .. Pieces.Selections[piece],
+        ], source, NoEnv, Pieces.IsSplit ? $"pg_dump of the source schema (piece {piece + 1} of {Pieces.Selections.Count})" : "pg_dump of the source schema", ct);
 
     /// <summary>Dumps the source's schema as of <paramref name="snapshot"/>, or waits for the dump already started.</summary>
     public Task DumpAsync(ConnectionSpec source, string snapshot, CancellationToken ct)
@@ -100,8 +103,13 @@ public sealed class SchemaArchive(PgToolset tools, string path)
         bool Later((uint, uint) id, string desc) => deferred.Contains(id) || id == (0, 0) && desc is "COMMENT" or "ACL" or "SECURITY LABEL";
         if (section == "pre-data")
             await RestorePieceAsync(target, section, jobs, options, 0, e => !skip.Contains(e.Id) && !Later(e.Id, e.Desc), again, ct);
-        for (var i = 1; i < Pieces.Selections.Count; i++)
-            await RestorePieceAsync(target, section, jobs, options, i, e => !skip.Contains(e.Id), again, ct);
+        // The tables' pieces do not depend on each other (a tree is never cut): their pre-data, which pg_restore runs
+        // on one session whatever --jobs says, goes on --index-jobs sessions side by side; their post-data one piece at
+        // a time, each on its --index-jobs.
+        var tablePieces = Enumerable.Range(1, Pieces.Selections.Count - 1);
+        await Parallel.ForEachAsync(tablePieces,
+            new ParallelOptions { MaxDegreeOfParallelism = section == "pre-data" ? Math.Max(1, options.PiecesAtOnce) : 1, CancellationToken = ct },
+            async (i, token) => await RestorePieceAsync(target, section, jobs, options, i, e => !skip.Contains(e.Id), again, token));
         await RestorePieceAsync(target, section, jobs, options, 0,
             section == "pre-data" ? e => !skip.Contains(e.Id) && Later(e.Id, e.Desc) : e => !skip.Contains(e.Id), again, ct);
     }
