@@ -100,7 +100,10 @@ public sealed class SchemaArchive(PgToolset tools, string path)
             return;
         }
         var deferred = Pieces.Deferred;
-        bool Later((uint, uint) id, string desc) => deferred.Contains(id) || id == (0, 0) && desc is "COMMENT" or "ACL" or "SECURITY LABEL";
+        // Default privileges too ("DEFAULT ACL"), as in one archive: set before the tables exist, they would add grants
+        // the tables' own ACL entries do not take back.
+        bool Later((uint, uint) id, string desc) =>
+            deferred.Contains(id) || desc == "DEFAULT ACL" || id == (0, 0) && desc is "COMMENT" or "ACL" or "SECURITY LABEL";
         if (section == "pre-data")
             await RestorePieceAsync(target, section, jobs, options, 0, e => !skip.Contains(e.Id) && !Later(e.Id, e.Desc), again, ct);
         // The tables' pieces do not depend on each other (a tree is never cut): their pre-data, which pg_restore runs
@@ -174,8 +177,13 @@ public sealed class SchemaArchive(PgToolset tools, string path)
         if (semicolon <= 0 || line.StartsWith(';')) return null;
         var fields = line[(semicolon + 1)..].TrimStart().Split(' ', 4);
         if (fields.Length < 3 || !uint.TryParse(fields[0], out var catalog) || !uint.TryParse(fields[1], out var oid)) return null;
-        // DESC may be two words ("MATERIALIZED VIEW", "SECURITY LABEL"): only the single-word ones are told apart here.
-        var desc = fields[2] == "SECURITY" && fields.Length > 3 && fields[3].StartsWith("LABEL", StringComparison.Ordinal) ? "SECURITY LABEL" : fields[2];
+        // DESC may be two words ("MATERIALIZED VIEW", "SECURITY LABEL", "DEFAULT ACL"): the two-word ones told apart here.
+        var desc = (fields[2], fields.Length > 3 ? fields[3] : "") switch
+        {
+            ("SECURITY", var next) when next.StartsWith("LABEL ", StringComparison.Ordinal) => "SECURITY LABEL",
+            ("DEFAULT", var next) when next.StartsWith("ACL ", StringComparison.Ordinal) => "DEFAULT ACL",
+            _ => fields[2],
+        };
         return new ListEntry((catalog, oid), desc);
     }
 
