@@ -46,7 +46,7 @@ if [ "$(src -d postgres -Atc "SELECT count(*) FROM pg_database WHERE datname = '
       done
     done
   else
-    src -d many -c "SELECT lo_from_bytea(0, convert_to(g::text || repeat('x', g % 300), 'UTF8')) FROM generate_series(1, 100000) g"
+    src -d many -c "SELECT lo_from_bytea(0, convert_to(g::text || repeat('x', g % 300), 'UTF8')) FROM generate_series(1, 100000) g" >/dev/null
   fi
 fi
 src -d many -Atc "SELECT count(*) || ' tables, ' || (SELECT count(*) FROM pg_largeobject_metadata) || ' large objects, ' || pg_size_pretty(pg_database_size('many')) FROM pg_tables WHERE schemaname LIKE 'tenant%'"
