@@ -54,7 +54,12 @@ public static class CopyPlan
         var tables = input.Tables.ToDictionary(t => t.Oid);
         var (dataByTable, batched) = DataItems(input, indexes, preData);
         var data = dataByTable.Values.SelectMany(d => d).Distinct().ToList();
-        if (input.LargeObjects > 0) data.Add(new LargeObjectCopyItem().After(preData));
+        if (input.LargeObjects > 0)
+        {
+            var parts = (int)Math.Clamp((input.LargeObjects + LargeObjectCopyItem.ObjectsPerItem - 1) / LargeObjectCopyItem.ObjectsPerItem, 1, Math.Max(1, input.Jobs));
+            for (var p = 0; p < parts; p++)
+                data.Add(new LargeObjectCopyItem(p, parts, input.LargeObjects / parts * 2048).After(preData));
+        }
         var sequences = new SequenceSetItem().After(preData);
         var release = new SnapshotReleaseItem().After(data).After(sequences);
 

@@ -51,12 +51,17 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
         var archive = new SchemaArchive(tools, Path.Combine(options.StateDirectory, resume is null ? "schema.dump" : "schema.resume.dump"));
         // The schema dump needs only the snapshot: it runs while the catalog is read and the target is prepared.
         using var dumpStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var budget = await LockBudget.ReadAsync(holderConnection, ct);
+        archive.Pieces = await DumpPieces.PlanAsync(holderConnection, budget, ct);
+        if (archive.Pieces.IsSplit)
+            _sink.Report(new Notice($"source lock table: {budget}; the schema is dumped in {archive.Pieces.Selections.Count} pieces " +
+                                    $"of at most {archive.Pieces.LargestPiece} tables, and each data session locks only its own tables"));
         archive.StartDump(options.Source, snapshot.Id, dumpStop.Token);
         try
         {
             var pair = new Pair(holderConnection, sourceServer, target, targetServer, targetExists, sourceCs, targetCs)
             {
-                Resume = resume, Statistics = statistics, FirstArchive = new SchemaArchive(tools, Path.Combine(options.StateDirectory, "schema.dump")),
+                Resume = resume, Statistics = statistics, Budget = budget, FirstArchive = new SchemaArchive(tools, Path.Combine(options.StateDirectory, "schema.dump")),
             };
             return await CopyInSnapshotAsync(pair, snapshot, archive, clock, ct);
         }
@@ -134,6 +139,7 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
         public ResumeSession? Resume { get; init; }
         public SourceStatistics? Statistics { get; init; }
         public required SchemaArchive FirstArchive { get; init; }
+        public required LockBudget Budget { get; init; }
     }
 
     async Task<CopySummary> CopyInSnapshotAsync(Pair pair, SnapshotHolder snapshot, SchemaArchive archive, Stopwatch clock,
@@ -142,7 +148,8 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
         var target = pair.Target;
         var source = await ReadSourceAsync(pair.SourceConnection, pair.SourceServer, ct);
         if (pair.Resume is { } recorded) source = WithRecordedPlan(source, recorded.Manifest);
-        await snapshot.LockAsync(source.Tables, ct);
+        // Too many tables to lock at once: each data session locks and checks its own (SnapshotGuard).
+        if (pair.Budget.FitsAtOnce(source.Tables.Count)) await snapshot.LockAsync(source.Tables, ct);
         var items = CopyPlan.Build(PlanInput(source) with { Jobs = pair.Resume?.Manifest.PlanJobs ?? options.Jobs });
         var decision = pair.Resume is { } resume
             ? await DecideResumeAsync(resume, pair, items, archive, snapshot, ct)
@@ -294,7 +301,7 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
             TargetConnectionString = targetCs,
             Snapshot = snapshot,
             Archive = archive,
-            RestoreOptions = new RestoreOptions(options.NoOwner, options.NoAcl, $"{SessionSettings.RestoreOptions} -c {memory}") { NoTablespaces = noTablespaces },
+            RestoreOptions = new RestoreOptions(options.NoOwner, options.NoAcl, $"{SessionSettings.RestoreOptions} -c {memory}") { NoTablespaces = noTablespaces, PiecesAtOnce = options.IndexJobs },
             IndexJobs = options.IndexJobs,
             SortMemory = tuning.SortMemory,
             Sink = _sink,

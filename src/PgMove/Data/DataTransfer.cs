@@ -10,7 +10,7 @@ namespace PgMove.Data;
 internal sealed class DataTransfer : IAsyncDisposable
 {
     readonly NpgsqlTransaction _sourceTx;
-    readonly NpgsqlTransaction _targetTx;
+    NpgsqlTransaction _targetTx;
 
     DataTransfer(NpgsqlConnection source, NpgsqlTransaction sourceTx, NpgsqlConnection target, NpgsqlTransaction targetTx)
     {
@@ -23,11 +23,16 @@ internal sealed class DataTransfer : IAsyncDisposable
     public NpgsqlConnection Source { get; }
     public NpgsqlConnection Target { get; }
 
-    public static async Task<DataTransfer> OpenAsync(WorkContext context, CancellationToken ct)
+    /// <summary>Opens both sessions; the source one locks <paramref name="tables"/> and checks them (SnapshotGuard).</summary>
+    /// <param name="context">The run.</param>
+    /// <param name="tables">The source tables the item reads.</param>
+    /// <param name="ct">Cancels the opening.</param>
+    public static async Task<DataTransfer> OpenAsync(WorkContext context, IReadOnlyList<Catalog.TableInfo> tables, CancellationToken ct)
     {
         var (source, sourceTx) = await context.OpenSourceInSnapshotAsync(ct);
         try
         {
+            await SnapshotGuard.LockAsync(source, tables, ct);
             var target = await context.OpenTargetAsync(ct);
             return new DataTransfer(source, sourceTx, target, await target.BeginTransactionAsync(ct));
         }
@@ -37,6 +42,15 @@ internal sealed class DataTransfer : IAsyncDisposable
             await source.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>Commits the target's transaction so far and begins the next one (the source's stays open).</summary>
+    /// <param name="ct">Cancels the commit.</param>
+    public async Task CommitTargetAsync(CancellationToken ct)
+    {
+        await _targetTx.CommitAsync(ct);
+        await _targetTx.DisposeAsync();
+        _targetTx = await Target.BeginTransactionAsync(ct);
     }
 
     public async Task CommitAsync(CancellationToken ct)

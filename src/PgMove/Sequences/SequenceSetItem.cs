@@ -17,16 +17,20 @@ public sealed class SequenceSetItem() : WorkItem("sequences", WorkItemKind.Seque
         await using (sourceTx)
         {
             await using var target = await context.OpenTargetAsync(ct);
-            var count = await CopyAsync(source, target, ct);
+            var count = await CopyAsync(source, target, ct, sourceInTransaction: true);
             progress(count, 0);
             return new WorkResult(count, 0);
         }
     }
 
     /// <summary>Reads the sequences on <paramref name="source"/> and sets them on <paramref name="target"/>; returns how many.</summary>
-    public static async Task<int> CopyAsync(NpgsqlConnection source, NpgsqlConnection target, CancellationToken ct)
+    /// <param name="source">The source session.</param>
+    /// <param name="target">The target session, outside a transaction: each batch of setval commits on its own.</param>
+    /// <param name="ct">Cancels the statements.</param>
+    /// <param name="sourceInTransaction">The source session is inside a transaction (see SequenceCatalog.ReadAsync).</param>
+    public static async Task<int> CopyAsync(NpgsqlConnection source, NpgsqlConnection target, CancellationToken ct, bool sourceInTransaction = false)
     {
-        var sequences = await SequenceCatalog.ReadAsync(source, ct);
+        var sequences = await SequenceCatalog.ReadAsync(source, ct, sourceInTransaction);
         foreach (var batch in sequences.Chunk(500))
         {
             var sql = new StringBuilder();

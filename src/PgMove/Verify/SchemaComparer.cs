@@ -68,7 +68,7 @@ internal static partial class SchemaComparer
             objects[("owner", $"{o.Kind} {o.Name}")] = o.Owner;
             objects[("privileges", $"{o.Kind} {o.Name}")] = o.Acl ?? "(defaults)";
         }
-        foreach (var s in await SequenceCatalog.ReadAsync(connection, ct))
+        foreach (var s in await SequenceCatalog.ReadAsync(connection, ct, inTransaction: true))
             objects[("sequence value", $"{Display(s.Schema)}.{Display(s.Name)}")] =
                 s.IsCalled ? $"last_value {s.LastValue}" : $"not called (last_value {s.LastValue})";
         if (await LargeObjectCatalog.DescribeAsync(connection, ct) is { } largeObjects)
