@@ -13,8 +13,14 @@ public sealed class SchemaArchive(PgToolset tools, string path)
     public string ToolDescription =>
         $"{System.IO.Path.GetFileName(tools.PgDump)} {tools.Version.Split(' ').ElementAtOrDefault(2)} from {System.IO.Path.GetDirectoryName(tools.PgDump)}";
 
+    /// <summary>psql of the same installation as pg_dump (it runs the hooks).</summary>
+    public string Psql => System.IO.Path.Combine(System.IO.Path.GetDirectoryName(tools.PgDump)!, "psql");
+
     /// <summary>Where the archive lives (in the state directory).</summary>
     public string Path { get; } = path;
+
+    /// <summary>The filters as pg_dump arguments (Filters.PgDumpFilterArguments); none by default.</summary>
+    public IReadOnlyList<string> DumpFilters { get; init; } = [];
 
     Task? _dump;
     bool _used;
@@ -27,7 +33,7 @@ public sealed class SchemaArchive(PgToolset tools, string path)
         _dump ??= ToolRunner.RunAsync(tools.PgDump,
         [
             "--format=custom", "--section=pre-data", "--section=post-data", "--no-sync",
-            $"--snapshot={snapshot}", $"--file={Path}", $"--dbname={source.ToLibpqConnInfo()}",
+            $"--snapshot={snapshot}", $"--file={Path}", $"--dbname={source.ToLibpqConnInfo()}", .. DumpFilters,
         ], source, NoEnv, "pg_dump of the source schema", ct);
 
     /// <summary>Dumps the source's schema as of <paramref name="snapshot"/>, or waits for the dump already started.</summary>

@@ -8,7 +8,8 @@ using PgMove.Sql;
 namespace PgMove.Sequences;
 
 /// <summary>Sets every target sequence to the source's last_value and is_called, read inside the run's snapshot.</summary>
-public sealed class SequenceSetItem() : WorkItem("sequences", WorkItemKind.Sequences, "set sequences")
+/// <param name="selection">The filters' selection: only the sequences it moves are set (null: all).</param>
+public sealed class SequenceSetItem(Filters.Selection? selection = null) : WorkItem("sequences", WorkItemKind.Sequences, "set sequences")
 {
     public override async Task<WorkResult> RunAsync(WorkContext context, Action<long, long> progress, CancellationToken ct)
     {
@@ -17,16 +18,22 @@ public sealed class SequenceSetItem() : WorkItem("sequences", WorkItemKind.Seque
         await using (sourceTx)
         {
             await using var target = await context.OpenTargetAsync(ct);
-            var count = await CopyAsync(source, target, ct);
+            var count = await CopyAsync(source, target, ct, selection);
             progress(count, 0);
             return new WorkResult(count, 0);
         }
     }
 
     /// <summary>Reads the sequences on <paramref name="source"/> and sets them on <paramref name="target"/>; returns how many.</summary>
-    public static async Task<int> CopyAsync(NpgsqlConnection source, NpgsqlConnection target, CancellationToken ct)
+    /// <param name="source">A source session.</param>
+    /// <param name="target">A target session.</param>
+    /// <param name="ct">Cancels the queries.</param>
+    /// <param name="selection">Only the sequences it moves are set (null: all).</param>
+    public static async Task<int> CopyAsync(NpgsqlConnection source, NpgsqlConnection target, CancellationToken ct,
+        Filters.Selection? selection = null)
     {
-        var sequences = await SequenceCatalog.ReadAsync(source, ct);
+        var sequences = (await SequenceCatalog.ReadAsync(source, ct))
+            .Where(s => selection?.IncludesName(s.Schema, s.Name) ?? true).ToList();
         foreach (var batch in sequences.Chunk(500))
         {
             var sql = new StringBuilder();
