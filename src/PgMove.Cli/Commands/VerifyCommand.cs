@@ -24,6 +24,8 @@ internal static class VerifyCommand
         {
             source, target, jobs, maxRows, acl, json, report.Option,
         };
+        var filters = new FilterCliOptions();
+        filters.AddTo(command);
         command.SetAction((parse, ct) =>
         {
             var page = report.Start(parse, "verify");
@@ -36,6 +38,7 @@ internal static class VerifyCommand
                 Jobs = parse.GetValue(jobs),
                 MaxRows = parse.GetValue(maxRows),
                 Acl = parse.GetValue(acl),
+                Filters = filters.Read(parse),
             };
             if (page is not null)
             {

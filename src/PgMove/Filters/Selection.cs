@@ -18,10 +18,10 @@ public sealed class Selection
     readonly HashSet<uint> _selected;
     readonly HashSet<uint> _noData;
     readonly Dictionary<uint, string> _where;
-    readonly HashSet<(string, string)> _names;
+    readonly Dictionary<(string, string), uint> _names;
 
     Selection(FilterOptions filters, bool everything, HashSet<uint> selected, HashSet<uint> noData, Dictionary<uint, string> where,
-        HashSet<(string, string)> names, IReadOnlyList<RelationInfo> excludedOwnedSequences, int relations)
+        Dictionary<(string, string), uint> names, IReadOnlyList<RelationInfo> excludedOwnedSequences, int relations)
     {
         (Filters, _everything, _selected, _noData, _where, _names) = (filters, everything, selected, noData, where, names);
         ExcludedOwnedSequences = excludedOwnedSequences;
@@ -53,7 +53,16 @@ public sealed class Selection
     /// <summary>The relation schema.name is moved (for what is read by name, such as sequences).</summary>
     /// <param name="schema">Its schema.</param>
     /// <param name="name">Its name.</param>
-    public bool IncludesName(string schema, string name) => _everything || _names.Contains((schema, name));
+    public bool IncludesName(string schema, string name) => _everything || _names.ContainsKey((schema, name));
+
+    /// <summary>The rows of table schema.name move (see <see cref="CopiesRows"/>), and under which --where condition (null: all).</summary>
+    /// <param name="schema">Its schema.</param>
+    /// <param name="name">Its name.</param>
+    public (bool Copied, string? Where) RowsOf(string schema, string name) =>
+        _everything ? (true, null) : _names.TryGetValue((schema, name), out var oid) ? (CopiesRows(oid), WhereOf(oid)) : (false, null);
+
+    /// <summary>The selected relations by schema and name (empty when everything is selected).</summary>
+    public IEnumerable<(string Schema, string Name)> Names => _names.Keys;
 
     /// <summary>The table's rows are moved (it is selected and not named by --exclude-table-data).</summary>
     /// <param name="oid">A source table's OID.</param>
@@ -103,7 +112,7 @@ public sealed class Selection
             if (!where.TryAdd(tables[0], condition))
                 throw new PgMoveException(ExitCode.Usage, $"--where: {Display(byOid[tables[0]])} is named by two --where options; combine the conditions with AND");
         }
-        var names = selected.Select(o => (byOid[o].Schema, byOid[o].Name)).ToHashSet();
+        var names = selected.ToDictionary(o => (byOid[o].Schema, byOid[o].Name));
         return new Selection(filters, false, selected, noData, where, names, excludedOwned, relations.Count);
     }
 

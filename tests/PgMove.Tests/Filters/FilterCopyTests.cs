@@ -106,6 +106,30 @@ public sealed class FilterCopyTests(ClusterPair clusters)
         Assert.Equal(await clusters.Source.ScalarAsync<string>("flt_where",
                 "SELECT string_agg(id::text, ',' ORDER BY id) FROM app.orders WHERE amount >= 90 AND customer <> 5"),
             await clusters.Target.ScalarAsync<string>("flt_where", "SELECT string_agg(id::text, ',' ORDER BY id) FROM app.orders"));
+
+        // verify with the same filters compares the moved rows with the filtered source: equal; then a changed row shows.
+        string[] verify = ["verify", "--source", clusters.Source.Uri("flt_where"), "--target", clusters.Target.Uri("flt_where"),
+            "--schema", "app", "--where", "app.orders=amount >= 90 AND customer <> 5"];
+        var equal = await PgMoveProcess.RunAsync(verify);
+        Assert.True(equal.ExitCode == 0, equal.ToString());
+        Assert.Contains("only the selected relations are compared", equal.Output);
+        await clusters.Target.ExecuteAsync("flt_where", "INSERT INTO app.orders (customer, amount) VALUES (1, 1)");
+        var extra = await PgMoveProcess.RunAsync(verify);
+        Assert.True(extra.ExitCode == 1, extra.ToString());
+        Assert.Contains("app.orders", extra.Output);
+        // Without the filters, the tables left out and the rows not moved are differences.
+        var whole = await PgMoveProcess.RunAsync("verify", "--source", clusters.Source.Uri("flt_where"), "--target", clusters.Target.Uri("flt_where"));
+        Assert.True(whole.ExitCode == 1, whole.ToString());
+        Assert.Contains("public.settings", whole.Output);
+    }
+
+    [Fact]
+    public async Task Copy_with_verify_compares_only_what_the_filters_moved()
+    {
+        var (result, _) = await CopyAsync("flt_verify", "--exclude-schema", "archive", "--exclude-table-data", "app.notes",
+            "--exclude-table", "public.*", "--verify");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("only the selected relations are compared", result.Output);
     }
 
     [Fact]
