@@ -31,6 +31,8 @@ internal static class CheckCommand
         {
             source, target, jobs, indexJobs, online, clean, noOwner, noAcl, pgBin, json, report.Option,
         };
+        var filters = new FilterCliOptions();
+        filters.AddTo(command);
         command.SetAction((parse, ct) =>
         {
             var page = report.Start(parse, "check");
@@ -50,6 +52,7 @@ internal static class CheckCommand
                 NoOwner = parse.GetValue(noOwner),
                 NoAcl = parse.GetValue(noAcl),
                 PgBin = parse.GetValue(pgBin),
+                Filters = filters.Read(parse),
             };
             if (page is not null)
             {

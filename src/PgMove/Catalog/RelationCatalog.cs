@@ -131,4 +131,34 @@ public static class RelationCatalog
             return $"{e.SqlState}: {e.MessageText}";
         }
     }
+
+    /// <summary>
+    /// For each row-filtered table of a publication (PostgreSQL 15+): the columns its filter uses that are outside the
+    /// table's replica identity. PostgreSQL rejects UPDATE and DELETE on such a table on the source once it is published.
+    /// </summary>
+    /// <param name="connection">A source session.</param>
+    /// <param name="publication">The publication's name.</param>
+    /// <param name="ct">Cancels the query.</param>
+    public static async Task<IReadOnlyList<(string Table, IReadOnlyList<string> Columns)>> ReadRowFilterColumnsOutsideIdentityAsync(
+        NpgsqlConnection connection, string publication, CancellationToken ct)
+    {
+        const string sql = """
+            SELECT format('%s.%s', n.nspname, c.relname), array_agg(a.attname::text ORDER BY a.attnum)
+            FROM pg_publication p
+            JOIN pg_publication_rel pr ON pr.prpubid = p.oid AND pr.prqual IS NOT NULL
+            JOIN pg_class c ON c.oid = pr.prrelid
+            JOIN pg_namespace n ON n.oid = c.relnamespace
+            CROSS JOIN LATERAL regexp_matches(pr.prqual::text, ':varattno (\d+)', 'g') AS v(m)
+            JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = v.m[1]::int
+            WHERE p.pubname = $1 AND c.relreplident <> 'f'
+              AND NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND a.attnum = ANY (i.indkey)
+                              AND CASE c.relreplident WHEN 'd' THEN i.indisprimary WHEN 'i' THEN i.indisreplident ELSE false END)
+            GROUP BY 1
+            """;
+        await using var cmd = new NpgsqlCommand(sql, connection) { Parameters = { new() { Value = publication } } };
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var result = new List<(string, IReadOnlyList<string>)>();
+        while (await reader.ReadAsync(ct)) result.Add((reader.GetString(0), reader.GetFieldValue<string[]>(1).Distinct().ToList()));
+        return result;
+    }
 }

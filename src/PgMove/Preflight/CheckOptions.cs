@@ -18,4 +18,6 @@ public sealed record CheckOptions
     public bool NoOwner { get; init; }
     public bool NoAcl { get; init; }
     public string? PgBin { get; init; }
+    /// <summary>The filters the copy will use (reported by the filters item).</summary>
+    public Filters.FilterOptions Filters { get; init; } = new();
 }
