@@ -144,6 +144,21 @@ public sealed class FilterCopyTests(ClusterPair clusters)
         Assert.Contains("moved without its rows", data.Output);
     }
 
+    [Fact]
+    public async Task Check_reports_the_selection_and_fails_on_what_copy_refuses()
+    {
+        const string db = "flt_check";
+        await PrepareAsync(clusters.Source, db);
+        await clusters.Target.ExecuteAsync("postgres", $"DROP DATABASE IF EXISTS {db} WITH (FORCE)");
+        var ok = await PgMove.Tests.Preflight.CheckRun.RunAsync("--source", clusters.Source.Uri(db), "--target", clusters.Target.Uri(db),
+            "--schema", "app", "--exclude-table-data", "app.notes");
+        Assert.Contains("9 of 13 relations selected (1 without rows, 0 with --where)", ok.Expect("filters", "ok").Evidence);
+        var crossing = await PgMove.Tests.Preflight.CheckRun.RunAsync("--source", clusters.Source.Uri(db), "--target", clusters.Target.Uri(db),
+            "--exclude-table", "app.customers");
+        crossing.ExpectExit(1);
+        Assert.Contains("orders_customer_fkey on app.orders → app.customers", crossing.Expect("filters", "fail").Evidence);
+    }
+
     [Theory]
     [InlineData("--table", "\"unterminated", "unterminated double quote")]
     [InlineData("--table", "nosuch*", "no matching tables were found")]
