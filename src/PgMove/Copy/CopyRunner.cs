@@ -128,6 +128,7 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
             targetExists = await DatabaseCatalog.ExistsAsync(maintenance, target.Database, ct);
         }
         var tools = PgToolset.Locate(sourceServer.Major, options.PgBin);
+        options.Hooks.CheckRunner(new SchemaArchive(tools, "").Psql);
         if (!targetExists && !targetServer.CanCreateDatabase && !targetServer.IsSuperuser)
             throw new PgMoveException(ExitCode.InsufficientPrivilege,
                 $"target database \"{target.Database}\" does not exist and user \"{targetServer.CurrentUser}\" may not create it " +

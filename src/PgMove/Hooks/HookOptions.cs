@@ -18,6 +18,14 @@ public sealed record HookOptions
         AfterPreData = Existing(afterPreData, "--after-pre-data"), AfterCopy = Existing(afterCopy, "--after-copy"),
     };
 
+    /// <summary>Refuses hooks when there is no psql beside pg_dump to run them (exit 8, before anything changes).</summary>
+    /// <param name="psql">The psql that would run them.</param>
+    public void CheckRunner(string psql)
+    {
+        if ((AfterPreData ?? AfterCopy) is not null && !File.Exists(psql))
+            throw new PgMoveException(ExitCode.ToolMissing, $"the hooks run with psql, and there is none at {psql} (beside pg_dump); nothing was changed");
+    }
+
     static string? Existing(string? file, string option) => file switch
     {
         null => null,
