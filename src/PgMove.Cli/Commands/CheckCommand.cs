@@ -32,6 +32,8 @@ internal static class CheckCommand
         {
             source, target, jobs, indexJobs, online, clean, noOwner, noAcl, pgBin, json, report.Option, allDatabases,
         };
+        var filters = new FilterCliOptions();
+        filters.AddTo(command);
         command.SetAction((parse, ct) =>
         {
             var page = report.Start(parse, "check");
@@ -51,6 +53,7 @@ internal static class CheckCommand
                 NoOwner = parse.GetValue(noOwner),
                 NoAcl = parse.GetValue(noAcl),
                 PgBin = parse.GetValue(pgBin),
+                Filters = filters.Read(parse),
             };
             if (page is not null)
             {

@@ -69,7 +69,7 @@ internal static class CopyCommand
                 page.Report.Target = summary.Target;
             }
             if (!options.Verify) return ExitCode.Success;
-            return await VerifyCommand.RunAsync(new PgMove.Verify.VerifyOptions { Source = options.Source, Target = options.Target, Jobs = options.Jobs },
+            return await VerifyCommand.RunAsync(new PgMove.Verify.VerifyOptions { Source = options.Source, Target = options.Target, Jobs = options.Jobs, Filters = options.Filters },
                 toStderr: parse.GetValue(json), printJson: false, token, page?.Report);
         }, parse.GetValue(json), page, ct);
         });

@@ -25,6 +25,8 @@ internal static class VerifyCommand
         {
             source, target, jobs, maxRows, acl, json, report.Option, allDatabases,
         };
+        var filters = new FilterCliOptions();
+        filters.AddTo(command);
         command.SetAction((parse, ct) =>
         {
             var page = report.Start(parse, "verify");
@@ -37,6 +39,7 @@ internal static class VerifyCommand
                 Jobs = parse.GetValue(jobs),
                 MaxRows = parse.GetValue(maxRows),
                 Acl = parse.GetValue(acl),
+                Filters = filters.Read(parse),
             };
             if (page is not null)
             {

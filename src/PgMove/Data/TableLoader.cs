@@ -34,15 +34,14 @@ internal static class TableLoader
         var columns = table.Columns.Count > 0 ? " " + Quote.ColumnList(table.Columns) : "";
         var format = table.BinarySafe ? "binary" : "text";
         string copyOut, freezeOption = "";
-        if (slice is null)
-        {
-            copyOut = $"COPY {table.QualifiedName}{columns} TO STDOUT (FORMAT {format})";
-            if (freeze && await TryTruncateAsync(target, table, ct)) freezeOption = ", FREEZE";
-        }
+        if (slice is null && freeze && await TryTruncateAsync(target, table, ct)) freezeOption = ", FREEZE";
+        // A --where condition is the user's SQL, run as it is in the source's read-only snapshot transaction.
+        var filter = table.Where is { } where ? slice is null ? $"({where})" : $"({slice}) AND ({where})" : slice;
+        if (filter is null) copyOut = $"COPY {table.QualifiedName}{columns} TO STDOUT (FORMAT {format})";
         else
         {
             var select = table.Columns.Count > 0 ? string.Join(", ", table.Columns.Select(Quote.Ident)) : "";
-            copyOut = $"COPY (SELECT {select} FROM ONLY {table.QualifiedName} WHERE {slice}) TO STDOUT (FORMAT {format})";
+            copyOut = $"COPY (SELECT {select} FROM ONLY {table.QualifiedName} WHERE {filter}) TO STDOUT (FORMAT {format})";
         }
         var copyIn = $"COPY {table.QualifiedName}{columns} FROM STDIN (FORMAT {format}{freezeOption})";
         return await PipeAsync(source, target, copyOut, copyIn, table.BinarySafe, progress, ct);

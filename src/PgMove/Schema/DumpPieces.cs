@@ -75,9 +75,11 @@ public sealed class DumpPieces
     /// <param name="connection">A source session inside the copy's snapshot.</param>
     /// <param name="budget">The source's lock budget.</param>
     /// <param name="ct">Cancels the catalog reads.</param>
-    public static async Task<DumpPieces> PlanAsync(NpgsqlConnection connection, LockBudget budget, CancellationToken ct)
+    /// <param name="selected">Whether the filters move a table (by OID); null: every table.</param>
+    public static async Task<DumpPieces> PlanAsync(NpgsqlConnection connection, LockBudget budget, CancellationToken ct,
+        Func<uint, bool>? selected = null)
     {
-        var tables = await DumpTableCatalog.ReadAsync(connection, ct);
+        var tables = (await DumpTableCatalog.ReadAsync(connection, ct)).Where(t => selected?.Invoke(t.Oid) ?? true).ToList();
         if (budget.FitsAtOnce(tables.Count)) return Whole;
         var deferred = await DumpTableCatalog.ReadDependentsAsync(connection, tables.Select(t => t.Oid).ToList(), ct);
         return Split(tables, budget.PieceTables, deferred);

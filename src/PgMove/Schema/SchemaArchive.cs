@@ -13,8 +13,17 @@ public sealed class SchemaArchive(PgToolset tools, string path)
     public string ToolDescription =>
         $"{System.IO.Path.GetFileName(tools.PgDump)} {tools.Version.Split(' ').ElementAtOrDefault(2)} from {System.IO.Path.GetDirectoryName(tools.PgDump)}";
 
+    /// <summary>psql of the same installation as pg_dump (it runs the hooks).</summary>
+    public string Psql => System.IO.Path.Combine(System.IO.Path.GetDirectoryName(tools.PgDump)!, "psql");
+
     /// <summary>Where the archive lives (in the state directory).</summary>
     public string Path { get; } = path;
+
+    /// <summary>
+    /// The filters as pg_dump arguments (Filters.PgDumpFilterArguments); none by default. Only the whole dump or piece 0
+    /// gets them: the tables' pieces name exactly the selected tables (pg_dump ignores --schema beside --table).
+    /// </summary>
+    public IReadOnlyList<string> DumpFilters { get; init; } = [];
 
     Task? _dump;
     bool _used;
@@ -44,7 +53,7 @@ public sealed class SchemaArchive(PgToolset tools, string path)
         [
             "--format=custom", "--section=pre-data", "--section=post-data", "--no-sync",
             $"--snapshot={snapshot}", $"--file={DumpPieces.FileOf(Path, piece)}", $"--dbname={source.ToLibpqConnInfo()}",
-            .. Pieces.Selections[piece],
+            .. Pieces.Selections[piece], .. piece == 0 ? DumpFilters : [],
         ], source, NoEnv, Pieces.IsSplit ? $"pg_dump of the source schema (piece {piece + 1} of {Pieces.Selections.Count})" : "pg_dump of the source schema", ct);
 
     /// <summary>Dumps the source's schema as of <paramref name="snapshot"/>, or waits for the dump already started.</summary>

@@ -8,7 +8,8 @@ using PgMove.Sql;
 namespace PgMove.Sequences;
 
 /// <summary>Sets every target sequence to the source's last_value and is_called, read inside the run's snapshot.</summary>
-public sealed class SequenceSetItem() : WorkItem("sequences", WorkItemKind.Sequences, "set sequences")
+/// <param name="selection">The filters' selection: only the sequences it moves are set (null: all).</param>
+public sealed class SequenceSetItem(Filters.Selection? selection = null) : WorkItem("sequences", WorkItemKind.Sequences, "set sequences")
 {
     public override async Task<WorkResult> RunAsync(WorkContext context, Action<long, long> progress, CancellationToken ct)
     {
@@ -17,7 +18,7 @@ public sealed class SequenceSetItem() : WorkItem("sequences", WorkItemKind.Seque
         await using (sourceTx)
         {
             await using var target = await context.OpenTargetAsync(ct);
-            var count = await CopyAsync(source, target, ct, sourceInTransaction: true);
+            var count = await CopyAsync(source, target, ct, selection, sourceInTransaction: true);
             progress(count, 0);
             return new WorkResult(count, 0);
         }
@@ -27,10 +28,13 @@ public sealed class SequenceSetItem() : WorkItem("sequences", WorkItemKind.Seque
     /// <param name="source">The source session.</param>
     /// <param name="target">The target session, outside a transaction: each batch of setval commits on its own.</param>
     /// <param name="ct">Cancels the statements.</param>
+    /// <param name="selection">Only the sequences it moves are set (null: all).</param>
     /// <param name="sourceInTransaction">The source session is inside a transaction (see SequenceCatalog.ReadAsync).</param>
-    public static async Task<int> CopyAsync(NpgsqlConnection source, NpgsqlConnection target, CancellationToken ct, bool sourceInTransaction = false)
+    public static async Task<int> CopyAsync(NpgsqlConnection source, NpgsqlConnection target, CancellationToken ct,
+        Filters.Selection? selection = null, bool sourceInTransaction = false)
     {
-        var sequences = await SequenceCatalog.ReadAsync(source, ct, sourceInTransaction);
+        var sequences = (await SequenceCatalog.ReadAsync(source, ct, sourceInTransaction))
+            .Where(s => selection?.IncludesName(s.Schema, s.Name) ?? true).ToList();
         foreach (var batch in sequences.Chunk(500))
         {
             var sql = new StringBuilder();
