@@ -32,7 +32,7 @@ public sealed class BatchedApplyTests(ClusterPair clusters)
             UPDATE t SET id = 3000 WHERE id = 7; UPDATE t SET id = 7 WHERE id = 8; UPDATE t SET id = 8 WHERE id = 3000;
             UPDATE t SET u = -1 WHERE id = 10; UPDATE t SET u = 10 WHERE id = 11; UPDATE t SET u = 11 WHERE id = 10;
             INSERT INTO two VALUES (1, 'a\tb\\c
-            d'), (2, NULL::text || 'x'); UPDATE two SET b = 'é' WHERE a = 2; DELETE FROM two WHERE a = 1;
+            d'), (2, 'x'); UPDATE two SET b = 'é' WHERE a = 2; DELETE FROM two WHERE a = 1;
             COMMIT;
             UPDATE t SET v = v || '!' WHERE id % 4 = 0;
             DELETE FROM t WHERE id % 9 = 0;
@@ -75,6 +75,7 @@ public sealed class BatchedApplyTests(ClusterPair clusters)
 
         using var third = BackgroundPgMove.Start(args);
         await third.WaitForPhaseAsync(dir, "streaming", TimeSpan.FromSeconds(60));
+        await WaitForStreamAsync(db);
         var cutover = await PgMoveProcess.RunAsync(SyncFixtures.Args("cutover", clusters, db, dir));
         Assert.True(cutover.ExitCode == 0, cutover + "\n--- sync ---\n" + third.Output);
         Assert.Equal(0, await third.WaitForExitAsync(TimeSpan.FromSeconds(30)));
@@ -113,6 +114,7 @@ public sealed class BatchedApplyTests(ClusterPair clusters)
 
         using var second = BackgroundPgMove.Start(args);
         await second.WaitForPhaseAsync(dir, "streaming", TimeSpan.FromSeconds(60));
+        await WaitForStreamAsync(db);
         var cutover = await PgMoveProcess.RunAsync(SyncFixtures.Args("cutover", clusters, db, dir));
         Assert.True(cutover.ExitCode == 0, cutover + "\n--- sync ---\n" + second.Output);
         Assert.Equal(0, await second.WaitForExitAsync(TimeSpan.FromSeconds(60)));
@@ -138,5 +140,18 @@ public sealed class BatchedApplyTests(ClusterPair clusters)
             await Task.Delay(20);
         }
         throw new Xunit.Sdk.XunitException($"pgmove's applier held no open transaction on {db} within {timeout}");
+    }
+
+    /// <summary>Waits until the resumed sync streams its slot (the cutover refuses a sync that is not running).</summary>
+    async Task WaitForStreamAsync(string db)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await clusters.Source.ScalarAsync<long>(db,
+                    "SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE 'pgmove\\_%' AND database = current_database() AND active") > 0) return;
+            await Task.Delay(50);
+        }
+        throw new Xunit.Sdk.XunitException($"the resumed sync of {db} did not stream within 30 s");
     }
 }
