@@ -73,7 +73,7 @@ for run in $(seq 1 "$reps"); do
   [ -n "$(wait_marker "$db" 1)" ] && [ -n "$(wait_marker "$ndb" 1)" ]
   # Both appliers stop; the backlog is written.
   if [ "$mode" = own ]; then kill -9 "$sync_pid"; wait "$sync_pid" 2>/dev/null || true; sync_pid=
-  else pgsub=$(dq "SELECT subname FROM pg_subscription LIMIT 1"); sub_enable "$db" "$pgsub" DISABLE; fi
+  else pgsub=$(dq "SELECT subname FROM pg_subscription WHERE subname LIKE 'pgmove%'"); sub_enable "$db" "$pgsub" DISABLE; fi
   sub_enable "$ndb" "$sub" DISABLE
   until [ "$(sq "SELECT count(*) FROM pg_replication_slots WHERE database = '$db' AND active")" = 0 ]; do sleep 0.2; done
   sq "CHECKPOINT" postgres; dq "CHECKPOINT" postgres
