@@ -18,15 +18,9 @@ internal static class NativeApply
     /// <summary>Whether the target database has this migration's subscription (false when the database does not exist yet).</summary>
     public static async Task<bool> ExistsAsync(MigrationNames names, CancellationToken ct)
     {
-        try
-        {
-            await using var target = await PgSession.OpenAsync(ReplicationSettings.Target(names.Target), Side.Target, names.Target.ToString(), ct);
-            return await SubscriptionCatalog.ExistsAsync(target, names.Id, ct);
-        }
-        catch (PgMoveException e) when (e.InnerException is PostgresException { SqlState: "3D000" })
-        {
-            return false;
-        }
+        // Without the target database, its cluster's "postgres" database answers: no subscription of that database there.
+        await using var target = await TargetCluster.OpenAsync(names.Target, ct);
+        return await SubscriptionCatalog.ExistsAsync(target, names.Id, ct);
     }
 
     /// <summary>Creates the subscription on the existing slot, enabled; the slot must not be streamed by anyone else.</summary>
