@@ -125,10 +125,12 @@ internal sealed class Applier(NpgsqlConnection target, LogicalReplicationConnect
             }
             progress.Missed += missed;
             await _transaction.ReleaseAsync("pgmove_batch", ct);
+            _sets.Mark();
         }
         catch (PostgresException e) when (e.SqlState is "23505" or "23P01")
         {
             await _transaction.RollbackAsync("pgmove_batch", ct);
+            _sets.RolledBack();
             await WriteStatementsAsync(batch, ct);
         }
     }

@@ -15,6 +15,18 @@ internal sealed class SetApplier(NpgsqlConnection target)
 {
     const string KindColumn = "pgmove_kind";
     readonly Dictionary<ApplyTable, string> _stages = [];
+    readonly List<ApplyTable> _createdSinceMark = [];
+    int _created;
+
+    /// <summary>The staging tables created so far are there to stay (their savepoint was released).</summary>
+    public void Mark() => _createdSinceMark.Clear();
+
+    /// <summary>The savepoint was rolled back: the staging tables created since <see cref="Mark"/> are gone with it.</summary>
+    public void RolledBack()
+    {
+        foreach (var table in _createdSinceMark) _stages.Remove(table);
+        _createdSinceMark.Clear();
+    }
 
     /// <summary>Applies the folded changes; returns how many UPDATEs and DELETEs found no row.</summary>
     public async Task<long> ApplyAsync(ApplyTable table, FoldedChanges folded, CancellationToken ct)
@@ -67,10 +79,11 @@ internal sealed class SetApplier(NpgsqlConnection target)
             await ExecuteAsync($"TRUNCATE {stage}", ct);
             return stage;
         }
-        stage = "pg_temp." + Quote.Ident("pgmove_stage_" + _stages.Count);
+        stage = "pg_temp." + Quote.Ident("pgmove_stage_" + _created++);
         var columns = table.Columns.Select((c, i) => $"{Quote.Ident(c)} {table.Types[i]}");
         await ExecuteAsync($"CREATE TEMPORARY TABLE {stage} ({Quote.Ident(KindColumn)} \"char\", {string.Join(", ", columns)})", ct);
         _stages[table] = stage;
+        _createdSinceMark.Add(table);
         return stage;
     }
 

@@ -34,6 +34,11 @@ public sealed class BatchedApplyTests(ClusterPair clusters)
             INSERT INTO two VALUES (1, 'a\tb\\c
             d'), (2, 'x'); UPDATE two SET b = 'é' WHERE a = 2; DELETE FROM two WHERE a = 1;
             COMMIT;
+            """);
+        // The swap's batch was rolled back to its savepoint (its staging table with it) and redone statement by
+        // statement: a later batch stages again.
+        await WaitForAsync(db, "SELECT count(*) FROM t WHERE id = 1001 AND v = 'c'");
+        await clusters.Source.ExecuteAsync(db, """
             UPDATE t SET v = v || '!' WHERE id % 4 = 0;
             DELETE FROM t WHERE id % 9 = 0;
             """);
@@ -153,5 +158,15 @@ public sealed class BatchedApplyTests(ClusterPair clusters)
             await Task.Delay(50);
         }
         throw new Xunit.Sdk.XunitException($"the resumed sync of {db} did not stream within 30 s");
+    }
+
+    async Task WaitForAsync(string db, string countQuery)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (await clusters.Target.ScalarAsync<long>(db, countQuery) == 0)
+        {
+            if (DateTime.UtcNow > deadline) throw new Xunit.Sdk.XunitException($"not on the target within 30 s: {countQuery}");
+            await Task.Delay(50);
+        }
     }
 }
