@@ -34,6 +34,7 @@ public sealed class NativeApplyTests(ClusterPair clusters)
         await second.WaitForPhaseAsync(dir, "streaming", TimeSpan.FromSeconds(60));
         var status = await PgMoveProcess.RunAsync(SyncFixtures.Args("status", clusters, db, dir));
         Assert.True(status.ExitCode == 0, status.ToString());
+        Assert.Contains("streaming", status.Stdout);
         var cutover = await PgMoveProcess.RunAsync(SyncFixtures.Args("cutover", clusters, db, dir));
         Assert.True(cutover.ExitCode == 0, cutover + "\n--- sync ---\n" + second.Output);
         Assert.Contains("verification (checksums): equal", cutover.Stdout);
