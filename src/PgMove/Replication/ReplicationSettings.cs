@@ -39,14 +39,12 @@ internal static class ReplicationSettings
 
     /// <summary>
     /// The applier: triggers and FK checks off (session_replication_role = replica), commits durable before the
-    /// source is told it may recycle the WAL, statements prepared automatically after two uses, the set-based
-    /// writes' joins of a staged batch to its table done by key lookups (nested loops over the key's index, never a
-    /// scan of the whole table). Never pooled: the replication origin is set up per session.
+    /// source is told it may recycle the WAL, statements prepared automatically after two uses. Never pooled: the
+    /// replication origin is set up per session.
     /// </summary>
     public static string Applier(ConnectionSpec target) =>
         new NpgsqlConnectionStringBuilder(target.ToNpgsql(SyncApplicationName,
-            Common.Concat(TextForms).Append(new("session_replication_role", "replica")).Append(new("synchronous_commit", "on"))
-                .Append(new("enable_hashjoin", "off")).Append(new("enable_mergejoin", "off")), maxPoolSize: 1))
+            Common.Concat(TextForms).Append(new("session_replication_role", "replica")).Append(new("synchronous_commit", "on")), maxPoolSize: 1))
         {
             Pooling = false,
             MaxAutoPrepare = 256,
