@@ -190,7 +190,9 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
     {
         NpgsqlLogSequenceNumber? progress;
         await using (var target = await PgSession.OpenAsync(ReplicationSettings.Target(_names.Target), Side.Target, _names.Target.ToString(), ct))
-            progress = await ReplicationCatalog.ReadOriginProgressAsync(target, _names.Origin, ct);
+            progress = await ReplicationCatalog.OriginExistsAsync(target, _names.Origin, ct) // none with --apply native
+                ? await ReplicationCatalog.ReadOriginProgressAsync(target, _names.Origin, ct)
+                : null;
         sink.Report(new Notice($"resuming the sync of {options.Source} -> {_names.Target} from source LSN {progress?.ToString() ?? "the start"} " +
                                "(the copy was done; transactions already applied are skipped)"));
         return (await OpenReplicationAsync(ct), progress);
