@@ -14,9 +14,16 @@ internal static class SyncCommand
         { Description = "Set REPLICA IDENTITY FULL on source tables without a primary key (otherwise sync refuses to start)" };
         var metricsPort = new Option<int?>("--metrics-port")
         { Description = "Serve Prometheus metrics (lag, apply rate, changes, phase, WAL retained) on http://*:PORT/metrics while the sync runs" };
+        var apply = new Option<string>("--apply")
+        {
+            Description = "Who applies the changes after the copy: own (pgmove, default) or native (a subscription on the target pulls " +
+                          "from pgmove's slot; needs a target superuser or pg_create_subscription on PostgreSQL 16+)",
+            DefaultValueFactory = _ => "own",
+        };
+        apply.AcceptOnlyFromAmong("own", "native");
         var command = new Command("sync", "Online migration: copy (with the copy's options), then apply the source's changes continuously until `pgmove cutover`.")
         {
-            identityFull, metricsPort,
+            identityFull, metricsPort, apply,
         };
         common.AddTo(command);
         copyOptions.AddTo(command);
@@ -31,6 +38,7 @@ internal static class SyncCommand
                 Copy = copyOptions.Read(parse, source, target, stateDirectory: ""), // the sync sets its own
                 StateDirectory = parse.GetValue(common.Dir),
                 SetReplicaIdentityFull = parse.GetValue(identityFull),
+                NativeApply = parse.GetValue(apply) == "native",
             };
             if (parse.GetValue(metricsPort) is < 1 or > 65535)
                 throw new PgMove.Errors.PgMoveException(PgMove.Errors.ExitCode.Usage, "--metrics-port must be a TCP port (1-65535)");

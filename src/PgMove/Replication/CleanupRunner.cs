@@ -20,6 +20,8 @@ public static class CleanupRunner
         await using (var admin = await OpenSourceAsync(source, ct))
         {
             var names = await MigrationNames.ResolveAsync(admin, source, target, ct);
+            // --apply native: the target's subscription streams the slot; it goes first, the slot is pgmove's to drop.
+            if (await NativeApply.DropAsync(names, ct)) done.Add($"native subscription {names.Id} on the target");
             var slot = await ReplicationCatalog.ReadSettledSlotAsync(admin, names.Slot, TimeSpan.FromSeconds(5), ct);
             if (slot is { ActivePid: { } pid })
                 throw new PgMoveException(ExitCode.Refused,

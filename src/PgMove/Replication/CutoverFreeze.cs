@@ -72,9 +72,14 @@ internal sealed class CutoverFreeze(CutoverOptions options, MigrationNames names
         var clock = Stopwatch.StartNew();
         var lastSlotCheck = TimeSpan.Zero;
         var lastSeenStreaming = TimeSpan.Zero;
+        // A native subscriber skips the fence's empty transaction, so its origin may stay short of the fence: the
+        // slot's confirmed position is what it has applied and flushed, the fence's commit included.
+        var native = await SubscriptionCatalog.ExistsAsync(target, names.Id, ct);
         while (true)
         {
-            var applied = await ReplicationCatalog.ReadOriginProgressAsync(target, names.Origin, ct);
+            var applied = native
+                ? (await ReplicationCatalog.ReadSlotAsync(admin, names.Slot, ct))?.ConfirmedFlush
+                : await ReplicationCatalog.ReadOriginProgressAsync(target, names.Origin, ct);
             if (applied is { } lsn && lsn >= fenceLsn) return;
             if (clock.Elapsed > options.FreezeTimeout)
                 throw new PgMoveException(ExitCode.StepFailed,

@@ -61,7 +61,7 @@ internal static class MigrationLookup
             throw new PgMoveException(ExitCode.Refused,
                 $"the sync of the {source} is not running (slot {names.Slot} has no walsender); start `pgmove sync` again with the same " +
                 "--source and --target (it resumes), then run cutover; nothing was changed");
-        if (!await ReplicationCatalog.OriginExistsAsync(target, names.Origin, ct))
+        if (!await ReplicationCatalog.OriginExistsAsync(target, names.Origin, ct) && !await SubscriptionCatalog.ExistsAsync(target, names.Id, ct))
             throw new PgMoveException(ExitCode.Refused, $"the sync of the {source} is still copying; run cutover once it streams; nothing was changed");
     }
 

@@ -6,8 +6,8 @@ namespace PgMove.Replication;
 
 /// <summary>
 /// The end of a migration once the target is released: the record says "cut over" (so the sync stops for good
-/// instead of reporting a failure), the sync's walsender is ended, and the slot, publication and origin are
-/// dropped. The fence stays: the old source is retired.
+/// instead of reporting a failure), a native subscription (--apply native) is dropped, the sync's walsender is
+/// ended, and the slot, publication and origin are dropped. The fence stays: the old source is retired.
 /// </summary>
 internal static class MigrationTeardown
 {
@@ -17,6 +17,7 @@ internal static class MigrationTeardown
     {
         var problems = new List<string>();
         await Attempt(problems, "mark the migration cut over", () => MigrationRecordStore.WriteAsync(admin, names.Publication, record with { State = MigrationState.CutOver }, ct));
+        await Attempt(problems, $"drop the native subscription {names.Id} on the target", () => NativeApply.DropAsync(names, ct));
         await Attempt(problems, $"drop slot {names.Slot} on the source", async () =>
         {
             await using (var cmd = new NpgsqlCommand(

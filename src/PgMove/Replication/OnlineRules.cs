@@ -37,4 +37,17 @@ public static class OnlineRules
             ? RuleVerdict.Yes($"target user \"{target.CurrentUser}\" is a superuser")
             : RuleVerdict.No($"target user \"{target.CurrentUser}\" must be a superuser to apply changes (replication origin, session_replication_role = replica)",
                 "connect to the target as a superuser for sync (the applications' roles need not be)");
+
+    /// <summary>
+    /// <c>sync --apply native</c>: the target user may create the subscription that applies the changes, a superuser
+    /// or, on PostgreSQL 16 and later, a member of pg_create_subscription (<paramref name="mayCreateSubscription"/>).
+    /// </summary>
+    public static RuleVerdict TargetMaySubscribe(ServerInfo target, bool mayCreateSubscription) =>
+        mayCreateSubscription
+            ? RuleVerdict.Yes($"--apply native is available: target user \"{target.CurrentUser}\" " +
+                              (target.IsSuperuser ? "is a superuser" : "is a member of pg_create_subscription"))
+            : RuleVerdict.No($"--apply native is not available: target user \"{target.CurrentUser}\" may not create subscriptions",
+                target.Major >= 16
+                    ? $"GRANT pg_create_subscription TO {Quote.Ident(target.CurrentUser)} (and CREATE on the database), or use a superuser"
+                    : "connect to the target as a superuser (pg_create_subscription exists from PostgreSQL 16 on)");
 }

@@ -54,12 +54,17 @@ public static class StatusRunner
         return await cmd.ExecuteScalarAsync(ct) is double seconds ? Math.Round(seconds, 1) : null;
     }
 
-    /// <summary>Whether the target has the origin, and how far it has applied; (false, null) when the target cannot say.</summary>
+    /// <summary>
+    /// Whether the target has the origin (pgmove's, or with --apply native the subscription's), and how far it has
+    /// applied; (false, null) when the target cannot say.
+    /// </summary>
     static async Task<(bool, string?)> ReadOriginAsync(MigrationNames names, CancellationToken ct)
     {
         try
         {
             await using var target = await TargetCluster.OpenAsync(names.Target, ct);
+            if (await SubscriptionCatalog.ExistsAsync(target, names.Id, ct))
+                return (true, (await SubscriptionCatalog.ReadProgressAsync(target, names.Id, ct))?.ToString());
             if (!await ReplicationCatalog.OriginExistsAsync(target, names.Origin, ct)) return (false, null);
             return (true, (await ReplicationCatalog.ReadOriginProgressAsync(target, names.Origin, ct))?.ToString());
         }

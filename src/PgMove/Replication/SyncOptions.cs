@@ -17,4 +17,9 @@ public sealed record SyncOptions
     public string? StateDirectory { get; init; }
     /// <summary>Give tables without a primary key REPLICA IDENTITY FULL on the source instead of refusing to start.</summary>
     public bool SetReplicaIdentityFull { get; init; }
+    /// <summary>
+    /// --apply native: after the copy, a native subscription on the target applies the changes from pgmove's slot
+    /// instead of pgmove's own applier.
+    /// </summary>
+    public bool NativeApply { get; init; }
 }

@@ -72,12 +72,14 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
         await MigrationLookup.LockSyncAsync(admin, _names, ct);
         var slot = await RequireNoOtherSyncAsync(admin, targetIdentity, ct);
         var server = await ServerCatalog.ReadAsync(admin, ct);
-        var (replication, resumeAfter) = slot is not null && await TargetHasOriginAsync(ct)
+        var native = slot is not null && await NativeApply.ExistsAsync(_names, ct);
+        var (replication, resumeAfter) = slot is not null && (native || await TargetHasOriginAsync(ct))
             ? await ResumeAsync(ct)
             : await StartFreshAsync(admin, targetIdentity, ct);
         try
         {
-            await StreamAsync(admin, replication, resumeAfter, server.VersionNum, ct);
+            if (native || options.NativeApply) await FollowNativeAsync(admin, replication, created: !native, ct);
+            else await StreamAsync(admin, replication, resumeAfter, server.VersionNum, ct);
         }
         finally
         {
@@ -86,6 +88,32 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
         Write(_state with { Phase = SyncPhase.Done });
         var s = _progress.Into(_state);
         return new SyncSummary(options.Source.ToString(), _names.Target.ToString(), s.Transactions, s.Changes, directory);
+    }
+
+    /// <summary>--apply native: the slot is handed to the target's subscription (created after the copy), which sync then follows.</summary>
+    async Task FollowNativeAsync(NpgsqlConnection admin, LogicalReplicationConnection replication, bool created, CancellationToken ct)
+    {
+        await DisposeQuietlyAsync(replication);
+        if (created)
+        {
+            await NativeApply.CreateAsync(_names, options.Source, ct);
+            sink.Report(new Notice($"native subscription {_names.Id} created on the target on slot {_names.Slot}: the target applies the changes itself"));
+        }
+        await StartStreamingAsync(admin, ct);
+        await NativeApply.FollowAsync(admin, _names, _progress, ct);
+        sink.Report(new Notice("the cutover released the target and stopped this sync: the migration is complete"));
+    }
+
+    /// <summary>
+    /// The streaming phase begins. The fence ends every other session of the source database but the ones the record
+    /// names: the sync's admin session stays, to read the record when the stream ends.
+    /// </summary>
+    async Task StartStreamingAsync(NpgsqlConnection admin, CancellationToken ct)
+    {
+        if (await MigrationRecordStore.ReadAsync(admin, _names.Publication, ct) is { } record)
+            await MigrationRecordStore.WriteAsync(admin, _names.Publication,
+                record with { SyncSessionPid = admin.ProcessID, Pid = Environment.ProcessId, Host = Environment.MachineName }, ct);
+        Write(_state = _state with { Phase = SyncPhase.Streaming }); // after the record: a cutover started now spares this session
     }
 
     /// <summary>Closing a replication connection the server has already ended (the cutover ends it) may throw: nothing is lost.</summary>
@@ -112,7 +140,7 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
             throw new PgMoveException(ExitCode.Refused,
                 $"this source database's migration was cut over {record.Describe()}: the target is in use; `pgmove cleanup` drops what is left; nothing was changed");
         var slot = await ReplicationCatalog.ReadSettledSlotAsync(admin, _names.Slot, TimeSpan.FromSeconds(5), ct);
-        if (slot?.ActivePid is { } pid)
+        if (slot?.ActivePid is { } pid && !await NativeApply.ExistsAsync(_names, ct)) // a native subscription streams it without pgmove
             throw new PgMoveException(ExitCode.Refused,
                 $"a pgmove sync of this source database is running (walsender pid {pid}{(record is null ? "" : ", " + record.Describe())}); nothing was changed");
         if (slot is not null && options.Copy.Clean && await TargetHasOriginAsync(ct))
@@ -129,7 +157,10 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
         Require(OnlineRules.WalLevel(settings), ExitCode.Incompatible);
         Require(OnlineRules.SourceMayReplicate(settings, (await ServerCatalog.ReadAsync(admin, ct)).CurrentUser), ExitCode.InsufficientPrivilege);
         await using var target = await TargetCluster.OpenAsync(_names.Target, ct);
-        Require(OnlineRules.TargetMayApply(await ServerCatalog.ReadAsync(target, ct)), ExitCode.InsufficientPrivilege);
+        var targetServer = await ServerCatalog.ReadAsync(target, ct);
+        Require(options.NativeApply
+            ? OnlineRules.TargetMaySubscribe(targetServer, await SubscriptionCatalog.MayCreateAsync(target, targetServer, ct))
+            : OnlineRules.TargetMayApply(targetServer), ExitCode.InsufficientPrivilege);
         if (await ObjectCatalog.CountLargeObjectsAsync(admin, ct) > 0)
             sink.Report(new Notice("large objects are copied once; their later changes are not replicated (logical decoding does not carry them)", true));
         // The target database may not exist yet (the copy creates it): its cluster and name identify it.
@@ -159,7 +190,9 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
     {
         NpgsqlLogSequenceNumber? progress;
         await using (var target = await PgSession.OpenAsync(ReplicationSettings.Target(_names.Target), Side.Target, _names.Target.ToString(), ct))
-            progress = await ReplicationCatalog.ReadOriginProgressAsync(target, _names.Origin, ct);
+            progress = await ReplicationCatalog.OriginExistsAsync(target, _names.Origin, ct) // none with --apply native
+                ? await ReplicationCatalog.ReadOriginProgressAsync(target, _names.Origin, ct)
+                : null;
         sink.Report(new Notice($"resuming the sync of {options.Source} -> {_names.Target} from source LSN {progress?.ToString() ?? "the start"} " +
                                "(the copy was done; transactions already applied are skipped)"));
         return (await OpenReplicationAsync(ct), progress);
@@ -205,8 +238,11 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
             {
                 // pg_dump carries the publication over like any other; on the target it has no use.
                 await SourceSetup.DropPublicationAsync(session, _names.Publication, ct);
-                await TargetOrigin.DropAsync(session, _names.Origin, ct);
-                await TargetOrigin.CreateAsync(session, _names.Origin, slot.ConsistentPoint, ct);
+                if (!options.NativeApply) // the native subscription has its own origin
+                {
+                    await TargetOrigin.DropAsync(session, _names.Origin, ct);
+                    await TargetOrigin.CreateAsync(session, _names.Origin, slot.ConsistentPoint, ct);
+                }
             }
             return (replication, slot.ConsistentPoint);
         }
@@ -278,12 +314,7 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
     async Task StreamAsync(NpgsqlConnection admin, LogicalReplicationConnection replication, NpgsqlLogSequenceNumber? resumeAfter,
         int sourceVersion, CancellationToken ct)
     {
-        Write(_state = _state with { Phase = SyncPhase.Streaming });
-        // The fence ends every other session of the source database but the ones the record names: this one stays,
-        // to read the record when the stream ends.
-        if (await MigrationRecordStore.ReadAsync(admin, _names.Publication, ct) is { } record)
-            await MigrationRecordStore.WriteAsync(admin, _names.Publication,
-                record with { SyncSessionPid = admin.ProcessID, Pid = Environment.ProcessId, Host = Environment.MachineName }, ct);
+        await StartStreamingAsync(admin, ct);
         await using var applierConnection = await PgSession.OpenAsync(ReplicationSettings.Applier(_names.Target), Side.Target, _names.Target.ToString(), ct);
         await TargetOrigin.SetupSessionAsync(applierConnection, _names.Origin, ct);
         await using var relations = new RelationResolver(ReplicationSettings.SourceReader(options.Source), ReplicationSettings.Target(_names.Target),

@@ -198,7 +198,7 @@ public sealed class CheckCommandTests(ClusterPair clusters)
             Assert.DoesNotContain("full_logged", evidence);
             Assert.DoesNotContain("keyed (", evidence);
             Assert.Contains("REPLICA IDENTITY FULL", fix);
-            foreach (var name in new[] { "wal-level", "replication-slots", "wal-senders", "wal-sender-timeout", "replication-privilege" })
+            foreach (var name in new[] { "wal-level", "replication-slots", "wal-senders", "wal-sender-timeout", "replication-privilege", "apply-native" })
                 run.Expect(name, "ok");
             var slots = run.Expect("inactive-slots", "warn");
             Assert.Contains("pf_forgotten_slot", slots.Evidence);

@@ -50,5 +50,26 @@ public sealed class OnlineRulesTests(ClusterPair clusters)
         Assert.Contains(fix!, sync.Stderr);
         Assert.False(await clusters.Target.DatabaseExistsAsync(db));
         await SyncFixtures.AssertNothingLeftAsync(clusters, db);
+
+        // --apply native: the same rule for check's item and for sync (a PostgreSQL 15 target: superusers only).
+        var (nativeEvidence, nativeFix) = check.Expect("apply-native", "warn");
+        var native = await PgMoveProcess.RunAsync("sync", "--source", clusters.Source.Uri(db), "--target", target, "--dir", PgMoveProcess.StateDir(),
+            "--apply", "native");
+        Assert.True(native.ExitCode == 5, native.ToString());
+        Assert.Contains(nativeEvidence, native.Stderr);
+        Assert.Contains(nativeFix!, native.Stderr);
+        Assert.False(await clusters.Target.DatabaseExistsAsync(db));
+    }
+
+    [Fact]
+    public void Apply_native_needs_a_superuser_or_pg_create_subscription_on_16_and_later()
+    {
+        Assert.True(OnlineRules.TargetMaySubscribe(new ServerInfo(150000, "15", "k", "admin", true, true), true).Ok);
+        var old = OnlineRules.TargetMaySubscribe(new ServerInfo(150000, "15", "k", "app", false, true), false);
+        Assert.False(old.Ok);
+        Assert.Contains("superuser", old.Fix);
+        var no = OnlineRules.TargetMaySubscribe(new ServerInfo(160000, "16", "k", "app", false, true), false);
+        Assert.Contains("GRANT pg_create_subscription TO \"app\"", no.Fix);
+        Assert.Contains("member of pg_create_subscription", OnlineRules.TargetMaySubscribe(new ServerInfo(160000, "16", "k", "app", false, true), true).Evidence);
     }
 }

@@ -24,6 +24,8 @@ public sealed class ReplicationCheck : IPreflightCheck
             Timeout(s.WalSenderTimeoutMs),
             Item("replication-privilege", OnlineRules.SourceMayReplicate(s, context.SourceServer.CurrentUser)),
             Item("apply-privilege", OnlineRules.TargetMayApply(context.TargetServer)),
+            Info("apply-native", OnlineRules.TargetMaySubscribe(context.TargetServer,
+                await SubscriptionCatalog.MayCreateAsync(context.Target, context.TargetServer, ct))),
             await InactiveSlotsAsync(context, ct),
             await ReplicaIdentityAsync(context, ct),
         ];
@@ -32,6 +34,10 @@ public sealed class ReplicationCheck : IPreflightCheck
     /// <summary>The rule book's answer as a check item: the same decision sync makes.</summary>
     static CheckItem Item(string name, RuleVerdict verdict) =>
         verdict.Ok ? CheckItem.Ok(name, verdict.Evidence) : CheckItem.Fail(name, verdict.Evidence, verdict.Fix!);
+
+    /// <summary>An option's availability: a "no" warns (sync works without it) and says how to get it.</summary>
+    static CheckItem Info(string name, RuleVerdict verdict) =>
+        verdict.Ok ? CheckItem.Ok(name, verdict.Evidence) : CheckItem.Warn(name, verdict.Evidence, verdict.Fix!);
 
     static CheckItem Free(string name, string setting, int max, int used, string fix)
     {

@@ -1,0 +1,172 @@
+using PgMove.Tests.Infrastructure;
+
+namespace PgMove.Tests.Replication;
+
+/// <summary>
+/// The batched, set-based apply: changes to one key folded within a batch, a unique swap that only statements in
+/// order can apply, a backlog and a big source transaction applied across a kill -9, exactly once.
+/// </summary>
+[Collection("clusters")]
+public sealed class BatchedApplyTests(ClusterPair clusters)
+{
+    [Fact]
+    public async Task Folded_changes_of_one_transaction_leave_the_target_equal_to_the_source()
+    {
+        const string db = "apply_fold";
+        await clusters.Source.CreateDatabaseAsync(db);
+        await clusters.Target.ExecuteAsync("postgres", $"DROP DATABASE IF EXISTS {db} WITH (FORCE)");
+        await clusters.Source.ExecuteAsync(db, """
+            CREATE TABLE t (id int PRIMARY KEY, u int UNIQUE, v text, big text);
+            INSERT INTO t SELECT g, g, 'v' || g, repeat(md5(g::text), 3000) FROM generate_series(1, 200) g;
+            CREATE TABLE two (a int, b text, PRIMARY KEY (a, b));
+            """);
+        var dir = PgMoveProcess.StateDir();
+        using var sync = BackgroundPgMove.Start(SyncFixtures.Args("sync", clusters, db, dir));
+        await sync.WaitForPhaseAsync(dir, "streaming", TimeSpan.FromSeconds(60));
+        await clusters.Source.ExecuteAsync(db, """
+            BEGIN;
+            INSERT INTO t VALUES (1000, 1000, 'a', 'x'); UPDATE t SET v = 'b' WHERE id = 1000; DELETE FROM t WHERE id = 1000;
+            INSERT INTO t VALUES (1001, 1001, 'a', 'x'); UPDATE t SET v = 'b' WHERE id = 1001; UPDATE t SET v = 'c' WHERE id = 1001;
+            DELETE FROM t WHERE id = 5; INSERT INTO t VALUES (5, 5, 'again', 'y');
+            UPDATE t SET v = 'toast kept' WHERE id = 6; UPDATE t SET v = 'toast kept twice' WHERE id = 6;
+            UPDATE t SET id = 3000 WHERE id = 7; UPDATE t SET id = 7 WHERE id = 8; UPDATE t SET id = 8 WHERE id = 3000;
+            UPDATE t SET u = -1 WHERE id = 10; UPDATE t SET u = 10 WHERE id = 11; UPDATE t SET u = 11 WHERE id = 10;
+            INSERT INTO two VALUES (1, 'a\tb\\c
+            d'), (2, 'x'); UPDATE two SET b = 'é' WHERE a = 2; DELETE FROM two WHERE a = 1;
+            COMMIT;
+            """);
+        // The swap's batch was rolled back to its savepoint (its staging table with it) and redone statement by
+        // statement: a later batch stages again.
+        await WaitForAsync(db, "SELECT count(*) FROM t WHERE id = 1001 AND v = 'c'");
+        await clusters.Source.ExecuteAsync(db, """
+            UPDATE t SET v = v || '!' WHERE id % 4 = 0;
+            DELETE FROM t WHERE id % 9 = 0;
+            """);
+        var cutover = await PgMoveProcess.RunAsync(SyncFixtures.Args("cutover", clusters, db, dir));
+        Assert.True(cutover.ExitCode == 0, cutover + "\n--- sync ---\n" + sync.Output);
+        Assert.Equal(0, await sync.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.DoesNotContain("found no row", sync.Output);
+        await SyncFixtures.AssertFencedAndReopenAsync(clusters.Source, db);
+        await DatabaseComparer.AssertEqualAsync(clusters.Source, db, clusters.Target, db);
+        Assert.Equal("toast kept twice", await clusters.Target.ScalarAsync<string>(db, "SELECT v FROM t WHERE id = 6"));
+        Assert.Equal(96000, await clusters.Target.ScalarAsync<int>(db, "SELECT length(big) FROM t WHERE id = 6"));
+    }
+
+    [Fact]
+    public async Task A_backlog_applied_in_batches_survives_kill_9_exactly_once()
+    {
+        const string db = "apply_backlog_kill";
+        await clusters.Source.CreateDatabaseAsync(db);
+        await clusters.Target.ExecuteAsync("postgres", $"DROP DATABASE IF EXISTS {db} WITH (FORCE)");
+        SyncFixtures.PgBench(clusters.Source, db, "-i", "--foreign-keys", "-s", "2", "-q");
+        var dir = PgMoveProcess.StateDir();
+        var args = SyncFixtures.Args("sync", clusters, db, dir, "--set-replica-identity-full");
+        using (var first = BackgroundPgMove.Start(args))
+        {
+            await first.WaitForPhaseAsync(dir, "streaming", TimeSpan.FromSeconds(60));
+            first.Kill9();
+        }
+        // The backlog: written while no sync runs.
+        SyncFixtures.PgBench(clusters.Source, db, "-c", "4", "-j", "2", "-T", "8");
+        var history = await clusters.Source.ScalarAsync<long>(db, "SELECT count(*) FROM pgbench_history");
+        using (var second = BackgroundPgMove.Start(args))
+        {
+            // Killed while a batch is being written: the applier's transaction is open on the target.
+            await WaitForOpenApplierTransactionAsync(db, TimeSpan.FromSeconds(60));
+            second.Kill9();
+        }
+        var partial = await clusters.Target.ScalarAsync<long>(db, "SELECT count(*) FROM pgbench_history");
+        Assert.True(partial < history, $"the backlog ({history}) was all applied before the kill: the test proves nothing");
+
+        using var third = BackgroundPgMove.Start(args);
+        await third.WaitForPhaseAsync(dir, "streaming", TimeSpan.FromSeconds(60));
+        await WaitForStreamAsync(db);
+        var cutover = await PgMoveProcess.RunAsync(SyncFixtures.Args("cutover", clusters, db, dir));
+        Assert.True(cutover.ExitCode == 0, cutover + "\n--- sync ---\n" + third.Output);
+        Assert.Equal(0, await third.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        await SyncFixtures.AssertFencedAndReopenAsync(clusters.Source, db);
+        await SyncFixtures.AssertNothingLeftAsync(clusters, db);
+        Assert.Equal(history, await clusters.Target.ScalarAsync<long>(db, "SELECT count(*) FROM pgbench_history"));
+        await DatabaseComparer.AssertEqualAsync(clusters.Source, db, clusters.Target, db);
+    }
+
+    [Fact]
+    public async Task A_big_source_transaction_killed_mid_apply_is_applied_once()
+    {
+        const string db = "apply_big_tx";
+        const int rows = 500_000;
+        await clusters.Source.CreateDatabaseAsync(db);
+        await clusters.Target.ExecuteAsync("postgres", $"DROP DATABASE IF EXISTS {db} WITH (FORCE)");
+        await clusters.Source.ExecuteAsync(db, "CREATE TABLE big (id int PRIMARY KEY, v int NOT NULL, pad text); CREATE TABLE log (n int);");
+        var dir = PgMoveProcess.StateDir();
+        var args = SyncFixtures.Args("sync", clusters, db, dir, "--set-replica-identity-full");
+        using (var first = BackgroundPgMove.Start(args))
+        {
+            await first.WaitForPhaseAsync(dir, "streaming", TimeSpan.FromSeconds(60));
+            await clusters.Source.ExecuteAsync(db, $"""
+                INSERT INTO log VALUES (1);
+                BEGIN;
+                INSERT INTO big SELECT g, 0, md5(g::text) FROM generate_series(1, {rows}) g;
+                UPDATE big SET v = v + 1 WHERE id % 2 = 0;
+                INSERT INTO log SELECT generate_series(2, 1000);
+                COMMIT;
+                INSERT INTO log VALUES (1001);
+                """);
+            await WaitForOpenApplierTransactionAsync(db, TimeSpan.FromSeconds(120), open: 1.5);
+            first.Kill9();
+        }
+        Assert.Equal(0L, await clusters.Target.ScalarAsync<long>(db, "SELECT count(*) FROM big"));
+
+        using var second = BackgroundPgMove.Start(args);
+        await second.WaitForPhaseAsync(dir, "streaming", TimeSpan.FromSeconds(60));
+        await WaitForStreamAsync(db);
+        var cutover = await PgMoveProcess.RunAsync(SyncFixtures.Args("cutover", clusters, db, dir));
+        Assert.True(cutover.ExitCode == 0, cutover + "\n--- sync ---\n" + second.Output);
+        Assert.Equal(0, await second.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        await SyncFixtures.AssertFencedAndReopenAsync(clusters.Source, db);
+        Assert.Equal((long)rows, await clusters.Target.ScalarAsync<long>(db, "SELECT count(*) FROM big"));
+        Assert.Equal(rows / 2L, await clusters.Target.ScalarAsync<long>(db, "SELECT sum(v) FROM big"));
+        Assert.Equal(1001L, await clusters.Target.ScalarAsync<long>(db, "SELECT count(DISTINCT n) FROM log"));
+        Assert.Equal(1001L, await clusters.Target.ScalarAsync<long>(db, "SELECT count(*) FROM log"));
+    }
+
+    /// <summary>
+    /// Waits until pgmove's applier holds a transaction on the target that has written (it has an xid) and has been
+    /// open for at least <paramref name="open"/>: a kill then lands in the middle of what it applies.
+    /// </summary>
+    async Task WaitForOpenApplierTransactionAsync(string db, TimeSpan timeout, double open = 0)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await clusters.Target.ScalarAsync<long>("postgres",
+                    $"SELECT count(*) FROM pg_stat_activity WHERE datname = '{db}' AND application_name = 'pgmove sync' " +
+                    $"AND backend_xid IS NOT NULL AND now() - xact_start >= interval '{open} s'") > 0) return;
+            await Task.Delay(20);
+        }
+        throw new Xunit.Sdk.XunitException($"pgmove's applier held no open transaction on {db} within {timeout}");
+    }
+
+    /// <summary>Waits until the resumed sync streams its slot (the cutover refuses a sync that is not running).</summary>
+    async Task WaitForStreamAsync(string db)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await clusters.Source.ScalarAsync<long>(db,
+                    "SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE 'pgmove\\_%' AND database = current_database() AND active") > 0) return;
+            await Task.Delay(50);
+        }
+        throw new Xunit.Sdk.XunitException($"the resumed sync of {db} did not stream within 30 s");
+    }
+
+    async Task WaitForAsync(string db, string countQuery)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (await clusters.Target.ScalarAsync<long>(db, countQuery) == 0)
+        {
+            if (DateTime.UtcNow > deadline) throw new Xunit.Sdk.XunitException($"not on the target within 30 s: {countQuery}");
+            await Task.Delay(50);
+        }
+    }
+}
