@@ -47,7 +47,7 @@ internal sealed class CutoverFreeze(CutoverOptions options, MigrationNames names
             await WaitAppliedAsync(admin, target, fenceLsn, ct);
             await WaitApplierIdleAsync(target, ct);
             if (options.Verify != VerifyLevel.None) snapshot = await SnapshotHolder.ExportAsync(snapshotSession, ct);
-            var sequences = await SetSequencesAsync(admin, target, ct);
+            var sequences = await SetSequencesAsync(admin, target, record.Filters, ct);
             clock.Stop();
             return new Result(fence, clock.Elapsed, sequences, snapshot);
         }
@@ -113,11 +113,15 @@ internal sealed class CutoverFreeze(CutoverOptions options, MigrationNames names
         }
     }
 
-    /// <summary>Sets every sequence to the fenced source's value and checks that the target holds exactly those values.</summary>
-    static async Task<int> SetSequencesAsync(NpgsqlConnection admin, NpgsqlConnection target, CancellationToken ct)
+    /// <summary>
+    /// Sets every sequence the migration moves (all, or those its filters select) to the fenced source's value and
+    /// checks that the target holds exactly those values.
+    /// </summary>
+    static async Task<int> SetSequencesAsync(NpgsqlConnection admin, NpgsqlConnection target, Filters.FilterOptions? filters, CancellationToken ct)
     {
-        var count = await SequenceSetItem.CopyAsync(admin, target, ct);
-        var source = await SequenceCatalog.ReadAsync(admin, ct);
+        var selection = filters is null ? null : await Filters.SelectionReader.ReadAsync(admin, filters, admin.Database!, ct);
+        var count = await SequenceSetItem.CopyAsync(admin, target, ct, selection);
+        var source = (await SequenceCatalog.ReadAsync(admin, ct)).Where(s => selection?.IncludesName(s.Schema, s.Name) ?? true);
         var set = (await SequenceCatalog.ReadAsync(target, ct)).ToHashSet();
         if (source.FirstOrDefault(s => !set.Contains(s)) is { } differing)
             throw new PgMoveException(ExitCode.StepFailed, $"sequence {differing.QualifiedName} does not hold the source's value {differing.LastValue} on the target");

@@ -67,7 +67,7 @@ public sealed class CutoverRunner(CutoverOptions options, IProgressSink sink)
                 catch (PgMoveException e) { warnings.Add(e.Message + " (the cutover itself is complete)"); }
             }
             warnings.AddRange(await MigrationTeardown.FinishAsync(admin, target, names, fenced, ct));
-            if (freeze.TargetSnapshot is { } snapshot) report = await VerifyAsync(names, snapshot.Id, ct);
+            if (freeze.TargetSnapshot is { } snapshot) report = await VerifyAsync(names, snapshot.Id, fenced.Filters, ct);
         }
         catch (Exception e) when (e is OperationCanceledException or NpgsqlException or PgMoveException)
         {
@@ -136,7 +136,7 @@ public sealed class CutoverRunner(CutoverOptions options, IProgressSink sink)
     async Task<PrewarmedSessions> PrewarmAsync(int count, CancellationToken ct) =>
         await PrewarmedSessions.OpenAsync(VerifyRunner.ConnectionString(options.Source, options.Jobs), options.Source.ToString(), count, ct);
 
-    async Task<VerifyReport> VerifyAsync(MigrationNames names, string targetSnapshot, CancellationToken ct)
+    async Task<VerifyReport> VerifyAsync(MigrationNames names, string targetSnapshot, Filters.FilterOptions? filters, CancellationToken ct)
     {
         sink.Report(new Notice($"verifying ({options.Verify.ToString().ToLowerInvariant()}) the fenced source against the target as of the fence"));
         return await new VerifyRunner(new VerifyOptions
@@ -146,6 +146,7 @@ public sealed class CutoverRunner(CutoverOptions options, IProgressSink sink)
             CountsOnly = options.Verify == VerifyLevel.Counts,
             CompareSequenceValues = false,
             TargetSnapshot = targetSnapshot,
+            Filters = filters ?? new(),
             IgnoredDatabaseSettings = new HashSet<string> { "default_transaction_read_only" }, // the fence itself
         }, sink).RunAsync(ct);
     }

@@ -22,6 +22,11 @@ public sealed record MigrationRecord
     public int? SyncSessionPid { get; init; }
     /// <summary><see cref="MigrationState"/>.</summary>
     public string State { get; init; } = MigrationState.Syncing;
+    /// <summary>
+    /// The sync's filters (--schema, --table, --where…), so that the cutover sets and verifies only what the migration
+    /// moves; null: everything.
+    /// </summary>
+    public Filters.FilterOptions? Filters { get; init; }
     /// <summary>The fence in force on the source, with what it replaced; null when unfenced.</summary>
     public FenceRecord? Fence { get; init; }
 

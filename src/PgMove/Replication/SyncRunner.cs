@@ -223,6 +223,7 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
         {
             Target = _names.Target.ToString(), TargetSystemId = target.SystemId, TargetDatabase = target.Database,
             StartedAt = DateTimeOffset.UtcNow, Host = Environment.MachineName, Pid = Environment.ProcessId,
+            Filters = options.Copy.Filters.IsEmpty ? null : options.Copy.Filters,
         }, ct);
         LogicalReplicationConnection? replication = null;
         try
