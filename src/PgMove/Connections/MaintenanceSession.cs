@@ -9,13 +9,19 @@ namespace PgMove.Connections;
 /// </summary>
 public static class MaintenanceSession
 {
+    /// <summary>
+    /// application_name of maintenance sessions: a resume tells by it that such a session in the maintenance database
+    /// is a running pgmove's (one of <c>--all-databases</c>' other databases), not a leftover of the interrupted run.
+    /// </summary>
+    public const string ApplicationName = "pgmove maintenance";
+
     /// <param name="connectionString">Builds the connection string for a spec; by default pgmove's, pooled (2 sessions).</param>
     /// <param name="server">The server; its database name is ignored.</param>
     /// <param name="ct">Cancels the connection attempt.</param>
     public static async Task<NpgsqlConnection> OpenAsync(ConnectionSpec server, CancellationToken ct,
         Func<ConnectionSpec, string>? connectionString = null)
     {
-        connectionString ??= spec => spec.ToNpgsql("pgmove", maxPoolSize: 2);
+        connectionString ??= spec => spec.ToNpgsql(ApplicationName, maxPoolSize: 2);
         var spec = server.WithDatabase("postgres");
         try
         {

@@ -74,7 +74,8 @@ public sealed class ResumeSession
         {
             var pids = await PgSession.ScalarAsync<string>(maintenance,
                 "SELECT coalesce(string_agg(pid::text, ', '), '') FROM pg_stat_activity WHERE datname = " + Quote.Literal(database) +
-                " AND pid <> pg_backend_pid() AND (application_name LIKE 'pgmove%' OR application_name = 'pg_restore')", ct);
+                " AND pid <> pg_backend_pid() AND (application_name LIKE 'pgmove%' OR application_name = 'pg_restore')" +
+                " AND application_name <> " + Quote.Literal(MaintenanceSession.ApplicationName), ct);
             if (pids.Length == 0) return;
             if (DateTime.UtcNow > deadline)
                 throw RunManifest.Refuse($"--resume: sessions of the interrupted run still work on target database \"{database}\" " +

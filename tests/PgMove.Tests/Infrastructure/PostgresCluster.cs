@@ -38,7 +38,12 @@ public sealed class PostgresCluster : IAsyncDisposable
         if (System.IO.Directory.Exists(root)) System.IO.Directory.Delete(root, true);
         System.IO.Directory.CreateDirectory(root);
         var data = Path.Combine(root, "data");
-        if (IsRoot) Run("chown", "-R", "postgres:", Path.GetDirectoryName(root)!);
+        // Only this cluster's own directory: other clusters' files under the parent come and go while tests run.
+        if (IsRoot)
+        {
+            Run("chown", "postgres:", Path.GetDirectoryName(root)!);
+            Run("chown", "-R", "postgres:", root);
+        }
         AsServerUser($"{bin}/initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8");
         var port = FreePort();
         File.AppendAllText(Path.Combine(data, "postgresql.conf"), $"""
