@@ -18,6 +18,8 @@ internal static class RestoreCommand
         var noOwner = new Option<bool>("--no-owner") { Description = "Do not set object owners (objects belong to the target user)" };
         var noAcl = new Option<bool>("--no-acl") { Description = "Do not restore privileges (GRANT/REVOKE)" };
         var verify = new Option<bool>("--verify") { Description = "Compare every table's row count with the archive's manifest; exit 1 if one differs" };
+        var single = new Option<bool>("--single-transaction")
+        { Description = "Everything in one transaction, one step after the other: a failure leaves the target as it was (slower)" };
         var checkOnly = new Option<bool>("--check-only") { Description = "Check every file of the archive (present, size, SHA-256) without a target" };
         var dir = new Option<string?>("--dir") { Description = "State directory: plan, item states (default: a new directory under the temp dir)" };
         var pgBin = new Option<string?>("--pg-bin") { Description = "Directory of pg_restore (default: PATH, then /usr/lib/postgresql/*/bin)" };
@@ -25,7 +27,7 @@ internal static class RestoreCommand
         var command = new Command("restore",
             "Restore an archive written by pgmove dump into a target server, with the copy's plan; every file is checked first.")
         {
-            archive, target, jobs, indexJobs, noOwner, noAcl, verify, checkOnly, dir, pgBin, json,
+            archive, target, jobs, indexJobs, noOwner, noAcl, verify, single, checkOnly, dir, pgBin, json,
         };
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async (display, token) =>
         {
@@ -39,6 +41,7 @@ internal static class RestoreCommand
                 NoOwner = parse.GetValue(noOwner),
                 NoAcl = parse.GetValue(noAcl),
                 Verify = parse.GetValue(verify),
+                SingleTransaction = parse.GetValue(single),
                 StateDirectory = parse.GetValue(dir)
                                  ?? Path.Combine(Path.GetTempPath(), "pgmove", "restore-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss") + "-" + Environment.ProcessId),
                 PgBin = parse.GetValue(pgBin),

@@ -17,6 +17,8 @@ public sealed record ArchiveRestoreOptions
     public bool NoAcl { get; init; }
     /// <summary>After the restore, compare every table's row count with the manifest's.</summary>
     public bool Verify { get; init; }
+    /// <summary>Everything in one transaction, one step after the other: a failure leaves the target as it was.</summary>
+    public bool SingleTransaction { get; init; }
     /// <summary>Where the plan and the item states are kept.</summary>
     public required string StateDirectory { get; init; }
     /// <summary>Directory of pg_dump/pg_restore; null to search PATH and /usr/lib/postgresql/*/bin.</summary>

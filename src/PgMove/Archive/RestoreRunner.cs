@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Npgsql;
 using PgMove.Catalog;
 using PgMove.Connections;
 using PgMove.Copy;
@@ -60,9 +61,14 @@ public sealed class RestoreRunner(ArchiveRestoreOptions options, IProgressSink s
                 await TargetDatabase.ApplySettingsAsync(maintenance, target.Database, manifest.Database.Settings, sink, ct);
             }
         }
-        var items = Plan(manifest);
-        await RunPlanAsync(items, manifest, target, targetCs, schema, ct);
-        var rows = items.Where(i => i.Kind == WorkItemKind.TableData).Sum(i => i.Result.Rows);
+        long rows;
+        if (options.SingleTransaction) rows = await RunSingleAsync(manifest, target, targetCs, tools, link, created: !exists, ct);
+        else
+        {
+            var items = Plan(manifest);
+            await RunPlanAsync(items, manifest, target, targetCs, schema, ct);
+            rows = items.Where(i => i.Kind == WorkItemKind.TableData).Sum(i => i.Result.Rows);
+        }
         IReadOnlyList<string> differences = [];
         if (options.Verify)
         {
@@ -70,6 +76,26 @@ public sealed class RestoreRunner(ArchiveRestoreOptions options, IProgressSink s
             differences = await ArchiveCheck.CompareCountsAsync(session, manifest, ct);
         }
         return (Summary(manifest, rows, clock.Elapsed, target.ToString()), differences);
+    }
+
+    /// <summary>--single-transaction; on failure, a database this run created is dropped again, so the target is as it was.</summary>
+    async Task<long> RunSingleAsync(ArchiveManifest manifest, ConnectionSpec target, string targetCs, PgToolset tools, string schemaPath,
+        bool created, CancellationToken ct)
+    {
+        try
+        {
+            await using var session = await PgSession.OpenAsync(targetCs, Side.Target, target.ToString(), ct);
+            var restore = new RestoreOptions(options.NoOwner, options.NoAcl, SessionSettings.RestoreOptions);
+            return await SingleTransactionRestore.RunAsync(session, target, tools, schemaPath, manifest, options.Directory, restore,
+                text => sink.Report(new Notice(text)), ct);
+        }
+        catch when (created)
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var maintenance = await MaintenanceSession.OpenAsync(target, CancellationToken.None);
+            await PgSession.ExecuteAsync(maintenance, $"DROP DATABASE IF EXISTS {Sql.Quote.Ident(target.Database)}", CancellationToken.None);
+            throw;
+        }
     }
 
     async Task<(ServerInfo Server, bool Exists)> CheckTargetAsync(ConnectionSpec target, ArchiveManifest manifest, CancellationToken ct)

@@ -34,14 +34,19 @@ internal static class TableLoader
         Action<long, long> progress, CancellationToken ct)
     {
         var target = transfer.Target;
-        var freezeOption = "";
+        var frozen = false;
         // An archive's rows are checked before the table is touched: a damaged file leaves the table as it was.
         var input = transfer.Rows is { } rows ? await rows.OpenAsync(table, ct) : null;
-        if (slice is null && freeze && await TryTruncateAsync(target, table, ct)) freezeOption = ", FREEZE";
+        if (slice is null && freeze && await TryTruncateAsync(target, table, ct)) frozen = true;
         input ??= await OpenExportAsync(transfer.Source, table, slice, ct);
-        var copyIn = $"COPY {table.QualifiedName}{ColumnList(table)} FROM STDIN (FORMAT {Format(table)}{freezeOption})";
-        return await PipeAsync(input, target, copyIn, table.BinarySafe, progress, ct);
+        return await PipeAsync(input, target, CopyInSql(table, frozen), table.BinarySafe, progress, ct);
     }
+
+    /// <summary>The <c>COPY … FROM STDIN</c> that loads the table's rows, in the format <see cref="Format"/> chooses.</summary>
+    /// <param name="table">The table to load.</param>
+    /// <param name="freeze">With FREEZE: the table must have been created or truncated in the loading transaction.</param>
+    public static string CopyInSql(TableInfo table, bool freeze) =>
+        $"COPY {table.QualifiedName}{ColumnList(table)} FROM STDIN (FORMAT {Format(table)}{(freeze ? ", FREEZE" : "")})";
 
     /// <summary>Binary format where it is exact, text otherwise: the one rule for the copy and the archive.</summary>
     public static string Format(TableInfo table) => table.BinarySafe ? "binary" : "text";
