@@ -26,11 +26,14 @@ internal static class CheckCommand
         var pgBin = new Option<string?>("--pg-bin") { Description = "Directory of pg_dump/pg_restore (default: PATH and /usr/lib/postgresql/*/bin)" };
         var json = new Option<bool>("--json") { Description = "Print the report as JSON on stdout (the table goes to stderr)" };
         var report = new ReportArgument();
+        var allDatabases = AllDatabases.Option("Check");
 
         var command = new Command("check", "Preflight report: what would make a copy between these servers fail, and how to fix it. Changes nothing.")
         {
-            source, target, jobs, indexJobs, online, clean, noOwner, noAcl, pgBin, json, report.Option,
+            source, target, jobs, indexJobs, online, clean, noOwner, noAcl, pgBin, json, report.Option, allDatabases,
         };
+        var filters = new FilterCliOptions();
+        filters.AddTo(command);
         command.SetAction((parse, ct) =>
         {
             var page = report.Start(parse, "check");
@@ -50,6 +53,7 @@ internal static class CheckCommand
                 NoOwner = parse.GetValue(noOwner),
                 NoAcl = parse.GetValue(noAcl),
                 PgBin = parse.GetValue(pgBin),
+                Filters = filters.Read(parse),
             };
             if (page is not null)
             {
@@ -58,6 +62,7 @@ internal static class CheckCommand
                 page.Report.WithOption("--jobs", j).WithOption("--index-jobs", ij).WithOption("--online", options.Online)
                     .WithOption("--clean", options.Clean).WithOption("--no-owner", options.NoOwner).WithOption("--no-acl", options.NoAcl);
             }
+            if (parse.GetValue(allDatabases)) return await AllDatabases.CheckAsync(display, options, token);
             var result = await new PreflightRunner(options).RunAsync(token);
             display.ShowCheck(result);
             page?.Report.Check = result;

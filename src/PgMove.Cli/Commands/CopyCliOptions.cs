@@ -22,6 +22,9 @@ internal sealed class CopyCliOptions
     readonly Option<string?> _timeline = new("--timeline") { Description = "Write what ran when on which worker to this JSON file, and an SVG picture beside it" };
     readonly Option<bool> _tune = new("--tune-target") { Description = "Raise max_wal_size/checkpoint_timeout on the target (ALTER SYSTEM) for the copy; restored after" };
     readonly GlobalsCliOptions _globals = new(copy: true);
+    readonly FilterCliOptions _filters = new();
+    readonly Option<string?> _afterPreData = new("--after-pre-data") { Description = "SQL file run on the target (psql) once the pre-data schema is restored, before any row" };
+    readonly Option<string?> _afterCopy = new("--after-copy") { Description = "SQL file run on the target (psql) at the end, after ANALYZE (before --verify)" };
 
     public Option<int> Jobs => _jobs;
 
@@ -30,6 +33,9 @@ internal sealed class CopyCliOptions
         foreach (var option in new Option[] { _jobs, _indexJobs, _split, _clean, _noOwner, _noAcl, _pgBin, _timeline, _tune })
             command.Options.Add(option);
         _globals.AddTo(command);
+        _filters.AddTo(command);
+        command.Options.Add(_afterPreData);
+        command.Options.Add(_afterCopy);
     }
 
     /// <summary>The copy's options; source, target and state directory are the caller's.</summary>
@@ -38,6 +44,9 @@ internal sealed class CopyCliOptions
         var jobs = parse.GetValue(_jobs);
         var indexJobs = parse.GetValue(_indexJobs) ?? jobs;
         if (jobs < 1 || indexJobs < 1) throw new PgMoveException(ExitCode.Usage, "--jobs and --index-jobs must be at least 1");
+        var filters = _filters.Read(parse);
+        if (!filters.IsEmpty && parse.GetValue(_clean))
+            throw new PgMoveException(ExitCode.Usage, "--clean cannot be combined with filters: it drops every schema of the source on the target, also those the filters leave out");
         return new CopyOptions
         {
             Source = source,
@@ -53,6 +62,8 @@ internal sealed class CopyCliOptions
             TuneTarget = parse.GetValue(_tune),
             SplitLargerThan = parse.GetValue(_split),
             Globals = _globals.Read(parse),
+            Filters = filters,
+            Hooks = PgMove.Hooks.HookOptions.Of(parse.GetValue(_afterPreData), parse.GetValue(_afterCopy)),
         };
     }
 }

@@ -22,11 +22,12 @@ internal static class CopyCommand
         var accept = new Option<bool>("--accept-source-changes")
         { Description = "With --resume: go on when pgmove cannot tell which source tables changed since the first run (the target may mix two moments)" };
         var report = new ReportArgument();
+        var allDatabases = AllDatabases.Option("Copy all roles and");
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the plan (items, order, sessions, what would be created or dropped); change nothing" };
 
         var command = new Command("copy", "Copy one database from the source server to the target server (offline migration).")
         {
-            source, target, dir, json, verify, resume, accept, dryRun, report.Option,
+            source, target, dir, json, verify, resume, accept, dryRun, report.Option, allDatabases,
         };
         copyOptions.AddTo(command);
         command.SetAction((parse, ct) =>
@@ -43,6 +44,8 @@ internal static class CopyCommand
                 ConnectionArguments.Parse(parse.GetValue(target), "PGMOVE_TARGET", "--target"),
                 parse.GetValue(dir) ?? Path.Combine(Path.GetTempPath(), "pgmove", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss") + "-" + Environment.ProcessId))
                 with { Verify = parse.GetValue(verify), Resume = parse.GetValue(resume), AcceptSourceChanges = parse.GetValue(accept), DryRun = parse.GetValue(dryRun) };
+            if (parse.GetValue(allDatabases))
+                return await AllDatabases.CopyAsync(display, options, parse.GetValue(json), token);
             if (options.DryRun)
             {
                 var preview = await new CopyRunner(options, display.PlainSink).PreviewAsync(token);
@@ -66,7 +69,7 @@ internal static class CopyCommand
                 page.Report.Target = summary.Target;
             }
             if (!options.Verify) return ExitCode.Success;
-            return await VerifyCommand.RunAsync(new PgMove.Verify.VerifyOptions { Source = options.Source, Target = options.Target, Jobs = options.Jobs },
+            return await VerifyCommand.RunAsync(new PgMove.Verify.VerifyOptions { Source = options.Source, Target = options.Target, Jobs = options.Jobs, Filters = options.Filters },
                 toStderr: parse.GetValue(json), printJson: false, token, page?.Report);
         }, parse.GetValue(json), page, ct);
         });

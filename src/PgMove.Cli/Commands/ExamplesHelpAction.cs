@@ -23,21 +23,25 @@ internal sealed class ExamplesHelpAction(HelpAction inner) : SynchronousCommandL
             "pgmove copy --source postgres://app@old-db:5432/shop --target postgres://app@new-db:5432/shop",
             "pgmove copy -s \"host=old-db user=app dbname=shop\" -t \"host=new-db user=app\" -j 8 --verify",
             "pgmove copy -s ... -t ... --clean --split-larger-than 2GB --json > summary.json",
+            "pgmove copy --all-databases -s postgres://admin@old-db/postgres -t postgres://admin@new-db/postgres -j 8 --dir /var/tmp/move",
         ],
         ["check"] =
         [
             "pgmove check --source postgres://app@old-db/shop --target postgres://admin@new-db/shop --jobs 8",
             "pgmove check -s ... -t ... --online --json > report.json",
+            "pgmove check --all-databases -s postgres://admin@old-db/postgres -t postgres://admin@new-db/postgres",
         ],
         ["roles"] =
         [
             "pgmove roles -s postgres://admin@old-db/shop -t postgres://migrator@new-db/postgres --dry-run",
             "pgmove roles -s ... -t ... --superuser-role rds_superuser",
+            "pgmove roles --all -s postgres://admin@old-db/postgres -t postgres://admin@new-db/postgres",
         ],
         ["verify"] =
         [
             "pgmove verify --source postgres://app@old-db/shop --target postgres://app@new-db/shop",
             "pgmove verify -s ... -t ... --jobs 8 --max-rows 50 --acl --json > report.json",
+            "pgmove verify --all-databases -s postgres://admin@old-db/postgres -t postgres://admin@new-db/postgres",
         ],
         ["sync"] = ["pgmove sync -s postgres://app@old-db/shop -t postgres://app@new-db/shop --jobs 4"],
         ["status"] = ["pgmove status -s postgres://app@old-db/shop -t postgres://app@new-db/shop"],

@@ -28,7 +28,7 @@ internal sealed class GlobalsCliOptions
 
     public GlobalsOptions Read(ParseResult parse)
     {
-        var roles = !_copy || parse.GetValue(_roles);
+        var roles = !_copy || parse.GetValue(_roles) || AllDatabases.Given(parse); // --all-databases moves every role
         if (!roles && parse.GetValue(_passwords))
             throw new PgMoveException(ExitCode.Usage, "--role-passwords needs --roles");
         if (!roles && parse.GetValue(_superuserRole) is not null)

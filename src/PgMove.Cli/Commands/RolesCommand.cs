@@ -14,16 +14,17 @@ internal static class RolesCommand
         var target = new Option<string?>("--target", "-t")
         { Description = "Target connection (default: $PGMOVE_TARGET); per-database role settings go to its database when it exists" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Show what would be created, change nothing" };
+        var all = new Option<bool>("--all") { Description = "Every role of the source server (its database is only the one to connect to), not only those the database depends on" };
         var json = new Option<bool>("--json") { Description = "Print the report as JSON on stdout" };
         var globals = new GlobalsCliOptions(copy: false);
         var command = new Command("roles", "Create on the target the roles a database depends on: owners, grantees and their memberships.")
         {
-            source, target, dryRun, json,
+            source, target, all, dryRun, json,
         };
         globals.AddTo(command);
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async (display, token) =>
         {
-            var options = globals.Read(parse) with { DryRun = parse.GetValue(dryRun) };
+            var options = globals.Read(parse) with { DryRun = parse.GetValue(dryRun), AllRoles = parse.GetValue(all) };
             var runner = new RolesRunner(
                 ConnectionArguments.Parse(parse.GetValue(source), "PGMOVE_SOURCE", "--source"),
                 ConnectionArguments.Parse(parse.GetValue(target), "PGMOVE_TARGET", "--target"),

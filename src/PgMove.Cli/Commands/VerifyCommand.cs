@@ -19,15 +19,18 @@ internal static class VerifyCommand
         var acl = new Option<bool>("--acl") { Description = "Also compare owners and privileges" };
         var json = new Option<bool>("--json") { Description = "Print the report as JSON on stdout (the human report goes to stderr)" };
         var report = new ReportArgument();
+        var allDatabases = AllDatabases.Option("Verify");
         var command = new Command("verify",
             "Compare two databases: schema, then every table's row count and checksum, down to the rows that differ.")
         {
-            source, target, jobs, maxRows, acl, json, report.Option,
+            source, target, jobs, maxRows, acl, json, report.Option, allDatabases,
         };
+        var filters = new FilterCliOptions();
+        filters.AddTo(command);
         command.SetAction((parse, ct) =>
         {
             var page = report.Start(parse, "verify");
-            return CommandRunner.RunAsync(async (_, token) =>
+            return CommandRunner.RunAsync(async (display, token) =>
         {
             var options = new VerifyOptions
             {
@@ -36,6 +39,7 @@ internal static class VerifyCommand
                 Jobs = parse.GetValue(jobs),
                 MaxRows = parse.GetValue(maxRows),
                 Acl = parse.GetValue(acl),
+                Filters = filters.Read(parse),
             };
             if (page is not null)
             {
@@ -43,6 +47,7 @@ internal static class VerifyCommand
                 page.Report.Target = options.Target.ToString();
                 page.Report.WithOption("--jobs", options.Jobs).WithOption("--max-rows", options.MaxRows).WithOption("--acl", options.Acl);
             }
+            if (parse.GetValue(allDatabases)) return await AllDatabases.VerifyAsync(display, options, parse.GetValue(json), token);
             return await RunAsync(options, parse.GetValue(json), printJson: parse.GetValue(json), token, page?.Report);
         }, parse.GetValue(json), page, ct);
         });

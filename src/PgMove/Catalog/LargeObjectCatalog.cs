@@ -18,4 +18,19 @@ public static class LargeObjectCatalog
         var count = reader.GetInt64(0);
         return count == 0 ? null : $"{count} large objects, checksum {reader.GetString(1)}";
     }
+
+    /// <summary>The OIDs of one share of the large objects (oid modulo <paramref name="parts"/>), in order.</summary>
+    /// <param name="connection">A session inside the snapshot.</param>
+    /// <param name="part">The share, from 0.</param>
+    /// <param name="parts">How many shares the objects are dealt into.</param>
+    /// <param name="ct">Cancels the query.</param>
+    public static async Task<IReadOnlyList<uint>> ListAsync(NpgsqlConnection connection, int part, int parts, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            $"SELECT oid FROM pg_largeobject_metadata WHERE oid::bigint % {parts} = {part} ORDER BY oid", connection);
+        var oids = new List<uint>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) oids.Add(reader.GetFieldValue<uint>(0));
+        return oids;
+    }
 }

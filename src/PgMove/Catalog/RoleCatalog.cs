@@ -24,9 +24,44 @@ public static class RoleCatalog
                 direct.Add(reader.GetString(0));
                 if (reader.GetBoolean(1)) owners.Add(reader.GetString(0));
             }
-        var roles = await ReadRolesAsync(connection, direct, closure: true, null, ct);
+        var reaching = new List<string>();
+        await using (var cmd = new NpgsqlCommand(ReachingRolesSql, connection))
+        {
+            cmd.Parameters.AddWithValue(direct.ToArray());
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) reaching.Add(reader.GetString(0));
+        }
+        var roles = await ReadRolesAsync(connection, direct.Concat(reaching).Distinct().ToList(), closure: true, null, ct);
         var memberships = await ReadMembershipsAsync(connection, roles.Select(r => r.Name).ToList(), ct);
         return new SourceRoles(roles, memberships, owners);
+    }
+
+    /// <summary>Every role of the server except the predefined ones (pg_*), with the roles they are members of.</summary>
+    public static async Task<SourceRoles> ReadAllAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        var names = new List<string>();
+        await using (var cmd = new NpgsqlCommand("SELECT rolname FROM pg_roles WHERE rolname !~ '^pg_' ORDER BY 1", connection))
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct)) names.Add(reader.GetString(0));
+        var roles = await ReadRolesAsync(connection, names, closure: true, null, ct);
+        var memberships = await ReadMembershipsAsync(connection, roles.Select(r => r.Name).ToList(), ct);
+        return new SourceRoles(roles, memberships, new HashSet<string>(StringComparer.Ordinal));
+    }
+
+    /// <summary>Every ALTER ROLE … IN DATABASE … SET of the server (predefined roles left out): role, database, "name=value".</summary>
+    public static async Task<IReadOnlyList<(string Role, string Database, string Setting)>> ReadDatabaseRoleSettingsAsync(
+        NpgsqlConnection connection, CancellationToken ct)
+    {
+        const string sql = """
+            SELECT r.rolname, d.datname, unnest(s.setconfig)
+            FROM pg_db_role_setting s JOIN pg_roles r ON r.oid = s.setrole JOIN pg_database d ON d.oid = s.setdatabase
+            WHERE r.rolname !~ '^pg_' ORDER BY 1, 2
+            """;
+        await using var cmd = new NpgsqlCommand(sql, connection);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var result = new List<(string, string, string)>();
+        while (await reader.ReadAsync(ct)) result.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+        return result;
     }
 
     /// <summary>
@@ -128,6 +163,20 @@ public static class RoleCatalog
         await reader.ReadAsync(ct);
         return (reader.GetBoolean(0), reader.GetBoolean(1), reader.GetBoolean(2));
     }
+
+    // Roles that reach the database without owning or being granted anything in it: the members (transitively) of a
+    // role that does (an application login in the group holding the grants), and roles with settings for it
+    // (ALTER ROLE … IN DATABASE). Members of predefined roles are not pulled in through them.
+    const string ReachingRolesSql = """
+        WITH RECURSIVE down(oid) AS (
+          SELECT oid FROM pg_roles WHERE rolname = ANY($1) AND rolname !~ '^pg_'
+          UNION SELECT m.member FROM pg_auth_members m JOIN down d ON m.roleid = d.oid)
+        SELECT r.rolname FROM pg_roles r WHERE r.oid IN (SELECT oid FROM down)
+        UNION
+        SELECT r.rolname FROM pg_db_role_setting s JOIN pg_roles r ON r.oid = s.setrole
+        WHERE s.setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database())
+        ORDER BY 1
+        """;
 
     // Owners and ACL entries of everything pg_dump dumps from one database; system schemas excluded.
     const string DependentRolesSql = """

@@ -1,5 +1,6 @@
 using System.Text;
 using Npgsql;
+using PgMove.Connections;
 using PgMove.Sql;
 
 namespace PgMove.Catalog;
@@ -9,7 +10,14 @@ public static class SequenceCatalog
 {
     const int BatchSize = 500;
 
-    public static async Task<IReadOnlyList<SequenceInfo>> ReadAsync(NpgsqlConnection connection, CancellationToken ct)
+    /// <summary>Reads every sequence's position.</summary>
+    /// <param name="connection">The session.</param>
+    /// <param name="ct">Cancels the queries.</param>
+    /// <param name="inTransaction">
+    /// The session is inside a transaction (a snapshot's): each batch's locks are then released after it is read, so
+    /// that thousands of sequences do not hold thousands of locks (see PgSession.ReleasingLocksAsync).
+    /// </param>
+    public static async Task<IReadOnlyList<SequenceInfo>> ReadAsync(NpgsqlConnection connection, CancellationToken ct, bool inTransaction = false)
     {
         const string listSql = """
             SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -33,13 +41,21 @@ public static class SequenceCatalog
                 if (i > 0) sql.Append(" UNION ALL ");
                 sql.Append($"SELECT {i}, last_value, is_called FROM {Quote.Qualified(batch[i].Schema, batch[i].Name)}");
             }
-            await using var cmd = new NpgsqlCommand(sql.ToString(), connection);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                var (schema, name) = batch[reader.GetInt32(0)];
-                result.Add(new SequenceInfo(schema, name, reader.GetInt64(1), reader.GetBoolean(2)));
-            }
+            if (inTransaction) result.AddRange(await PgSession.ReleasingLocksAsync(connection, () => ReadBatchAsync(connection, sql.ToString(), batch, ct), ct));
+            else result.AddRange(await ReadBatchAsync(connection, sql.ToString(), batch, ct));
+        }
+        return result;
+    }
+
+    static async Task<List<SequenceInfo>> ReadBatchAsync(NpgsqlConnection connection, string sql, (string Schema, string Name)[] batch, CancellationToken ct)
+    {
+        var result = new List<SequenceInfo>(batch.Length);
+        await using var cmd = new NpgsqlCommand(sql, connection);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var (schema, name) = batch[reader.GetInt32(0)];
+            result.Add(new SequenceInfo(schema, name, reader.GetInt64(1), reader.GetBoolean(2)));
         }
         return result;
     }

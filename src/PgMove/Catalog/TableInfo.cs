@@ -21,6 +21,7 @@ namespace PgMove.Catalog;
 /// <param name="Bytes">The table's size on the source (with TOAST).</param>
 /// <param name="EstimatedRows">reltuples, for progress estimates.</param>
 /// <param name="Unlogged">An UNLOGGED table.</param>
+/// <param name="Where">A --where condition: only the source rows it holds for are copied (null: all rows).</param>
 public sealed record TableInfo(
     uint Oid,
     string Schema,
@@ -33,7 +34,8 @@ public sealed record TableInfo(
     bool IsPartition = false,
     string? SplitKey = null,
     long Pages = 0,
-    bool InInheritance = false)
+    bool InInheritance = false,
+    string? Where = null)
 {
     /// <summary>The quoted, schema-qualified name.</summary>
     public string QualifiedName => Quote.Qualified(Schema, Name);

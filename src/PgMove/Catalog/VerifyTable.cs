@@ -9,13 +9,15 @@ namespace PgMove.Catalog;
 /// <param name="Schema">The table's schema.</param>
 /// <param name="Name">The table's name.</param>
 /// <param name="EstimatedRows">reltuples, for progress and for ordering the work.</param>
+/// <param name="Where">On the source: the --where condition the copy moved its rows with (null: all rows).</param>
 public sealed record VerifyTable(
     string Schema,
     string Name,
     IReadOnlyList<string> Columns,
     long Pages,
     long EstimatedRows,
-    TableKey? Key)
+    TableKey? Key,
+    string? Where = null)
 {
     /// <summary>The quoted, schema-qualified name.</summary>
     public string QualifiedName => Quote.Qualified(Schema, Name);

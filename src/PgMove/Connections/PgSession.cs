@@ -41,6 +41,23 @@ public static class PgSession
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>
+    /// Runs reads inside a savepoint that is rolled back afterwards, in a session's open transaction: the locks the reads
+    /// took (ACCESS SHARE on every table or sequence read) are released, while the transaction, and so its snapshot,
+    /// stays. A session reading thousands of tables in one snapshot otherwise holds a lock on each until it ends, and
+    /// the server's shared lock table runs out (53200 "out of shared memory").
+    /// </summary>
+    /// <param name="connection">A session inside a transaction.</param>
+    /// <param name="body">The reads; it must write nothing (the rollback undoes it).</param>
+    /// <param name="ct">Cancels the statements.</param>
+    public static async Task<T> ReleasingLocksAsync<T>(NpgsqlConnection connection, Func<Task<T>> body, CancellationToken ct)
+    {
+        await ExecuteAsync(connection, "SAVEPOINT pgmove_read", ct);
+        var result = await body();
+        await ExecuteAsync(connection, "ROLLBACK TO SAVEPOINT pgmove_read; RELEASE SAVEPOINT pgmove_read", ct);
+        return result;
+    }
+
     /// <summary>The error a failed connection attempt stands for (see <see cref="ErrorMap"/>).</summary>
     public static PgMoveException Describe(Exception e, Side side, string display) =>
         ErrorMap.Map(e, $"{side.ToString().ToLowerInvariant()} {display}", connecting: true);

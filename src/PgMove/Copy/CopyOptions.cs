@@ -36,6 +36,12 @@ public sealed record CopyOptions
     public bool AcceptSourceChanges { get; init; }
     /// <summary>Read both servers and print the plan; change nothing (<see cref="CopyRunner.PreviewAsync"/>).</summary>
     public bool DryRun { get; init; }
+    /// <summary>Worker slots shared with the other databases of <c>copy --all-databases</c>; null: this copy's own --jobs.</summary>
+    public Planning.WorkerGate? SharedWorkers { get; init; }
+    /// <summary>What to move (--schema, --table, --exclude-*, --where); everything by default.</summary>
+    public Filters.FilterOptions Filters { get; init; } = new();
+    /// <summary>SQL files run on the target after pre-data and after the copy (--after-pre-data, --after-copy).</summary>
+    public Hooks.HookOptions Hooks { get; init; } = new();
     /// <summary>Run verify after the copy (done by the CLI once <see cref="CopyRunner"/> returns).</summary>
     public bool Verify { get; init; }
 }

@@ -36,6 +36,8 @@ public static class CopyPlan
     /// <param name="Indexes">The indexes pgmove builds itself.</param>
     /// <param name="ForeignKeys">The foreign keys pgmove adds itself.</param>
     /// <param name="Jobs">Parallel sessions (--jobs).</param>
+    /// <param name="Selection">What the filters select: the sequences set are those it moves.</param>
+    /// <param name="Hooks">SQL files run on the target after pre-data and at the end.</param>
     public sealed record Input(
         IReadOnlyList<TableInfo> Tables,
         long LargeObjects,
@@ -44,18 +46,28 @@ public static class CopyPlan
         IReadOnlyList<ConstraintInfo> ForeignKeys,
         IReadOnlyDictionary<uint, IReadOnlyList<string>> Slices,
         int Jobs,
-        bool RestoreNeedsBuiltKeys = true);
+        bool RestoreNeedsBuiltKeys = true,
+        Filters.Selection? Selection = null,
+        Hooks.HookOptions? Hooks = null);
 
     public static IReadOnlyList<WorkItem> Build(Input input)
     {
         var dump = new SchemaDumpItem();
         var preData = new SchemaRestoreItem("pre-data").After(dump);
+        // What needs the pre-data schema waits for the --after-pre-data hook too: the hook sees the tables empty.
+        var preDataHook = input.Hooks?.AfterPreData is { } before ? new Hooks.HookItem("after-pre-data", before).After(preData) : null;
+        var schemaReady = preDataHook ?? preData;
         var indexes = input.Indexes.GroupBy(i => i.TableOid).ToDictionary(g => g.Key, g => (IReadOnlyList<IndexInfo>)g.ToList());
         var tables = input.Tables.ToDictionary(t => t.Oid);
-        var (dataByTable, batched) = DataItems(input, indexes, preData);
+        var (dataByTable, batched) = DataItems(input, indexes, schemaReady);
         var data = dataByTable.Values.SelectMany(d => d).Distinct().ToList();
-        if (input.LargeObjects > 0) data.Add(new LargeObjectCopyItem().After(preData));
-        var sequences = new SequenceSetItem().After(preData);
+        if (input.LargeObjects > 0)
+        {
+            var parts = (int)Math.Clamp((input.LargeObjects + LargeObjectCopyItem.ObjectsPerItem - 1) / LargeObjectCopyItem.ObjectsPerItem, 1, Math.Max(1, input.Jobs));
+            for (var p = 0; p < parts; p++)
+                data.Add(new LargeObjectCopyItem(p, parts, input.LargeObjects / parts * 2048).After(schemaReady));
+        }
+        var sequences = new SequenceSetItem(input.Selection).After(schemaReady);
         var release = new SnapshotReleaseItem().After(data).After(sequences);
 
         // Per table: its rows, then its indexes and keys, then ANALYZE (after the indexes, whose expressions it
@@ -69,7 +81,7 @@ public static class CopyPlan
         // The rest of post-data refreshes materialized views (which read their base tables) and builds partitioned
         // indexes: priced at a share of the data so that what it waits for (every table's rows) goes before index
         // builds nothing waits for. Priced at zero, the small-table batches ran last and it started after them, alone.
-        var postData = new SchemaRestoreItem("post-data", SkippedEntries(input), input.Tables.Sum(t => t.Bytes) / 12).After(data);
+        var postData = new SchemaRestoreItem("post-data", SkippedEntries(input), input.Tables.Sum(t => t.Bytes) / 12).After(data).After(schemaReady);
         var byName = input.Tables.ToDictionary(t => (t.Schema, t.Name));
         var analyze = new List<WorkItem>();
         var analyzeOf = new Dictionary<uint, WorkItem>();
@@ -93,7 +105,10 @@ public static class CopyPlan
             built.Add(item);
         }
         if (input.RestoreNeedsBuiltKeys) postData.After(built);
-        return [dump, preData, .. data, sequences, release, .. built, postData, .. analyze];
+        List<WorkItem> plan = [dump, preData, .. preDataHook is null ? [] : new[] { preDataHook }, .. data, sequences, release, .. built, postData, .. analyze];
+        // --after-copy runs last: after ANALYZE too, so that it sees the target as the copy leaves it (verify follows it).
+        if (input.Hooks?.AfterCopy is { } after) plan.Add(new Hooks.HookItem("after-copy", after).After(plan.ToList()));
+        return plan;
     }
 
     /// <summary>Each table's data items: its own copy, its slices, or the batch it shares with other small tables.</summary>

@@ -5,6 +5,7 @@ using PgMove.Catalog;
 using PgMove.Connections;
 using PgMove.Data;
 using PgMove.Errors;
+using PgMove.Filters;
 using PgMove.Globals;
 using PgMove.Planning;
 using PgMove.Progress;
@@ -47,16 +48,25 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
         await using var snapshot = options.ExternalSnapshot is { } external
             ? await SnapshotHolder.ImportAsync(holderConnection, external, ct)
             : await SnapshotHolder.ExportAsync(holderConnection, ct);
+        // The filters' selection, resolved before the dump: pg_dump gets the same selection as arguments.
+        var selection = await SelectionReader.ReadAsync(holderConnection, options.Filters, options.Source.Database, ct);
         Directory.CreateDirectory(options.StateDirectory);
-        var archive = new SchemaArchive(tools, Path.Combine(options.StateDirectory, resume is null ? "schema.dump" : "schema.resume.dump"));
+        var archive = new SchemaArchive(tools, Path.Combine(options.StateDirectory, resume is null ? "schema.dump" : "schema.resume.dump"))
+        { DumpFilters = PgDumpFilterArguments.Of(selection) };
         // The schema dump needs only the snapshot: it runs while the catalog is read and the target is prepared.
         using var dumpStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var budget = await LockBudget.ReadAsync(holderConnection, ct);
+        archive.Pieces = await DumpPieces.PlanAsync(holderConnection, budget, ct, selection.Includes);
+        if (archive.Pieces.IsSplit)
+            _sink.Report(new Notice($"source lock table: {budget}; the schema is dumped in {archive.Pieces.Selections.Count} pieces " +
+                                    $"of at most {archive.Pieces.LargestPiece} tables, and each data session locks only its own tables"));
         archive.StartDump(options.Source, snapshot.Id, dumpStop.Token);
         try
         {
             var pair = new Pair(holderConnection, sourceServer, target, targetServer, targetExists, sourceCs, targetCs)
             {
-                Resume = resume, Statistics = statistics, FirstArchive = new SchemaArchive(tools, Path.Combine(options.StateDirectory, "schema.dump")),
+                Resume = resume, Statistics = statistics, Budget = budget, FirstArchive = new SchemaArchive(tools, Path.Combine(options.StateDirectory, "schema.dump")),
+                Selection = selection,
             };
             return await CopyInSnapshotAsync(pair, snapshot, archive, clock, ct);
         }
@@ -77,7 +87,8 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
         await using var connection = await PgSession.OpenAsync(sourceCs, Side.Source, options.Source.ToString(), ct);
         var (sourceServer, targetServer, targetExists, tools) = await CheckServersAsync(connection, target, ct);
         await PgSession.ExecuteAsync(connection, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", ct);
-        var source = await ReadSourceAsync(connection, sourceServer, ct);
+        var source = await ReadSourceAsync(connection, sourceServer,
+            await SelectionReader.ReadAsync(connection, options.Filters, options.Source.Database, ct), ct);
         CleanPlan? clean = null;
         var database = $"\"{target.Database}\" would be created (encoding {source.Database.Encoding}, collate {source.Database.Collate}, " +
                        $"ctype {source.Database.Ctype}{(source.Database.Locale is null ? "" : $", locale {source.Database.Locale}")}, owner {source.Database.Owner} if it exists there)";
@@ -94,6 +105,7 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
         if (options.Globals.Roles) notes.Add("--roles: the roles the database needs are created first (pgmove roles --dry-run lists them)");
         if (options.TuneTarget) notes.Add("--tune-target: max_wal_size and checkpoint_timeout are raised on the target for the run, and put back");
         if (options.Verify) notes.Add("--verify: pgmove verify runs after the copy");
+        if (!source.Selection.IsEverything) notes.Add($"filters {options.Filters.Describe()}: {source.Selection.Summary}");
         return new CopyPreview(options.Source.ToString(), target.ToString(), sourceServer.Version, targetServer.Version,
             new SchemaArchive(tools, "").ToolDescription, database, clean, parallel + 5, parallel + 4 + options.IndexJobs + 2,
             options.Jobs, options.IndexJobs, CopyPreview.Steps(CopyPlan.Build(PlanInput(source))), notes);
@@ -121,6 +133,7 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
             targetExists = await DatabaseCatalog.ExistsAsync(maintenance, target.Database, ct);
         }
         var tools = PgToolset.Locate(sourceServer.Major, options.PgBin);
+        options.Hooks.CheckRunner(new SchemaArchive(tools, "").Psql);
         if (!targetExists && !targetServer.CanCreateDatabase && !targetServer.IsSuperuser)
             throw new PgMoveException(ExitCode.InsufficientPrivilege,
                 $"target database \"{target.Database}\" does not exist and user \"{targetServer.CurrentUser}\" may not create it " +
@@ -134,15 +147,18 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
         public ResumeSession? Resume { get; init; }
         public SourceStatistics? Statistics { get; init; }
         public required SchemaArchive FirstArchive { get; init; }
+        public required LockBudget Budget { get; init; }
+        public required Filters.Selection Selection { get; init; }
     }
 
     async Task<CopySummary> CopyInSnapshotAsync(Pair pair, SnapshotHolder snapshot, SchemaArchive archive, Stopwatch clock,
         CancellationToken ct)
     {
         var target = pair.Target;
-        var source = await ReadSourceAsync(pair.SourceConnection, pair.SourceServer, ct);
+        var source = await ReadSourceAsync(pair.SourceConnection, pair.SourceServer, pair.Selection, ct);
         if (pair.Resume is { } recorded) source = WithRecordedPlan(source, recorded.Manifest);
-        await snapshot.LockAsync(source.Tables, ct);
+        // Too many tables to lock at once: each data session locks and checks its own (SnapshotGuard).
+        if (pair.Budget.FitsAtOnce(source.Tables.Count)) await snapshot.LockAsync(source.Tables, ct);
         var items = CopyPlan.Build(PlanInput(source) with { Jobs = pair.Resume?.Manifest.PlanJobs ?? options.Jobs });
         var decision = pair.Resume is { } resume
             ? await DecideResumeAsync(resume, pair, items, archive, snapshot, ct)
@@ -188,9 +204,10 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
     sealed record SourceModel(DatabaseInfo Database, IReadOnlyList<TableInfo> Tables, long LargeObjects,
         IReadOnlyList<(string Schema, string Name, long Bytes)> Analyzable, IReadOnlyList<string> Schemas,
         IReadOnlyList<string> Extensions, IReadOnlyList<IndexInfo> Indexes, IReadOnlyList<ConstraintInfo> ForeignKeys,
-        IReadOnlyDictionary<uint, IReadOnlyList<string>> Slices, bool RestoreNeedsBuiltKeys);
+        IReadOnlyDictionary<uint, IReadOnlyList<string>> Slices, bool RestoreNeedsBuiltKeys, Filters.Selection Selection);
 
-    async Task<SourceModel> ReadSourceAsync(NpgsqlConnection connection, ServerInfo server, CancellationToken ct)
+    /// <summary>What the copy moves, read in the snapshot: only what <paramref name="selection"/> selects.</summary>
+    async Task<SourceModel> ReadSourceAsync(NpgsqlConnection connection, ServerInfo server, Filters.Selection selection, CancellationToken ct)
     {
         var unreadable = await ObjectCatalog.ReadUnreadableAsync(connection, ct);
         if (unreadable.Count > 0)
@@ -198,15 +215,22 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
                 $"source user \"{server.CurrentUser}\" may not SELECT from: {string.Join(", ", unreadable)}");
         var (indexes, foreignKeys) = await IndexCatalog.ReadAsync(connection, ct);
         var tables = await TableCatalog.ReadAsync(connection, server.VersionNum, ct);
+        if (!selection.IsEverything)
+        {
+            // Tables moved without rows keep their indexes and keys in pg_restore's post-data.
+            tables = tables.Where(t => selection.CopiesRows(t.Oid)).Select(t => t with { Where = selection.WhereOf(t.Oid) }).ToList();
+            indexes = indexes.Where(i => selection.CopiesRows(i.TableOid)).ToList();
+            foreignKeys = foreignKeys.Where(f => selection.CopiesRows(f.TableOid) && selection.CopiesRows(f.ReferencedTableOid)).ToList();
+        }
         return new SourceModel(
             await DatabaseCatalog.ReadCurrentAsync(connection, server.VersionNum, ct),
             tables,
-            await ObjectCatalog.CountLargeObjectsAsync(connection, ct),
-            await TableCatalog.ReadAnalyzableAsync(connection, ct),
+            selection.LargeObjects ? await ObjectCatalog.CountLargeObjectsAsync(connection, ct) : 0,
+            (await TableCatalog.ReadAnalyzableAsync(connection, ct)).Where(a => selection.IncludesName(a.Schema, a.Name)).ToList(),
             await ObjectCatalog.ReadSchemasAsync(connection, ct),
             await ObjectCatalog.ReadExtensionsAsync(connection, ct),
             indexes, foreignKeys, await SliceAsync(connection, tables, server.VersionNum, ct),
-            await IndexCatalog.IsReferencedByRestoreAsync(connection, indexes, foreignKeys, ct));
+            await IndexCatalog.IsReferencedByRestoreAsync(connection, indexes, foreignKeys, ct), selection);
     }
 
     /// <summary>
@@ -271,7 +295,7 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
     }
 
     CopyPlan.Input PlanInput(SourceModel source) => new(source.Tables, source.LargeObjects, source.Analyzable, source.Indexes,
-        source.ForeignKeys, source.Slices, options.Jobs, source.RestoreNeedsBuiltKeys);
+        source.ForeignKeys, source.Slices, options.Jobs, source.RestoreNeedsBuiltKeys, source.Selection, options.Hooks);
 
     async Task RunPlanAsync(IReadOnlyList<WorkItem> items, ResumeDecision? decision, Pair pair,
         SnapshotHolder snapshot, SchemaArchive archive, SourceModel source, bool noTablespaces, CancellationToken ct)
@@ -294,7 +318,7 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
             TargetConnectionString = targetCs,
             Snapshot = snapshot,
             Archive = archive,
-            RestoreOptions = new RestoreOptions(options.NoOwner, options.NoAcl, $"{SessionSettings.RestoreOptions} -c {memory}") { NoTablespaces = noTablespaces },
+            RestoreOptions = new RestoreOptions(options.NoOwner, options.NoAcl, $"{SessionSettings.RestoreOptions} -c {memory}") { NoTablespaces = noTablespaces, PiecesAtOnce = options.IndexJobs },
             IndexJobs = options.IndexJobs,
             SortMemory = tuning.SortMemory,
             Sink = _sink,
@@ -312,7 +336,7 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
                 await using var maintenance = await MaintenanceSession.OpenAsync(target, ct);
                 await tuning.ApplyAsync(maintenance, undoFile, _sink, ct);
             }
-            await new Scheduler(options.Jobs, store, _sink).RunAsync(items, context, ct);
+            await new Scheduler(options.Jobs, store, _sink) { Gate = options.SharedWorkers }.RunAsync(items, context, ct);
         }
         finally
         {

@@ -41,13 +41,14 @@ public sealed record CopySummary(
             .OrderBy(p => Array.IndexOf(PhaseOrder, p.Name))
             .ToList();
 
-    static readonly string[] PhaseOrder = ["schema", "data", "post-data", "analyze"];
+    static readonly string[] PhaseOrder = ["schema", "data", "post-data", "analyze", "hooks"];
 
     static string PhaseOf(WorkItemKind kind) => kind switch
     {
         WorkItemKind.Schema => "schema",
         WorkItemKind.TableData or WorkItemKind.LargeObjects or WorkItemKind.Sequences or WorkItemKind.Snapshot => "data",
         WorkItemKind.PostData or WorkItemKind.Index or WorkItemKind.Constraint => "post-data",
+        WorkItemKind.Hook => "hooks",
         _ => "analyze",
     };
 }

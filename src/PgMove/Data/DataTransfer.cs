@@ -10,7 +10,7 @@ namespace PgMove.Data;
 internal sealed class DataTransfer : IAsyncDisposable
 {
     readonly NpgsqlTransaction? _sourceTx;
-    readonly NpgsqlTransaction _targetTx;
+    NpgsqlTransaction _targetTx;
     readonly NpgsqlConnection? _source;
 
     DataTransfer(NpgsqlConnection? source, NpgsqlTransaction? sourceTx, NpgsqlConnection target, NpgsqlTransaction targetTx, IRowSource? rows)
@@ -28,7 +28,11 @@ internal sealed class DataTransfer : IAsyncDisposable
     /// <summary>The archive the rows come from, or null when they come from the source server.</summary>
     public IRowSource? Rows { get; }
 
-    public static async Task<DataTransfer> OpenAsync(WorkContext context, CancellationToken ct)
+    /// <summary>Opens both sessions; the source one locks <paramref name="tables"/> and checks them (SnapshotGuard).</summary>
+    /// <param name="context">The run.</param>
+    /// <param name="tables">The source tables the item reads.</param>
+    /// <param name="ct">Cancels the opening.</param>
+    public static async Task<DataTransfer> OpenAsync(WorkContext context, IReadOnlyList<Catalog.TableInfo> tables, CancellationToken ct)
     {
         if (context.Rows is { } rows)
         {
@@ -38,6 +42,7 @@ internal sealed class DataTransfer : IAsyncDisposable
         var (source, sourceTx) = await context.OpenSourceInSnapshotAsync(ct);
         try
         {
+            await SnapshotGuard.LockAsync(source, tables, ct);
             var target = await context.OpenTargetAsync(ct);
             return new DataTransfer(source, sourceTx, target, await target.BeginTransactionAsync(ct), null);
         }
@@ -47,6 +52,15 @@ internal sealed class DataTransfer : IAsyncDisposable
             await source.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>Commits the target's transaction so far and begins the next one (the source's stays open).</summary>
+    /// <param name="ct">Cancels the commit.</param>
+    public async Task CommitTargetAsync(CancellationToken ct)
+    {
+        await _targetTx.CommitAsync(ct);
+        await _targetTx.DisposeAsync();
+        _targetTx = await Target.BeginTransactionAsync(ct);
     }
 
     public async Task CommitAsync(CancellationToken ct)

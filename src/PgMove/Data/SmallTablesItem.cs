@@ -19,7 +19,7 @@ public sealed class SmallTablesItem(int number, IReadOnlyList<(TableInfo Table, 
 
     public override async Task<WorkResult> RunAsync(WorkContext context, Action<long, long> progress, CancellationToken ct)
     {
-        await using var transfer = await DataTransfer.OpenAsync(context, ct);
+        await using var transfer = await DataTransfer.OpenAsync(context, Tables.Select(t => t.Table).ToList(), ct);
         long rows = 0, bytes = 0;
         foreach (var (table, _) in Tables)
         {

@@ -61,11 +61,13 @@ internal static class TableLoader
     public static Task<NpgsqlRawCopyStream> OpenExportAsync(NpgsqlConnection source, TableInfo table, string? slice, CancellationToken ct)
     {
         string copyOut;
-        if (slice is null) copyOut = $"COPY {table.QualifiedName}{ColumnList(table)} TO STDOUT (FORMAT {Format(table)})";
+        // A --where condition is the user's SQL, run as it is in the source's read-only snapshot transaction.
+        var filter = table.Where is { } where ? slice is null ? $"({where})" : $"({slice}) AND ({where})" : slice;
+        if (filter is null) copyOut = $"COPY {table.QualifiedName}{ColumnList(table)} TO STDOUT (FORMAT {Format(table)})";
         else
         {
             var select = table.Columns.Count > 0 ? string.Join(", ", table.Columns.Select(Quote.Ident)) : "";
-            copyOut = $"COPY (SELECT {select} FROM ONLY {table.QualifiedName} WHERE {slice}) TO STDOUT (FORMAT {Format(table)})";
+            copyOut = $"COPY (SELECT {select} FROM ONLY {table.QualifiedName} WHERE {filter}) TO STDOUT (FORMAT {Format(table)})";
         }
         return BeginAsync(source, copyOut, table.BinarySafe, export: true, ct);
     }

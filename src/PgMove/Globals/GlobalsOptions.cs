@@ -5,6 +5,8 @@ public sealed record GlobalsOptions
 {
     /// <summary>Create on the target the roles the database depends on.</summary>
     public bool Roles { get; init; }
+    /// <summary>Every role of the source server, not only those the database depends on (<c>roles --all</c>, <c>copy --all-databases</c>).</summary>
+    public bool AllRoles { get; init; }
     /// <summary>Copy password hashes (needs read access to pg_authid on the source).</summary>
     public bool RolePasswords { get; init; }
     /// <summary>A target role that source superusers become members of, instead of being superusers.</summary>

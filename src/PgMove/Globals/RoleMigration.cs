@@ -28,7 +28,7 @@ public sealed class RoleMigration
     public static async Task<RoleMigration> PlanAsync(NpgsqlConnection source, NpgsqlConnection target, GlobalsOptions options,
         string targetDatabase, bool noOwner, CancellationToken ct)
     {
-        var roles = await RoleCatalog.ReadDependenciesAsync(source, ct);
+        var roles = options.AllRoles ? await RoleCatalog.ReadAllAsync(source, ct) : await RoleCatalog.ReadDependenciesAsync(source, ct);
         if (options.Roles && options.RolePasswords) roles = await WithPasswordsAsync(source, roles, ct);
         var user = await RoleCatalog.ReadCurrentUserAsync(target, ct);
         var currentUser = await PgSession.ScalarAsync<string>(target, "SELECT current_user::text", ct);

@@ -41,6 +41,9 @@ public static class RolePlanner
             {
                 created.Remove(name);
                 var differences = RoleDifferences.Between(role, source, existing, target, options);
+                // Settings for this database belong to the database the copy makes: set those the target lacks.
+                var keys = existing.DatabaseSettings.Select(SettingSql.Key).ToHashSet(StringComparer.Ordinal);
+                PlanDatabaseSettings(name, role.DatabaseSettings.Where(s => !keys.Contains(SettingSql.Key(s))), targetDatabase, plan);
                 var note = differences.Count == 0 ? "exists on the target, identical" : "exists on the target, left unchanged; differs: " + string.Join("; ", differences);
                 plan.Outcomes.Add(new RoleOutcome(name, role.Name, "exists", [note]));
                 plan.Notices.Add(($"role {name}: {note}", differences.Count > 0));
@@ -89,9 +92,7 @@ public static class RolePlanner
         foreach (var setting in role.Settings)
             if (SettingSql.Assignment(setting) is { } set)
                 plan.Statements.Add(new PlannedStatement($"ALTER ROLE {Quote.Ident(name)} {set}", optional: true));
-        foreach (var setting in role.DatabaseSettings)
-            if (SettingSql.Assignment(setting) is { } set)
-                plan.DatabaseStatements.Add(new PlannedStatement($"ALTER ROLE {Quote.Ident(name)} IN DATABASE {Quote.Ident(targetDatabase)} {set}", optional: true));
+        PlanDatabaseSettings(name, role.DatabaseSettings, targetDatabase, plan);
         return notes;
 
         bool Keep(string attribute)
@@ -100,6 +101,13 @@ public static class RolePlanner
             notes.Add($"{attribute} dropped: only a superuser can grant it and user {target.CurrentUser} is not one on the target");
             return false;
         }
+    }
+
+    static void PlanDatabaseSettings(string name, IEnumerable<string> settings, string targetDatabase, RolePlan plan)
+    {
+        foreach (var setting in settings)
+            if (SettingSql.Assignment(setting) is { } set)
+                plan.DatabaseStatements.Add(new PlannedStatement($"ALTER ROLE {Quote.Ident(name)} IN DATABASE {Quote.Ident(targetDatabase)} {set}", optional: true));
     }
 
     static void PlanTemporaryRoles(SourceRoles source, TargetRoles target, GlobalsOptions options, RolePlan plan)

@@ -11,6 +11,9 @@ namespace PgMove.Planning;
 /// </summary>
 public sealed class Scheduler(int workers, StateStore store, IProgressSink sink)
 {
+    /// <summary>Worker slots shared with other schedulers (<c>copy --all-databases</c>); null: this run's own workers.</summary>
+    public WorkerGate? Gate { get; init; }
+
     public async Task RunAsync(IReadOnlyList<WorkItem> items, WorkContext context, CancellationToken ct)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -26,7 +29,7 @@ public sealed class Scheduler(int workers, StateStore store, IProgressSink sink)
             {
                 pending.Remove(item);
                 var worker = freeWorkers.Pop();
-                running[RunItemAsync(item, worker, context, stop.Token)] = (item, worker);
+                running[RunItemAsync(item, worker, rank[item], context, stop.Token)] = (item, worker);
             }
             if (running.Count == 0)
             {
@@ -85,9 +88,27 @@ public sealed class Scheduler(int workers, StateStore store, IProgressSink sink)
         return rank;
     }
 
-    async Task RunItemAsync(WorkItem item, int worker, WorkContext context, CancellationToken ct)
+    async Task RunItemAsync(WorkItem item, int worker, long rank, WorkContext context, CancellationToken ct)
     {
         await Task.Yield();
+        if (Gate is null)
+        {
+            await RunItemOnAsync(item, worker, context, ct);
+            return;
+        }
+        var shared = await Gate.EnterAsync(rank, ct);
+        try
+        {
+            await RunItemOnAsync(item, shared, context, ct);
+        }
+        finally
+        {
+            Gate.Leave(shared);
+        }
+    }
+
+    async Task RunItemOnAsync(WorkItem item, int worker, WorkContext context, CancellationToken ct)
+    {
         item.State = WorkItemState.Running;
         item.StartedAt = DateTimeOffset.UtcNow;
         item.Worker = worker;

@@ -12,4 +12,6 @@ public enum WorkItemKind
     Index,
     Constraint,
     Analyze,
+    /// <summary>A user's SQL file run on the target (--after-pre-data, --after-copy).</summary>
+    Hook,
 }

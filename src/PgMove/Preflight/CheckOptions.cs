@@ -18,4 +18,8 @@ public sealed record CheckOptions
     public bool NoOwner { get; init; }
     public bool NoAcl { get; init; }
     public string? PgBin { get; init; }
+    /// <summary>The copy creates the missing roles (--roles, --all-databases): a missing role then fails only without CREATEROLE.</summary>
+    public bool Roles { get; init; }
+    /// <summary>The filters the copy will use (reported by the filters item).</summary>
+    public Filters.FilterOptions Filters { get; init; } = new();
 }

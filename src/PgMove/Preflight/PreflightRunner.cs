@@ -21,7 +21,7 @@ public sealed class PreflightRunner(CheckOptions options)
         var checks = new List<IPreflightCheck>
         {
             new ServerCheck(), new LocaleCheck(), new TargetDatabaseCheck(), new SourcePrivilegeCheck(), new RoleCheck(), new OwnershipCheck(),
-            new ExtensionCheck(), new ConnectionCheck(), new TableCheck(), new ObjectCheck(), new SizeCheck(),
+            new ExtensionCheck(), new ConnectionCheck(), new LockCheck(), new TableCheck(), new ObjectCheck(), new SizeCheck(), new FilterCheck(),
         };
         if (online) checks.Add(new ReplicationCheck());
         return checks;

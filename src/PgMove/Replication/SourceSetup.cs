@@ -3,6 +3,7 @@ using PgMove.Catalog;
 using PgMove.Connections;
 using PgMove.Errors;
 using PgMove.Progress;
+using PgMove.Planning;
 using PgMove.Sql;
 
 namespace PgMove.Replication;
@@ -18,10 +19,21 @@ internal static class SourceSetup
     /// UPDATE/DELETE could not be published stop the run here, before anything is created, unless
     /// <paramref name="setReplicaIdentityFull"/>.
     /// </summary>
+    /// <remarks>
+    /// With filters, only the tables whose rows the copy moves are published, a --where table with its condition as the
+    /// publication's row filter (PostgreSQL 15+ sources; refused before).
+    /// </remarks>
     public static async Task<IReadOnlyList<TableInfo>> PrepareTablesAsync(NpgsqlConnection admin, int versionNum,
-        bool setReplicaIdentityFull, IProgressSink sink, CancellationToken ct)
+        bool setReplicaIdentityFull, IProgressSink sink, CancellationToken ct, Filters.Selection? selection = null)
     {
         var tables = await TableCatalog.ReadAsync(admin, versionNum, ct);
+        if (selection is { IsEverything: false })
+        {
+            tables = tables.Where(t => selection.CopiesRows(t.Oid)).Select(t => t with { Where = selection.WhereOf(t.Oid) }).ToList();
+            if (versionNum < 150000 && tables.FirstOrDefault(t => t.Where is not null) is { } filtered)
+                throw new PgMoveException(ExitCode.Usage, $"--where {filtered.DisplayName}=…: sync replicates only the selected rows with a " +
+                    $"publication row filter, which needs a PostgreSQL 15 or newer source (server_version_num {versionNum}); nothing was changed");
+        }
         foreach (var t in tables.Where(t => t.Unlogged))
             sink.Report(new Notice($"unlogged table {t.DisplayName} is copied once; its later changes are not replicated (unlogged tables are not in the WAL)", true));
         var published = tables.Where(t => !t.Unlogged).ToList();
@@ -41,13 +53,50 @@ internal static class SourceSetup
         return published;
     }
 
-    /// <summary>Creates the publication for exactly these tables (ONLY: inheritance children are listed on their own).</summary>
-    public static Task CreatePublicationAsync(NpgsqlConnection admin, string publication, IReadOnlyList<TableInfo> tables, CancellationToken ct)
+    /// <summary>
+    /// Creates the publication for exactly these tables (ONLY: inheritance children are listed on their own). Listing a
+    /// table locks it until the statement commits: the tables are added in autocommitted statements of
+    /// <see cref="LockBudget.WorkerTables"/>, so that 10,000 tables never need 10,000 locks at once. A failure half-way
+    /// leaves a publication the next sync drops before creating it again.
+    /// </summary>
+    /// <remarks>
+    /// A table with a --where condition is published with it as row filter. PostgreSQL then rejects UPDATE and DELETE
+    /// on the source for a table whose filter uses a column outside its replica identity: a publication of the filtered
+    /// tables alone is first made in a transaction that is rolled back, and refused when a filter does.
+    /// </remarks>
+    public static async Task CreatePublicationAsync(NpgsqlConnection admin, string publication, IReadOnlyList<TableInfo> tables, CancellationToken ct)
     {
-        var list = tables.Count == 0 ? "" : " FOR TABLE " + string.Join(", ", tables.Select(t => "ONLY " + t.QualifiedName));
+        var filtered = tables.Where(t => t.Where is not null).ToList();
+        if (filtered.Count > 0) await TryRowFiltersAsync(admin, publication, filtered, ct);
         // Leaf partitions are published as themselves (not via the root): the target has the same partitions, and a row
         // that moves between partitions arrives as a DELETE and an INSERT, exactly as on the source.
-        return PgSession.ExecuteAsync(admin, $"CREATE PUBLICATION {Quote.Ident(publication)}{list}", ct);
+        var chunks = tables.Chunk(LockBudget.WorkerTables).Select(TableList).ToList();
+        await PgSession.ExecuteAsync(admin, $"CREATE PUBLICATION {Quote.Ident(publication)}{(chunks.Count == 0 ? "" : " FOR TABLE " + chunks[0])}", ct);
+        foreach (var chunk in chunks.Skip(1))
+            await PgSession.ExecuteAsync(admin, $"ALTER PUBLICATION {Quote.Ident(publication)} ADD TABLE {chunk}", ct);
+    }
+
+    static string TableList(IEnumerable<TableInfo> tables) =>
+        string.Join(", ", tables.Select(t => "ONLY " + t.QualifiedName + (t.Where is { } where ? $" WHERE ({where})" : "")));
+
+    static async Task TryRowFiltersAsync(NpgsqlConnection admin, string publication, IReadOnlyList<TableInfo> filtered, CancellationToken ct)
+    {
+        await using var trial = await admin.BeginTransactionAsync(ct);
+        try
+        {
+            await PgSession.ExecuteAsync(admin, $"CREATE PUBLICATION {Quote.Ident(publication)} FOR TABLE {TableList(filtered)}", ct);
+        }
+        catch (PgMoveException e) when (e.InnerException is PostgresException pg)
+        {
+            throw new PgMoveException(ExitCode.Usage, $"--where with sync: the condition cannot be a publication row filter ({pg.MessageText}); nothing was changed", e);
+        }
+        var outside = await RelationCatalog.ReadRowFilterColumnsOutsideIdentityAsync(admin, publication, ct);
+        await trial.RollbackAsync(ct);
+        if (outside.Count > 0)
+            throw new PgMoveException(ExitCode.Usage, "--where with sync: a publication row filter may use only the replica identity's columns, " +
+                "else PostgreSQL rejects UPDATE and DELETE on the source table: " +
+                string.Join("; ", outside.Select(o => $"{o.Table} uses {string.Join(", ", o.Columns)}")) +
+                ". Filter on key columns, or set REPLICA IDENTITY FULL on the table first; nothing was changed");
     }
 
     public static async Task<bool> DropPublicationAsync(NpgsqlConnection admin, string publication, CancellationToken ct)

@@ -173,7 +173,8 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
                 $"the target has the replication origin {_names.Origin} of an earlier sync but the source's slot {_names.Slot} is gone, " +
                 "so the changes since then cannot be recovered; run `pgmove cleanup`, then `pgmove sync --clean` to start over");
         var server = await ServerCatalog.ReadAsync(admin, ct);
-        var tables = await SourceSetup.PrepareTablesAsync(admin, server.VersionNum, options.SetReplicaIdentityFull, sink, ct);
+        var selection = await Filters.SelectionReader.ReadAsync(admin, options.Copy.Filters, options.Source.Database, ct);
+        var tables = await SourceSetup.PrepareTablesAsync(admin, server.VersionNum, options.SetReplicaIdentityFull, sink, ct, selection);
         // Leftovers of an earlier run that stopped before its copy was complete: that copy is lost anyway.
         // Its copy cannot be resumed as `copy --resume` does: the rows copied so far are as of the slot's exported
         // snapshot, which ended with the session that created the slot, and the slot's changes start at that snapshot.

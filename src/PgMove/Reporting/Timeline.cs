@@ -17,6 +17,7 @@ public static class Timeline
         [WorkItemKind.Schema] = "#8e7cc3", [WorkItemKind.TableData] = "#4a86e8", [WorkItemKind.LargeObjects] = "#6fa8dc",
         [WorkItemKind.Sequences] = "#b4a7d6", [WorkItemKind.Snapshot] = "#cccccc", [WorkItemKind.PostData] = "#e69138",
         [WorkItemKind.Index] = "#f1c232", [WorkItemKind.Constraint] = "#e06666", [WorkItemKind.Analyze] = "#93c47d",
+        [WorkItemKind.Hook] = "#76a5af",
     };
 
     /// <summary>Writes <paramref name="path"/> (JSON) and the same name with .svg; returns the SVG's path.</summary>

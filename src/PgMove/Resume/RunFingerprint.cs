@@ -22,6 +22,9 @@ public static class RunFingerprint
             ["--superuser-role"] = g.SuperuserRole,
             ["--owner-map"] = g.OwnerMap.Count == 0 ? null : string.Join(",", g.OwnerMap.OrderBy(m => m.Key).Select(m => $"{m.Key}={m.Value}")),
             ["--no-tablespaces"] = g.NoTablespaces is { } t ? t.ToString().ToLowerInvariant() : null,
+            ["filters"] = options.Filters.IsEmpty ? null : options.Filters.Describe(),
+            ["--after-pre-data"] = options.Hooks.AfterPreData,
+            ["--after-copy"] = options.Hooks.AfterCopy,
         };
         return values.Where(v => v.Value is not null).ToDictionary(v => v.Key, v => v.Value!);
     }

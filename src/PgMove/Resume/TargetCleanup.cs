@@ -106,9 +106,12 @@ public static class TargetCleanup
             statements.Add(await PgSession.ScalarAsync<bool>(target, $"SELECT has_table_privilege({Quote.Literal(table.QualifiedName)}, 'TRUNCATE')", ct)
                 ? $"TRUNCATE ONLY {table.QualifiedName}"
                 : $"DELETE FROM ONLY {table.QualifiedName}");
-        await using (var tx = await target.BeginTransactionAsync(ct))
+        // Every statement can be run again, so they commit in chunks: each locks a table, and thousands in one
+        // transaction would exhaust the target's lock table (see LockBudget).
+        foreach (var chunk in statements.Chunk(Planning.LockBudget.WorkerTables))
         {
-            foreach (var sql in statements) await PgSession.ExecuteAsync(target, sql, ct);
+            await using var tx = await target.BeginTransactionAsync(ct);
+            foreach (var sql in chunk) await PgSession.ExecuteAsync(target, sql, ct);
             await tx.CommitAsync(ct);
         }
         if (statements.Count > 0)

@@ -8,4 +8,7 @@ public sealed record RestoreOptions(bool NoOwner, bool NoAcl, string ServerOptio
 {
     /// <summary>pg_restore --no-tablespaces: objects go to the target's default tablespace.</summary>
     public bool NoTablespaces { get; init; }
+
+    /// <summary>A dump in pieces: how many tables' pieces restore their pre-data side by side (see SchemaArchive.RestoreAsync).</summary>
+    public int PiecesAtOnce { get; init; } = 1;
 }

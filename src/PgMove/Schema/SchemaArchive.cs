@@ -13,22 +13,48 @@ public sealed class SchemaArchive(PgToolset tools, string path)
     public string ToolDescription =>
         $"{System.IO.Path.GetFileName(tools.PgDump)} {tools.Version.Split(' ').ElementAtOrDefault(2)} from {System.IO.Path.GetDirectoryName(tools.PgDump)}";
 
+    /// <summary>psql of the same installation as pg_dump (it runs the hooks).</summary>
+    public string Psql => System.IO.Path.Combine(System.IO.Path.GetDirectoryName(tools.PgDump)!, "psql");
+
     /// <summary>Where the archive lives (in the state directory).</summary>
     public string Path { get; } = path;
+
+    /// <summary>
+    /// The filters as pg_dump arguments (Filters.PgDumpFilterArguments); none by default. Only the whole dump or piece 0
+    /// gets them: the tables' pieces name exactly the selected tables (pg_dump ignores --schema beside --table).
+    /// </summary>
+    public IReadOnlyList<string> DumpFilters { get; init; } = [];
 
     Task? _dump;
     bool _used;
 
+    /// <summary>How the dump is cut (see <see cref="DumpPieces"/>); set before the dump starts.</summary>
+    public DumpPieces Pieces { get; set; } = DumpPieces.Whole;
+
     /// <summary>
     /// Starts the dump of the source's schema as of <paramref name="snapshot"/> without waiting for it: it needs
-    /// nothing but the snapshot, so it runs while the catalog is read and the target is prepared.
+    /// nothing but the snapshot, so it runs while the catalog is read and the target is prepared. A dump in pieces runs
+    /// them one after the other, so that the locks held at one moment stay those of one piece.
     /// </summary>
     public void StartDump(ConnectionSpec source, string snapshot, CancellationToken ct) =>
-        _dump ??= ToolRunner.RunAsync(tools.PgDump,
+        _dump ??= DumpPiecesAsync(source, snapshot, ct);
+
+    // Piece 0 locks no table: it runs beside the tables' pieces, which run one after the other.
+    Task DumpPiecesAsync(ConnectionSpec source, string snapshot, CancellationToken ct) =>
+        Task.WhenAll(DumpPieceAsync(source, snapshot, 0, ct), DumpTablePiecesAsync(source, snapshot, ct));
+
+    async Task DumpTablePiecesAsync(ConnectionSpec source, string snapshot, CancellationToken ct)
+    {
+        for (var i = 1; i < Pieces.Selections.Count; i++) await DumpPieceAsync(source, snapshot, i, ct);
+    }
+
+    Task DumpPieceAsync(ConnectionSpec source, string snapshot, int piece, CancellationToken ct) =>
+        ToolRunner.RunAsync(tools.PgDump,
         [
             "--format=custom", "--section=pre-data", "--section=post-data", "--no-sync",
-            $"--snapshot={snapshot}", $"--file={Path}", $"--dbname={source.ToLibpqConnInfo()}",
-        ], source, NoEnv, "pg_dump of the source schema", ct);
+            $"--snapshot={snapshot}", $"--file={DumpPieces.FileOf(Path, piece)}", $"--dbname={source.ToLibpqConnInfo()}",
+            .. Pieces.Selections[piece], .. piece == 0 ? DumpFilters : [],
+        ], source, NoEnv, Pieces.IsSplit ? $"pg_dump of the source schema (piece {piece + 1} of {Pieces.Selections.Count})" : "pg_dump of the source schema", ct);
 
     /// <summary>Dumps the source's schema as of <paramref name="snapshot"/>, or waits for the dump already started.</summary>
     public Task DumpAsync(ConnectionSpec source, string snapshot, CancellationToken ct)
@@ -53,7 +79,13 @@ public sealed class SchemaArchive(PgToolset tools, string path)
         catch (Exception e) when (e is PgMoveException or OperationCanceledException)
         {
         }
-        if (!_used) File.Delete(Path);
+        if (!_used) foreach (var file in Files(Path)) File.Delete(file);
+    }
+
+    /// <summary>The archive files of a dump at <paramref name="path"/>, piece 0 first.</summary>
+    static IEnumerable<string> Files(string path)
+    {
+        for (var i = 0; File.Exists(DumpPieces.FileOf(path, i)); i++) yield return DumpPieces.FileOf(path, i);
     }
 
     /// <summary>
@@ -63,21 +95,52 @@ public sealed class SchemaArchive(PgToolset tools, string path)
     /// <remarks>
     /// With again (a resume redoing a section an interrupted run may have partly restored), entries that already exist
     /// are let fail and the restore goes on; it fails only when an error is not an "already exists" one.
+    /// A dump in pieces restores pre-data as: piece 0 without what depends on tables, the tables' pieces, then the rest
+    /// of piece 0 (those dependents, and comments and privileges, which pg_restore restores last anyway); post-data as:
+    /// the tables' pieces (their indexes, keys, triggers…), then piece 0's (materialized view data, event triggers…).
     /// </remarks>
     public async Task RestoreAsync(ConnectionSpec target, string section, int jobs, RestoreOptions options,
         IReadOnlySet<(uint Catalog, uint Oid)>? skip, CancellationToken ct, bool again = false)
     {
+        skip ??= new HashSet<(uint, uint)>();
+        if (!Pieces.IsSplit)
+        {
+            await RestorePieceAsync(target, section, jobs, options, 0, skip.Count > 0 ? e => !skip.Contains(e.Id) : null, again, ct);
+            return;
+        }
+        var deferred = Pieces.Deferred;
+        // Default privileges too ("DEFAULT ACL"), as in one archive: set before the tables exist, they would add grants
+        // the tables' own ACL entries do not take back.
+        bool Later((uint, uint) id, string desc) =>
+            deferred.Contains(id) || desc == "DEFAULT ACL" || id == (0, 0) && desc is "COMMENT" or "ACL" or "SECURITY LABEL";
+        if (section == "pre-data")
+            await RestorePieceAsync(target, section, jobs, options, 0, e => !skip.Contains(e.Id) && !Later(e.Id, e.Desc), again, ct);
+        // The tables' pieces do not depend on each other (a tree is never cut): their pre-data, which pg_restore runs
+        // on one session whatever --jobs says, goes on --index-jobs sessions side by side; their post-data one piece at
+        // a time, each on its --index-jobs.
+        var tablePieces = Enumerable.Range(1, Pieces.Selections.Count - 1);
+        await Parallel.ForEachAsync(tablePieces,
+            new ParallelOptions { MaxDegreeOfParallelism = section == "pre-data" ? Math.Max(1, options.PiecesAtOnce) : 1, CancellationToken = ct },
+            async (i, token) => await RestorePieceAsync(target, section, jobs, options, i, e => !skip.Contains(e.Id), again, token));
+        await RestorePieceAsync(target, section, jobs, options, 0,
+            section == "pre-data" ? e => !skip.Contains(e.Id) && Later(e.Id, e.Desc) : e => !skip.Contains(e.Id), again, ct);
+    }
+
+    async Task RestorePieceAsync(ConnectionSpec target, string section, int jobs, RestoreOptions options, int piece,
+        Func<ListEntry, bool>? keep, bool again, CancellationToken ct)
+    {
+        var file = DumpPieces.FileOf(Path, piece);
         var args = new List<string> { $"--section={section}", $"--dbname={target.ToLibpqConnInfo()}" };
         if (!again) args.Add("--exit-on-error");
         if (jobs > 1) args.Add($"--jobs={jobs}");
-        if (skip is { Count: > 0 }) args.Add($"--use-list={await WriteListAsync(target, section, skip, ct)}");
+        if (keep is not null) args.Add($"--use-list={await WriteListAsync(target, file, section, keep, ct)}");
         if (options.NoOwner) args.Add("--no-owner");
         if (options.NoAcl) args.Add("--no-acl");
         if (options.NoTablespaces) args.Add("--no-tablespaces");
-        args.Add(Path);
+        args.Add(file);
         var env = new Dictionary<string, string> { ["PGOPTIONS"] = options.ServerOptions };
-        await ToolRunner.RunAsync(tools.PgRestore, args, target, env, $"pg_restore of the {section} section", ct,
-            again ? OnlyAlreadyExists : null);
+        var what = Pieces.IsSplit ? $"pg_restore of the {section} section (piece {piece + 1})" : $"pg_restore of the {section} section";
+        await ToolRunner.RunAsync(tools.PgRestore, args, target, env, what, ct, again ? OnlyAlreadyExists : null);
     }
 
     /// <summary>Every error pg_restore reported says the object is already there (made by the interrupted run).</summary>
@@ -94,31 +157,43 @@ public sealed class SchemaArchive(PgToolset tools, string path)
     /// </summary>
     public async Task<string> SchemaTextAsync(ConnectionSpec connection, CancellationToken ct)
     {
-        var text = await ToolRunner.RunAsync(tools.PgRestore, ["--file=-", Path], connection, NoEnv, "pg_restore of the schema archive", ct);
+        var texts = new List<string>();
+        foreach (var file in Files(Path))
+            texts.Add(await ToolRunner.RunAsync(tools.PgRestore, ["--file=-", file], connection, NoEnv, "pg_restore of the schema archive", ct));
         // The header names the dump's versions; \restrict and \unrestrict carry a key drawn for each run.
-        return string.Join('\n', text.Split('\n').Where(l => !l.StartsWith("-- Dumped ", StringComparison.Ordinal)
+        return string.Join('\n', string.Join('\n', texts).Split('\n').Where(l => !l.StartsWith("-- Dumped ", StringComparison.Ordinal)
                                                            && !l.StartsWith("\\restrict ", StringComparison.Ordinal)
                                                            && !l.StartsWith("\\unrestrict ", StringComparison.Ordinal)));
     }
 
+    /// <summary>One line of pg_restore --list: its (catalog OID, object OID) and its type (TABLE, VIEW, ACL…).</summary>
+    readonly record struct ListEntry((uint Catalog, uint Oid) Id, string Desc);
+
     // pg_restore -l prints one entry per line: "dumpId; catalogOid objectOid DESC schema name owner".
-    // Entries pgmove handles itself are commented out with ';', which pg_restore -L skips.
-    async Task<string> WriteListAsync(ConnectionSpec target, string section, IReadOnlySet<(uint, uint)> skip, CancellationToken ct)
+    // Entries not kept are commented out with ';', which pg_restore -L skips.
+    async Task<string> WriteListAsync(ConnectionSpec target, string archive, string section, Func<ListEntry, bool> keep, CancellationToken ct)
     {
-        var listing = await ToolRunner.RunAsync(tools.PgRestore, ["--list", Path], target, NoEnv, "pg_restore --list", ct);
-        var lines = listing.Split('\n').Select(line => IsSkipped(line, skip) ? ";" + line : line);
-        var file = Path + $".{section}.list";
+        var listing = await ToolRunner.RunAsync(tools.PgRestore, ["--list", archive], target, NoEnv, "pg_restore --list", ct);
+        var lines = listing.Split('\n').Select(line => Parse(line) is { } entry && !keep(entry) ? ";" + line : line);
+        var file = archive + $".{section}.{Guid.NewGuid():N}.list";
         await File.WriteAllLinesAsync(file, lines, ct);
         return file;
     }
 
-    static bool IsSkipped(string line, IReadOnlySet<(uint, uint)> skip)
+    static ListEntry? Parse(string line)
     {
         var semicolon = line.IndexOf(';');
-        if (semicolon <= 0 || line.StartsWith(';')) return false;
-        var fields = line[(semicolon + 1)..].TrimStart().Split(' ', 3);
-        return fields.Length == 3 && uint.TryParse(fields[0], out var catalog) && uint.TryParse(fields[1], out var oid)
-            && skip.Contains((catalog, oid));
+        if (semicolon <= 0 || line.StartsWith(';')) return null;
+        var fields = line[(semicolon + 1)..].TrimStart().Split(' ', 4);
+        if (fields.Length < 3 || !uint.TryParse(fields[0], out var catalog) || !uint.TryParse(fields[1], out var oid)) return null;
+        // DESC may be two words ("MATERIALIZED VIEW", "SECURITY LABEL", "DEFAULT ACL"): the two-word ones told apart here.
+        var desc = (fields[2], fields.Length > 3 ? fields[3] : "") switch
+        {
+            ("SECURITY", var next) when next.StartsWith("LABEL ", StringComparison.Ordinal) => "SECURITY LABEL",
+            ("DEFAULT", var next) when next.StartsWith("ACL ", StringComparison.Ordinal) => "DEFAULT ACL",
+            _ => fields[2],
+        };
+        return new ListEntry((catalog, oid), desc);
     }
 
     static readonly IReadOnlyDictionary<string, string> NoEnv = new Dictionary<string, string>();

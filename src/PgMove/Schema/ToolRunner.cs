@@ -9,9 +9,13 @@ namespace PgMove.Schema;
 internal static class ToolRunner
 {
     /// <summary>Runs the tool to completion and returns its standard output.</summary>
-    /// <remarks>acceptErrors, given the standard error of a failed run, says whether its errors were expected ones.</remarks>
+    /// <remarks>
+    /// acceptErrors, given the standard error of a failed run, says whether its errors were expected ones; stderrLine, when
+    /// given, gets each line of standard error as it comes (passwords scrubbed).
+    /// </remarks>
     public static async Task<string> RunAsync(string program, IEnumerable<string> arguments, ConnectionSpec connection,
-        IReadOnlyDictionary<string, string> extraEnvironment, string what, CancellationToken ct, Func<string, bool>? acceptErrors = null)
+        IReadOnlyDictionary<string, string> extraEnvironment, string what, CancellationToken ct, Func<string, bool>? acceptErrors = null,
+        Action<string>? stderrLine = null)
     {
         var psi = new ProcessStartInfo(program) { RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var a in arguments) psi.ArgumentList.Add(a);
@@ -26,7 +30,10 @@ internal static class ToolRunner
         {
             string? line;
             while ((line = await process.StandardError.ReadLineAsync(CancellationToken.None)) is not null)
+            {
                 lock (stderr) stderr.AppendLine(line);
+                stderrLine?.Invoke(Scrub(line, connection));
+            }
         }, CancellationToken.None);
         var readOut = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
         try

@@ -8,7 +8,8 @@ using PgMove.Sql;
 namespace PgMove.Sequences;
 
 /// <summary>Sets every target sequence to the source's last_value and is_called, read inside the run's snapshot.</summary>
-public sealed class SequenceSetItem() : WorkItem("sequences", WorkItemKind.Sequences, "set sequences")
+/// <param name="selection">The filters' selection: only the sequences it moves are set (null: all).</param>
+public sealed class SequenceSetItem(Filters.Selection? selection = null) : WorkItem("sequences", WorkItemKind.Sequences, "set sequences")
 {
     public override async Task<WorkResult> RunAsync(WorkContext context, Action<long, long> progress, CancellationToken ct)
     {
@@ -17,16 +18,23 @@ public sealed class SequenceSetItem() : WorkItem("sequences", WorkItemKind.Seque
         await using (sourceTx)
         {
             await using var target = await context.OpenTargetAsync(ct);
-            var count = await CopyAsync(source, target, ct);
+            var count = await CopyAsync(source, target, ct, selection, sourceInTransaction: true);
             progress(count, 0);
             return new WorkResult(count, 0);
         }
     }
 
     /// <summary>Reads the sequences on <paramref name="source"/> and sets them on <paramref name="target"/>; returns how many.</summary>
-    public static async Task<int> CopyAsync(NpgsqlConnection source, NpgsqlConnection target, CancellationToken ct)
+    /// <param name="source">The source session.</param>
+    /// <param name="target">The target session, outside a transaction: each batch of setval commits on its own.</param>
+    /// <param name="ct">Cancels the statements.</param>
+    /// <param name="selection">Only the sequences it moves are set (null: all).</param>
+    /// <param name="sourceInTransaction">The source session is inside a transaction (see SequenceCatalog.ReadAsync).</param>
+    public static async Task<int> CopyAsync(NpgsqlConnection source, NpgsqlConnection target, CancellationToken ct,
+        Filters.Selection? selection = null, bool sourceInTransaction = false)
     {
-        var sequences = await SequenceCatalog.ReadAsync(source, ct);
+        var sequences = (await SequenceCatalog.ReadAsync(source, ct, sourceInTransaction))
+            .Where(s => selection?.IncludesName(s.Schema, s.Name) ?? true).ToList();
         await SetAsync(target, sequences, ct);
         return sequences.Count;
     }

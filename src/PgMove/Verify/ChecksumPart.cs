@@ -8,7 +8,7 @@ internal sealed record ChecksumPart(TableCheck Table, Side Side, long? From, lon
 {
     public async Task RunAsync(NpgsqlConnection session, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand(Table.Sql.BlockChecksum(From, To, CountsOnly), session);
+        await using var cmd = new NpgsqlCommand(Table.Sql.BlockChecksum(From, To, CountsOnly, Side), session);
         Table.Add(Side, await TableSql.ReadChecksumAsync(cmd, ct));
     }
 }

@@ -19,11 +19,15 @@ internal static partial class SchemaComparer
     ];
 
     public static async Task<IReadOnlyList<SchemaDifference>> CompareAsync(NpgsqlConnection source, int sourceVersion,
-        NpgsqlConnection target, int targetVersion, bool acl, IReadOnlySet<string> ignoredSettings, CancellationToken ct)
+        NpgsqlConnection target, int targetVersion, bool acl, IReadOnlySet<string> ignoredSettings, CancellationToken ct,
+        Func<string, string, bool>? keep = null)
     {
         var expected = ReadAsync(source, sourceVersion, acl, ignoredSettings, ct);
         var actual = ReadAsync(target, targetVersion, acl, ignoredSettings, ct);
         await Task.WhenAll(expected, actual);
+        if (keep is not null)
+            foreach (var side in new[] { expected.Result, actual.Result })
+                foreach (var key in side.Keys.Where(k => !keep(k.Kind, k.Name)).ToList()) side.Remove(key);
         return Compare(expected.Result, actual.Result, sourceVersion / 10000 != targetVersion / 10000);
     }
 
@@ -68,7 +72,7 @@ internal static partial class SchemaComparer
             objects[("owner", $"{o.Kind} {o.Name}")] = o.Owner;
             objects[("privileges", $"{o.Kind} {o.Name}")] = o.Acl ?? "(defaults)";
         }
-        foreach (var s in await SequenceCatalog.ReadAsync(connection, ct))
+        foreach (var s in await SequenceCatalog.ReadAsync(connection, ct, inTransaction: true))
             objects[("sequence value", $"{Display(s.Schema)}.{Display(s.Name)}")] =
                 s.IsCalled ? $"last_value {s.LastValue}" : $"not called (last_value {s.LastValue})";
         if (await LargeObjectCatalog.DescribeAsync(connection, ct) is { } largeObjects)
@@ -77,7 +81,7 @@ internal static partial class SchemaComparer
     }
 
     /// <summary>Like quote_ident: plain lower-case names as they are, others quoted.</summary>
-    static string Display(string name) => PlainName().IsMatch(name) ? name : Quote.Ident(name);
+    internal static string Display(string name) => PlainName().IsMatch(name) ? name : Quote.Ident(name);
 
     [GeneratedRegex("^[a-z_][a-z0-9_$]*$")]
     private static partial Regex PlainName();

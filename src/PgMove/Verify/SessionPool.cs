@@ -24,7 +24,7 @@ internal sealed class SessionPool(SideSnapshot source, SideSnapshot target, int 
             Parallel.ForEachAsync(items.Where(i => sideOf(i) == side), Options(ct), async (item, token) =>
             {
                 var session = await RentAsync(side, token);
-                try { await body(session, item, token); }
+                try { await Releasing(side, session, () => body(session, item, token), token); }
                 finally { Return(side, session); }
             })));
 
@@ -36,11 +36,20 @@ internal sealed class SessionPool(SideSnapshot source, SideSnapshot target, int 
             try
             {
                 var t = await RentAsync(Side.Target, token);
-                try { await body(new SessionPair(s, t), item, token); }
+                try { await Releasing(Side.Source, s, () => Releasing(Side.Target, t, () => body(new SessionPair(s, t), item, token), token), token); }
                 finally { Return(Side.Target, t); }
             }
             finally { Return(Side.Source, s); }
         });
+
+    /// <summary>
+    /// Runs one item's reads; when the side's tables are not all locked for the run, they release their locks when the
+    /// item is done, so that no session piles up one lock per table it has read.
+    /// </summary>
+    Task Releasing(Side side, NpgsqlConnection session, Func<Task> reads, CancellationToken ct) =>
+        (side == Side.Source ? source : target).LocksAll
+            ? reads()
+            : PgSession.ReleasingLocksAsync(session, async () => { await reads(); return true; }, ct);
 
     ParallelOptions Options(CancellationToken ct) => new() { MaxDegreeOfParallelism = jobs, CancellationToken = ct };
 

@@ -61,13 +61,20 @@ internal sealed class SideSnapshot : IAsyncDisposable
     /// <summary>
     /// ACCESS SHARE locks on the tables for the rest of the run, as pg_dump takes: TRUNCATE and table rewrites are not
     /// MVCC-safe (a snapshot taken before them sees the new, rewritten contents), so they must wait until verify ends.
+    /// When the tables are more than the server's lock budget allows (see <see cref="LockBudget"/>), none is locked
+    /// here: each read then releases its locks when done (<see cref="LocksAll"/> is false).
     /// </summary>
-    public async Task LockAsync(IEnumerable<Catalog.VerifyTable> tables, CancellationToken ct)
+    public async Task LockAsync(IReadOnlyList<Catalog.VerifyTable> tables, CancellationToken ct)
     {
+        LocksAll = (await LockBudget.ReadAsync(Connection, ct)).FitsAtOnce(tables.Count);
+        if (!LocksAll) return;
         foreach (var batch in tables.Chunk(500))
             await PgSession.ExecuteAsync(Connection,
                 $"LOCK TABLE {string.Join(", ", batch.Select(t => "ONLY " + t.QualifiedName))} IN ACCESS SHARE MODE", ct);
     }
+
+    /// <summary>Whether <see cref="LockAsync"/> locked every table for the run (true until it is called).</summary>
+    public bool LocksAll { get; private set; } = true;
 
     /// <summary>A new session of this side inside the snapshot.</summary>
     public async Task<NpgsqlConnection> OpenWorkerAsync(CancellationToken ct)

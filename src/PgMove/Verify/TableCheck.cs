@@ -36,7 +36,8 @@ internal sealed class TableCheck
 
     bool SameColumns => Paired && Source!.Columns.Count == Columns.Count && Target!.Columns.Count == Columns.Count;
 
-    bool CanLocate => Paired && Source!.Key is { } key && key.Columns.All(Columns.Contains);
+    // Rows of a --where table are not located: the key-range reads do not carry the condition.
+    bool CanLocate => Paired && Source!.Key is { } key && key.Columns.All(Columns.Contains) && Source.Where is null;
 
     /// <summary>Pairs tables by schema and name.</summary>
     public static List<TableCheck> Pair(IReadOnlyList<VerifyTable> source, IReadOnlyList<VerifyTable> target)

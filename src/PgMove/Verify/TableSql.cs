@@ -2,6 +2,7 @@ using System.Text;
 using Npgsql;
 using NpgsqlTypes;
 using PgMove.Catalog;
+using PgMove.Connections;
 using PgMove.Sql;
 
 namespace PgMove.Verify;
@@ -28,18 +29,24 @@ internal sealed class TableSql(VerifyTable table, IReadOnlyList<string> columns)
     // of that name (the key's text form), and sort as text.
     string From => $" FROM ONLY {table.QualifiedName} AS r";
 
+    // A source table copied with --where: only its rows that hold (ctid kept for block ranges).
+    string FromOf(Side side) => side == Side.Source && table.Where is { } where
+        ? $" FROM (SELECT ctid, * FROM ONLY {table.QualifiedName} WHERE ({where})) AS r" : From;
+
     static string Ref(string column) => "r." + Quote.Ident(column);
 
     string RowText => $"ROW({string.Join(", ", columns.Select(Ref))})::text";
 
     string Aggregate => $"SELECT count(*), coalesce(sum(hashtextextended({RowText}, {Seed})), 0)::text{From}";
 
-    string CountOnly => $"SELECT count(*), '0'::text{From}";
-
-    /// <summary>The checksum of the blocks [fromPage, toPage) (null: from the start / to the end); with <paramref name="countOnly"/> a zero checksum.</summary>
-    public string BlockChecksum(long? fromPage, long? toPage, bool countOnly = false)
+    /// <summary>
+    /// The checksum of the blocks [fromPage, toPage) (null: from the start / to the end) on <paramref name="side"/>;
+    /// with <paramref name="countOnly"/> a zero checksum.
+    /// </summary>
+    public string BlockChecksum(long? fromPage, long? toPage, bool countOnly = false, Side side = Side.Target)
     {
-        var sql = new StringBuilder(countOnly ? CountOnly : Aggregate);
+        var sql = new StringBuilder(countOnly ? $"SELECT count(*), '0'::text{FromOf(side)}"
+            : $"SELECT count(*), coalesce(sum(hashtextextended({RowText}, {Seed})), 0)::text{FromOf(side)}");
         if (fromPage is not null) sql.Append($" WHERE ctid >= '({fromPage},0)'::tid");
         if (toPage is not null) sql.Append(fromPage is null ? " WHERE" : " AND").Append($" ctid < '({toPage},0)'::tid");
         return sql.ToString();

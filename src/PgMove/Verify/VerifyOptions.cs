@@ -37,6 +37,8 @@ public sealed record VerifyOptions
     public bool CompareSequenceValues { get; init; } = true;
     /// <summary>Tables larger than this many blocks are checksummed in block ranges of this size, in parallel.</summary>
     public long PartPages { get; init; } = 16384;
+    /// <summary>Compare only what these filters moved (see SelectionScope); everything by default.</summary>
+    public Filters.FilterOptions Filters { get; init; } = new();
     /// <summary>Row location stops bisecting when a key range holds at most this many rows on each side.</summary>
     public int LeafRows { get; init; } = 500;
 }

@@ -37,12 +37,19 @@ public sealed class VerifyRunner(VerifyOptions options, IProgressSink sink)
         await CheckReadableAsync(targetSide, ct);
         sink.Report(new Notice($"verify {options.Source} -> {target}, source snapshot {source.Id}"));
 
-        var schema = await SchemaComparer.CompareAsync(source.Connection, sourceVersion, targetSide.Connection, targetVersion, options.Acl, options.IgnoredDatabaseSettings, ct);
+        var selection = await Filters.SelectionReader.ReadAsync(source.Connection, options.Filters, options.Source.Database, ct);
+        if (!selection.IsEverything)
+            sink.Report(new Notice($"filters {options.Filters.Describe()}: {selection.Summary}; only the selected relations are compared"));
+        var schema = await SchemaComparer.CompareAsync(source.Connection, sourceVersion, targetSide.Connection, targetVersion, options.Acl,
+            options.IgnoredDatabaseSettings, ct, SelectionScope.SchemaEntries(selection));
         if (!options.CompareSequenceValues) schema = schema.Where(d => d.Kind != "sequence value").ToList();
         sink.Report(new Notice($"schema: {schema.Count} difference(s)"));
 
-        var sourceTables = await VerifyTableCatalog.ReadAsync(source.Connection, ct);
-        var targetTables = await VerifyTableCatalog.ReadAsync(targetSide.Connection, ct);
+        var sourceTables = (await VerifyTableCatalog.ReadAsync(source.Connection, ct))
+            .Select(t => selection.RowsOf(t.Schema, t.Name) is var rows && rows.Copied ? t with { Where = rows.Where } : null).OfType<Catalog.VerifyTable>().ToList();
+        var compared = sourceTables.Select(t => (t.Schema, t.Name)).ToHashSet();
+        var targetTables = (await VerifyTableCatalog.ReadAsync(targetSide.Connection, ct))
+            .Where(t => selection.IsEverything || compared.Contains((t.Schema, t.Name))).ToList();
         await source.LockAsync(sourceTables, ct);
         await targetSide.LockAsync(targetTables, ct);
         var checks = TableCheck.Pair(sourceTables, targetTables);

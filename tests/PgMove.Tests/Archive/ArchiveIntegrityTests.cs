@@ -9,7 +9,7 @@ namespace PgMove.Tests.Archive;
 [Collection("clusters")]
 public sealed class ArchiveIntegrityTests(ClusterPair clusters)
 {
-    const int Damaged = 13;
+    const int Damaged = 14;
 
     async Task<(string Db, string Archive)> DumpAsync(string db)
     {

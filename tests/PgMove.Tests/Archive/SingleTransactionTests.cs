@@ -51,7 +51,7 @@ public sealed class SingleTransactionTests(ClusterPair clusters)
         await clusters.Target.ExecuteAsync("postgres", $"CREATE DATABASE {db}");
         var existing = await PgMoveProcess.RunAsync("restore", "--archive", archive, "--target", clusters.Target.Uri(db),
             "--single-transaction", "--dir", PgMoveProcess.StateDir());
-        Assert.True(existing.ExitCode == 13, existing.ToString());
+        Assert.True(existing.ExitCode == 14, existing.ToString());
         Assert.Contains(file, existing.Output);
         Assert.Equal(0L, await clusters.Target.ScalarAsync<long>(db,
             "SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace"));
@@ -60,7 +60,7 @@ public sealed class SingleTransactionTests(ClusterPair clusters)
         await clusters.Target.ExecuteAsync("postgres", $"DROP DATABASE {db}");
         var created = await PgMoveProcess.RunAsync("restore", "--archive", archive, "--target", clusters.Target.Uri(db),
             "--single-transaction", "--dir", PgMoveProcess.StateDir());
-        Assert.True(created.ExitCode == 13, created.ToString());
+        Assert.True(created.ExitCode == 14, created.ToString());
         Assert.False(await clusters.Target.ScalarAsync<bool>("postgres", $"SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = '{db}')"));
     }
 }

@@ -13,7 +13,7 @@ public sealed class CheckCommandTests(ClusterPair clusters)
     [
         "versions", "target-is-source", "pg_dump", "encoding", "locale", "target-database", "target-empty", "source-select",
         "roles", "ownership", "extensions", "extension-versions", "extension-privileges", "connections-source",
-        "connections-target", "primary-keys", "text-primary-keys", "unlogged-tables", "foreign-tables", "large-objects",
+        "connections-target", "locks-source", "primary-keys", "text-primary-keys", "unlogged-tables", "foreign-tables", "large-objects",
         "tablespaces", "event-triggers", "size",
     ];
 

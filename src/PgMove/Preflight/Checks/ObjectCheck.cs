@@ -23,7 +23,7 @@ public sealed class ObjectCheck : IPreflightCheck
             return CheckItem.Warn("large-objects", $"{count} large object(s): logical replication does not carry them",
                 "they are copied with the snapshot; changes to them afterwards are not: freeze them during the migration " +
                 "or copy them again at cutover");
-        return CheckItem.Ok("large-objects", $"{count} large object(s): copied one by one after the tables");
+        return CheckItem.Ok("large-objects", $"{count} large object(s): copied after the tables, in batches, by up to --jobs sessions");
     }
 
     static async Task<CheckItem> TablespacesAsync(PreflightContext c, CancellationToken ct)

@@ -39,6 +39,8 @@ public sealed class RoleCheck : IPreflightCheck
         var create = canCreate
             ? $"create them on the target first (user \"{user}\" has CREATEROLE): CREATE ROLE {string.Join("; CREATE ROLE ", missing.Select(Quote.Ident))}"
             : $"have an administrator create them on the target (user \"{user}\" has no CREATEROLE)";
+        if (c.Options.Roles && canCreate)
+            return CheckItem.Ok(Name, $"missing on the target, created by the copy (--roles; user \"{user}\" has CREATEROLE): {string.Join(", ", described)}{skipped}");
         return CheckItem.Fail(Name, $"missing on the target: {string.Join(", ", described)}{skipped}",
             $"{create}; or run copy with --no-owner/--no-acl to leave ownership/privileges out");
     }

@@ -1,0 +1,95 @@
+using Npgsql;
+using PgMove.Catalog;
+using PgMove.Planning;
+using PgMove.Sql;
+
+namespace PgMove.Schema;
+
+/// <summary>
+/// How the schema dump is cut so that no pg_dump locks more tables than the lock budget allows (pg_dump LOCKs every
+/// plain and partitioned table it dumps, until it ends, and has no option not to). Piece 0 is everything but those
+/// tables (--exclude-table of each, and of the sequences they own, which follow their table); each further piece is a
+/// group of tables (-t of each), an inheritance or partition tree never cut apart. Patterns are quoted identifiers,
+/// which pg_dump reads literally (*, ? and . are special only outside double quotes). Without a split, one piece with
+/// no selection: the single dump of before.
+/// </summary>
+public sealed class DumpPieces
+{
+    DumpPieces(IReadOnlyList<IReadOnlyList<string>> selections, IReadOnlySet<(uint Catalog, uint Oid)> deferred)
+    {
+        Selections = selections;
+        Deferred = deferred;
+    }
+
+    /// <summary>Each piece's pg_dump selection arguments; piece 0 holds everything but the split tables.</summary>
+    public IReadOnlyList<IReadOnlyList<string>> Selections { get; }
+
+    /// <summary>
+    /// Entries of piece 0 that depend on a table of another piece (DumpTableCatalog.ReadDependentsAsync): restored after
+    /// the tables' pieces.
+    /// </summary>
+    public IReadOnlySet<(uint Catalog, uint Oid)> Deferred { get; }
+
+    /// <summary>Whether the dump is cut at all.</summary>
+    public bool IsSplit => Selections.Count > 1;
+
+    /// <summary>One piece, no selection: pg_dump of the whole schema.</summary>
+    public static DumpPieces Whole { get; } = new([[]], new HashSet<(uint, uint)>());
+
+    /// <summary>
+    /// Cuts <paramref name="tables"/> into groups of at most <paramref name="pieceTables"/> (a tree bigger than that
+    /// stays whole, in a piece of its own).
+    /// </summary>
+    /// <param name="tables">The tables pg_dump would lock.</param>
+    /// <param name="pieceTables">The most tables one piece may lock.</param>
+    /// <param name="deferred">What depends on those tables (see <see cref="Deferred"/>).</param>
+    public static DumpPieces Split(IReadOnlyList<DumpTableCatalog.DumpTable> tables, int pieceTables,
+        IReadOnlySet<(uint Catalog, uint Oid)> deferred)
+    {
+        var rest = new List<string>();
+        foreach (var t in tables)
+        {
+            rest.Add("--exclude-table=" + Quote.Qualified(t.Schema, t.Name));
+            rest.AddRange(t.OwnedSequences.Select(s => "--exclude-table=" + Quote.Qualified(s.Schema, s.Name)));
+        }
+        var selections = new List<IReadOnlyList<string>> { rest };
+        var current = new List<string>();
+        foreach (var family in tables.GroupBy(t => t.Root))
+        {
+            var members = family.ToList();
+            if (current.Count > 0 && current.Count + members.Count > pieceTables)
+            {
+                selections.Add(current);
+                current = [];
+            }
+            current.AddRange(members.Select(t => "--table=" + Quote.Qualified(t.Schema, t.Name)));
+        }
+        if (current.Count > 0) selections.Add(current);
+        return new DumpPieces(selections, deferred);
+    }
+
+    /// <summary>
+    /// The pieces the dump of the source's schema needs under <paramref name="budget"/>: the whole schema at once when
+    /// its tables fit, groups of tables otherwise.
+    /// </summary>
+    /// <param name="connection">A source session inside the copy's snapshot.</param>
+    /// <param name="budget">The source's lock budget.</param>
+    /// <param name="ct">Cancels the catalog reads.</param>
+    /// <param name="selected">Whether the filters move a table (by OID); null: every table.</param>
+    public static async Task<DumpPieces> PlanAsync(NpgsqlConnection connection, LockBudget budget, CancellationToken ct,
+        Func<uint, bool>? selected = null)
+    {
+        var tables = (await DumpTableCatalog.ReadAsync(connection, ct)).Where(t => selected?.Invoke(t.Oid) ?? true).ToList();
+        if (budget.FitsAtOnce(tables.Count)) return Whole;
+        var deferred = await DumpTableCatalog.ReadDependentsAsync(connection, tables.Select(t => t.Oid).ToList(), ct);
+        return Split(tables, budget.PieceTables, deferred);
+    }
+
+    /// <summary>The largest number of tables one piece locks, for check's messages.</summary>
+    public int LargestPiece => Selections.Skip(IsSplit ? 1 : 0).Max(s => s.Count);
+
+    /// <summary>The archive file of piece <paramref name="index"/>: the main path, then path.1, path.2…</summary>
+    /// <param name="path">The main archive's path.</param>
+    /// <param name="index">The piece.</param>
+    public static string FileOf(string path, int index) => index == 0 ? path : $"{path}.{index}";
+}

@@ -1,0 +1,61 @@
+using PgMove.Catalog;
+using PgMove.Planning;
+using PgMove.Preflight;
+using PgMove.Preflight.Checks;
+using PgMove.Schema;
+
+namespace PgMove.Tests.Schema;
+
+public sealed class DumpPiecesTests
+{
+    static DumpTableCatalog.DumpTable Table(uint oid, string name, uint root = 0, params (string, string)[] owned) =>
+        new(oid, "s", name, root == 0 ? oid : root, owned);
+
+    [Fact]
+    public void Split_keeps_trees_whole_excludes_tables_and_owned_sequences_from_piece_zero_and_quotes_patterns()
+    {
+        var tables = new[]
+        {
+            Table(1, "a*b", 0, ("s", "a*b_id_seq")), Table(2, "B.c"), Table(3, "parent"), Table(4, "child1", 3), Table(5, "child2", 3),
+            Table(6, "x\"y"),
+        };
+        var pieces = DumpPieces.Split(tables, 2, new HashSet<(uint, uint)> { (1259, 99) });
+
+        Assert.True(pieces.IsSplit);
+        Assert.Equal(["--exclude-table=\"s\".\"a*b\"", "--exclude-table=\"s\".\"a*b_id_seq\"", "--exclude-table=\"s\".\"B.c\"",
+            "--exclude-table=\"s\".\"parent\"", "--exclude-table=\"s\".\"child1\"", "--exclude-table=\"s\".\"child2\"",
+            "--exclude-table=\"s\".\"x\"\"y\""], pieces.Selections[0]);
+        Assert.Equal(["--table=\"s\".\"a*b\"", "--table=\"s\".\"B.c\""], pieces.Selections[1]);
+        Assert.Equal(["--table=\"s\".\"parent\"", "--table=\"s\".\"child1\"", "--table=\"s\".\"child2\""], pieces.Selections[2]);
+        Assert.Equal(["--table=\"s\".\"x\"\"y\""], pieces.Selections[3]);
+        Assert.Equal(3, pieces.LargestPiece);
+        Assert.Contains((1259u, 99u), pieces.Deferred);
+        Assert.False(DumpPieces.Whole.IsSplit);
+        Assert.Equal("/d/schema.dump.2", DumpPieces.FileOf("/d/schema.dump", 2));
+    }
+
+    [Fact]
+    public void Budget_is_a_quarter_of_the_lock_table_and_check_names_the_setting_for_a_tree_too_big()
+    {
+        var budget = new LockBudget(64, 122);
+        Assert.Equal(7808, budget.Capacity);
+        Assert.Equal(1952, budget.PieceTables);
+        Assert.True(budget.FitsAtOnce(1952));
+        Assert.False(budget.FitsAtOnce(1953));
+        Assert.Equal(Verdict.Ok, LockCheck.Judge(budget, DumpPieces.Whole).Verdict);
+
+        var small = new LockBudget(10, 10); // 100 entries, pieces of 25
+        var family = Enumerable.Range(1, 30).Select(i => Table((uint)i, $"p{i}", 1)).ToList();
+        var tree = LockCheck.Judge(small, DumpPieces.Split(family, small.PieceTables, new HashSet<(uint, uint)>()));
+        Assert.Equal(Verdict.Warn, tree.Verdict);
+        Assert.Contains("max_locks_per_transaction 10 × 10 slots = 100 lock entries", tree.Evidence);
+        Assert.Contains("tree of 30 tables", tree.Evidence);
+        Assert.Contains("max_locks_per_transaction on the source to 12", tree.Fix);
+        var many = Enumerable.Range(1, 200).Select(i => Table((uint)i, $"t{i}")).ToList();
+        var split = LockCheck.Judge(small, DumpPieces.Split(many, small.PieceTables, new HashSet<(uint, uint)>()));
+        Assert.Equal(Verdict.Ok, split.Verdict);
+        Assert.Contains("dumped in 9 pieces of at most 25 tables", split.Evidence);
+        var huge = Enumerable.Range(1, 150).Select(i => Table((uint)i, $"h{i}", 1)).ToList();
+        Assert.Equal(Verdict.Fail, LockCheck.Judge(small, DumpPieces.Split(huge, small.PieceTables, new HashSet<(uint, uint)>())).Verdict);
+    }
+}
