@@ -13,6 +13,8 @@ root.Subcommands.Add(StatusCommand.Create());
 root.Subcommands.Add(CutoverCommand.Create());
 root.Subcommands.Add(CleanupCommand.Create());
 root.Subcommands.Add(VerifyCommand.Create());
+root.Subcommands.Add(DumpCommand.Create());
+root.Subcommands.Add(RestoreCommand.Create());
 var logFormat = new Option<string>("--log-format")
 {
     Description = "Log lines as plain text or as JSON objects, one a line, for log shippers (json also turns off the live view)",

@@ -9,19 +9,24 @@ namespace PgMove.Data;
 /// </summary>
 internal sealed class DataTransfer : IAsyncDisposable
 {
-    readonly NpgsqlTransaction _sourceTx;
+    readonly NpgsqlTransaction? _sourceTx;
     NpgsqlTransaction _targetTx;
+    readonly NpgsqlConnection? _source;
 
-    DataTransfer(NpgsqlConnection source, NpgsqlTransaction sourceTx, NpgsqlConnection target, NpgsqlTransaction targetTx)
+    DataTransfer(NpgsqlConnection? source, NpgsqlTransaction? sourceTx, NpgsqlConnection target, NpgsqlTransaction targetTx, IRowSource? rows)
     {
-        Source = source;
+        _source = source;
         Target = target;
         _sourceTx = sourceTx;
         _targetTx = targetTx;
+        Rows = rows;
     }
 
-    public NpgsqlConnection Source { get; }
+    /// <summary>The source session in the snapshot (not there when the rows come from <see cref="Rows"/>).</summary>
+    public NpgsqlConnection Source => _source ?? throw new InvalidOperationException("this run reads no source server");
     public NpgsqlConnection Target { get; }
+    /// <summary>The archive the rows come from, or null when they come from the source server.</summary>
+    public IRowSource? Rows { get; }
 
     /// <summary>Opens both sessions; the source one locks <paramref name="tables"/> and checks them (SnapshotGuard).</summary>
     /// <param name="context">The run.</param>
@@ -29,12 +34,17 @@ internal sealed class DataTransfer : IAsyncDisposable
     /// <param name="ct">Cancels the opening.</param>
     public static async Task<DataTransfer> OpenAsync(WorkContext context, IReadOnlyList<Catalog.TableInfo> tables, CancellationToken ct)
     {
+        if (context.Rows is { } rows)
+        {
+            var alone = await context.OpenTargetAsync(ct);
+            return new DataTransfer(null, null, alone, await alone.BeginTransactionAsync(ct), rows);
+        }
         var (source, sourceTx) = await context.OpenSourceInSnapshotAsync(ct);
         try
         {
             await SnapshotGuard.LockAsync(source, tables, ct);
             var target = await context.OpenTargetAsync(ct);
-            return new DataTransfer(source, sourceTx, target, await target.BeginTransactionAsync(ct));
+            return new DataTransfer(source, sourceTx, target, await target.BeginTransactionAsync(ct), null);
         }
         catch
         {
@@ -56,14 +66,14 @@ internal sealed class DataTransfer : IAsyncDisposable
     public async Task CommitAsync(CancellationToken ct)
     {
         await _targetTx.CommitAsync(ct);
-        await _sourceTx.CommitAsync(ct);
+        if (_sourceTx is not null) await _sourceTx.CommitAsync(ct);
     }
 
     public async ValueTask DisposeAsync()
     {
         await _targetTx.DisposeAsync();
         await Target.DisposeAsync();
-        await _sourceTx.DisposeAsync();
-        await Source.DisposeAsync();
+        if (_sourceTx is not null) await _sourceTx.DisposeAsync();
+        if (_source is not null) await _source.DisposeAsync();
     }
 }

@@ -46,7 +46,7 @@ public sealed class SmallTablesItem(int number, IReadOnlyList<(TableInfo Table, 
     {
         try
         {
-            return await TableLoader.LoadAsync(transfer.Source, transfer.Target, table, null, freeze: false, progress, ct);
+            return await TableLoader.LoadAsync(transfer, table, null, freeze: false, progress, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException && !ct.IsCancellationRequested)
         {

@@ -23,7 +23,7 @@ public sealed class TableCopyItem(TableInfo table, int part = 0, int parts = 1, 
     public override async Task<WorkResult> RunAsync(WorkContext context, Action<long, long> progress, CancellationToken ct)
     {
         await using var transfer = await DataTransfer.OpenAsync(context, [Table], ct);
-        var result = await TableLoader.LoadAsync(transfer.Source, transfer.Target, Table, slice, freeze: slice is null, progress, ct);
+        var result = await TableLoader.LoadAsync(transfer, Table, slice, freeze: slice is null, progress, ct);
         TargetFiles = await TargetFileNodes.ReadAsync(transfer.Target, [Table], ct);
         await transfer.CommitAsync(ct);
         return result;

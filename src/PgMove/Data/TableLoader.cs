@@ -23,28 +23,53 @@ internal static class TableLoader
 
     /// <param name="slice">A boolean SQL condition selecting the slice, or null for the whole table.</param>
     /// <param name="freeze">For a whole table: TRUNCATE and COPY … FREEZE when the target user may truncate it.</param>
-    /// <param name="source">A session inside the copy's snapshot.</param>
-    /// <param name="target">A session on the target database, in the caller's transaction.</param>
+    /// <param name="transfer">
+    /// The sessions: a source session inside the copy's snapshot, or an archive's rows (<see cref="DataTransfer.Rows"/>),
+    /// and a target session in the caller's transaction.
+    /// </param>
     /// <param name="table">The table to load.</param>
     /// <param name="progress">Called with rows and bytes moved so far, a few times a second.</param>
     /// <param name="ct">Interrupts the COPY on both servers.</param>
-    public static async Task<WorkResult> LoadAsync(NpgsqlConnection source, NpgsqlConnection target, TableInfo table,
-        string? slice, bool freeze, Action<long, long> progress, CancellationToken ct)
+    public static async Task<WorkResult> LoadAsync(DataTransfer transfer, TableInfo table, string? slice, bool freeze,
+        Action<long, long> progress, CancellationToken ct)
     {
-        var columns = table.Columns.Count > 0 ? " " + Quote.ColumnList(table.Columns) : "";
-        var format = table.BinarySafe ? "binary" : "text";
-        string copyOut, freezeOption = "";
-        if (slice is null && freeze && await TryTruncateAsync(target, table, ct)) freezeOption = ", FREEZE";
+        var target = transfer.Target;
+        var frozen = false;
+        // An archive's rows are checked before the table is touched: a damaged file leaves the table as it was.
+        var input = transfer.Rows is { } rows ? await rows.OpenAsync(table, ct) : null;
+        if (slice is null && freeze && await TryTruncateAsync(target, table, ct)) frozen = true;
+        input ??= await OpenExportAsync(transfer.Source, table, slice, ct);
+        return await PipeAsync(input, target, CopyInSql(table, frozen), table.BinarySafe, progress, ct);
+    }
+
+    /// <summary>The <c>COPY … FROM STDIN</c> that loads the table's rows, in the format <see cref="Format"/> chooses.</summary>
+    /// <param name="table">The table to load.</param>
+    /// <param name="freeze">With FREEZE: the table must have been created or truncated in the loading transaction.</param>
+    public static string CopyInSql(TableInfo table, bool freeze) =>
+        $"COPY {table.QualifiedName}{ColumnList(table)} FROM STDIN (FORMAT {Format(table)}{(freeze ? ", FREEZE" : "")})";
+
+    /// <summary>Binary format where it is exact, text otherwise: the one rule for the copy and the archive.</summary>
+    public static string Format(TableInfo table) => table.BinarySafe ? "binary" : "text";
+
+    static string ColumnList(TableInfo table) => table.Columns.Count > 0 ? " " + Quote.ColumnList(table.Columns) : "";
+
+    /// <summary>Starts <c>COPY … TO STDOUT</c> of the table (or of one slice) on a source session; the raw bytes are returned.</summary>
+    /// <param name="source">A session inside the snapshot.</param>
+    /// <param name="table">The table to read.</param>
+    /// <param name="slice">A boolean SQL condition selecting a slice, or null for the whole table.</param>
+    /// <param name="ct">Stops the start of the COPY.</param>
+    public static Task<NpgsqlRawCopyStream> OpenExportAsync(NpgsqlConnection source, TableInfo table, string? slice, CancellationToken ct)
+    {
+        string copyOut;
         // A --where condition is the user's SQL, run as it is in the source's read-only snapshot transaction.
         var filter = table.Where is { } where ? slice is null ? $"({where})" : $"({slice}) AND ({where})" : slice;
-        if (filter is null) copyOut = $"COPY {table.QualifiedName}{columns} TO STDOUT (FORMAT {format})";
+        if (filter is null) copyOut = $"COPY {table.QualifiedName}{ColumnList(table)} TO STDOUT (FORMAT {Format(table)})";
         else
         {
             var select = table.Columns.Count > 0 ? string.Join(", ", table.Columns.Select(Quote.Ident)) : "";
-            copyOut = $"COPY (SELECT {select} FROM ONLY {table.QualifiedName} WHERE {filter}) TO STDOUT (FORMAT {format})";
+            copyOut = $"COPY (SELECT {select} FROM ONLY {table.QualifiedName} WHERE {filter}) TO STDOUT (FORMAT {Format(table)})";
         }
-        var copyIn = $"COPY {table.QualifiedName}{columns} FROM STDIN (FORMAT {format}{freezeOption})";
-        return await PipeAsync(source, target, copyOut, copyIn, table.BinarySafe, progress, ct);
+        return BeginAsync(source, copyOut, table.BinarySafe, export: true, ct);
     }
 
     static async Task<bool> TryTruncateAsync(NpgsqlConnection target, TableInfo table, CancellationToken ct)
@@ -56,11 +81,19 @@ internal static class TableLoader
         return allowed;
     }
 
-    static async Task<WorkResult> PipeAsync(NpgsqlConnection source, NpgsqlConnection target, string copyOut, string copyIn,
+    static async Task<WorkResult> PipeAsync(Stream input, NpgsqlConnection target, string copyIn,
         bool binary, Action<long, long> progress, CancellationToken ct)
     {
-        var input = await BeginAsync(source, copyOut, binary, export: true, ct);
-        var output = await BeginAsync(target, copyIn, binary, export: false, ct);
+        NpgsqlRawCopyStream output;
+        try
+        {
+            output = await BeginAsync(target, copyIn, binary, export: false, ct);
+        }
+        catch
+        {
+            await input.DisposeAsync();
+            throw;
+        }
         var counter = new CopyRowCounter(binary);
         long bytes;
         try
@@ -75,7 +108,8 @@ internal static class TableLoader
         {
             // Never let a half-read stream complete the COPY on the target: CopyFail rolls it back.
             await CancelQuietlyAsync(output);
-            await CancelQuietlyAsync(input);
+            if (input is NpgsqlRawCopyStream raw) await CancelQuietlyAsync(raw);
+            else await input.DisposeAsync();
             throw;
         }
         await input.DisposeAsync();
@@ -89,7 +123,7 @@ internal static class TableLoader
     /// per row and the raw stream returns at most one message per read, so this loop turns once per row; awaiting
     /// each turn cost a second of CPU per 10 million rows on the bench, CPU the servers sharing the machine need.
     /// </summary>
-    static long Pump(NpgsqlRawCopyStream input, NpgsqlRawCopyStream output, CopyRowCounter counter,
+    static long Pump(Stream input, NpgsqlRawCopyStream output, CopyRowCounter counter,
         Action<long, long> progress, CancellationToken ct)
     {
         var buffer = new byte[BufferSize];
@@ -116,11 +150,11 @@ internal static class TableLoader
     /// gets pg_cancel_backend from a session of its own (allowed for one's own sessions). Best effort: the run is
     /// ending, and whatever does not answer is closed with the process.
     /// </summary>
-    static async Task InterruptAsync(NpgsqlRawCopyStream input, NpgsqlConnection target)
+    static async Task InterruptAsync(Stream input, NpgsqlConnection target)
     {
         try
         {
-            await input.CancelAsync();
+            if (input is NpgsqlRawCopyStream raw) await raw.CancelAsync();
             var settings = new NpgsqlConnectionStringBuilder(target.ConnectionString) { Pooling = false, Timeout = 5 };
             await using var other = target.CloneWith(settings.ConnectionString);
             await other.OpenAsync();

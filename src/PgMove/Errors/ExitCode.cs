@@ -39,6 +39,10 @@ public enum ExitCode
     CutoverAborted = 12,
     /// <summary>A hook's SQL file (--after-pre-data, --after-copy) failed on the target; the message names the file and line.</summary>
     HookFailed = 13,
+    /// <summary>
+    /// An archive (<c>pgmove dump</c>) is incomplete or damaged: no manifest, or a file missing, truncated or altered.
+    /// </summary>
+    ArchiveDamaged = 14,
     /// <summary>An unexpected internal error (a bug): the message says what happened.</summary>
     InternalError = 70,
     /// <summary>Interrupted by the user (Ctrl-C / SIGTERM).</summary>

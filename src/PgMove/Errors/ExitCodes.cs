@@ -29,6 +29,7 @@ public static class ExitCodes
         ExitCode.Refused => "refused, nothing changed: the migration's state does not allow it (no sync running, a sync already running, ...)",
         ExitCode.CutoverAborted => "cutover aborted after the fence, and the fence lifted: the source takes writes, the sync goes on",
         ExitCode.HookFailed => "a hook (--after-pre-data, --after-copy) failed on the target: the message names the file and line",
+        ExitCode.ArchiveDamaged => "archive incomplete or damaged: no manifest, or a file missing, truncated or altered (the message names it)",
         ExitCode.InternalError => "internal error (a bug; the message says where)",
         ExitCode.Interrupted => "interrupted",
         _ => throw new ArgumentOutOfRangeException(nameof(code), code, "an exit code without a meaning"),

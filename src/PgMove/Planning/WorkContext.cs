@@ -21,6 +21,11 @@ public sealed class WorkContext
     /// <summary>The maintenance_work_mem index builds share.</summary>
     public required Indexes.SortMemoryBudget SortMemory { get; init; }
     public required Progress.IProgressSink Sink { get; init; }
+    /// <summary>
+    /// Set by <c>pgmove restore</c>: the rows come from an archive's files instead of the source server, and no item
+    /// that reads the source (or the snapshot) runs.
+    /// </summary>
+    public Data.IRowSource? Rows { get; init; }
 
     /// <summary>A source session inside a read-only transaction that sees the run's snapshot.</summary>
     public async Task<(NpgsqlConnection Connection, NpgsqlTransaction Transaction)> OpenSourceInSnapshotAsync(CancellationToken ct)

@@ -35,6 +35,16 @@ public sealed class SequenceSetItem(Filters.Selection? selection = null) : WorkI
     {
         var sequences = (await SequenceCatalog.ReadAsync(source, ct, sourceInTransaction))
             .Where(s => selection?.IncludesName(s.Schema, s.Name) ?? true).ToList();
+        await SetAsync(target, sequences, ct);
+        return sequences.Count;
+    }
+
+    /// <summary>Sets <paramref name="sequences"/> on <paramref name="target"/> (setval, in batches).</summary>
+    /// <param name="target">A target session.</param>
+    /// <param name="sequences">The values to set.</param>
+    /// <param name="ct">Stops the statements.</param>
+    public static async Task SetAsync(NpgsqlConnection target, IReadOnlyList<SequenceInfo> sequences, CancellationToken ct)
+    {
         foreach (var batch in sequences.Chunk(500))
         {
             var sql = new StringBuilder();
@@ -42,6 +52,5 @@ public sealed class SequenceSetItem(Filters.Selection? selection = null) : WorkI
                 sql.Append($"SELECT pg_catalog.setval({Quote.Literal(s.QualifiedName)}, {s.LastValue}, {(s.IsCalled ? "true" : "false")});");
             await PgSession.ExecuteAsync(target, sql.ToString(), ct);
         }
-        return sequences.Count;
     }
 }

@@ -1,0 +1,7 @@
+namespace PgMove.Archive;
+
+/// <summary>One file of an archive as the manifest records it.</summary>
+/// <param name="Size">Its length in bytes.</param>
+/// <param name="Sha256">SHA-256 of its bytes, lower-case hex.</param>
+/// <param name="Rows">For a data file: the rows it holds (large objects: the objects).</param>
+public sealed record ArchiveFile(long Size, string Sha256, long? Rows = null);

@@ -1,0 +1,180 @@
+using System.Diagnostics;
+using Npgsql;
+using PgMove.Catalog;
+using PgMove.Connections;
+using PgMove.Copy;
+using PgMove.Data;
+using PgMove.Errors;
+using PgMove.Planning;
+using PgMove.Progress;
+using PgMove.Schema;
+using PgMove.Sequences;
+using PgMove.Target;
+
+namespace PgMove.Archive;
+
+/// <summary>
+/// <c>pgmove restore</c>: the copy's own plan (<see cref="CopyPlan"/>: pre-data, TRUNCATE + COPY FREEZE per table,
+/// batches of small tables, indexes and keys overlapped with the load, foreign keys, post-data, ANALYZE) run with
+/// the rows read from the archive's files instead of the source. Each file is checked against the manifest
+/// before it is loaded; a damaged one stops the run, naming it, with its table untouched.
+/// </summary>
+public sealed class RestoreRunner(ArchiveRestoreOptions options, IProgressSink sink)
+{
+    /// <summary><c>restore --check-only</c>: every file present, of its size and checksum; no server is contacted.</summary>
+    /// <param name="ct">Stops the check.</param>
+    public async Task<ArchiveSummary> CheckOnlyAsync(CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        var manifest = await ArchiveManifest.LoadAsync(options.Directory, ct);
+        await ArchiveCheck.CheckAllAsync(options.Directory, manifest, ct);
+        return Summary(manifest, manifest.Tables.Sum(t => manifest.Files[t.File].Rows ?? 0), clock.Elapsed, null);
+    }
+
+    /// <summary>Restores the archive into the target; returns what was loaded and, with --verify, the differing counts.</summary>
+    /// <param name="ct">Stops the run.</param>
+    public async Task<(ArchiveSummary Summary, IReadOnlyList<string> Differences)> RunAsync(CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        var directory = options.Directory;
+        var manifest = await ArchiveManifest.LoadAsync(directory, ct);
+        ArchiveCheck.CheckSizes(directory, manifest);
+        var spec = options.Target ?? throw new PgMoveException(ExitCode.Usage, "restore needs --target (or --check-only)");
+        var target = spec.HasExplicitDatabase ? spec : spec.WithDatabase(manifest.Database.Name);
+        var (targetServer, exists) = await CheckTargetAsync(target, manifest, ct);
+        var tools = PgToolset.Locate(manifest.SourceVersionNum / 10000, options.PgBin);
+        var schemaFile = await ArchiveFiles.CheckAsync(directory, ArchiveManifest.SchemaFile,
+            manifest.Files[ArchiveManifest.SchemaFile], ArchiveCheck.Describe(manifest, ArchiveManifest.SchemaFile), ct);
+        // pg_restore's list files are written beside the archive it reads: a link in the state directory keeps the archive read-only.
+        Directory.CreateDirectory(options.StateDirectory);
+        var link = Path.Combine(options.StateDirectory, ArchiveManifest.SchemaFile);
+        File.Delete(link);
+        File.CreateSymbolicLink(link, Path.GetFullPath(schemaFile));
+        var schema = new SchemaArchive(tools, link);
+        var targetCs = target.ToNpgsql("pgmove", SessionSettings.Target, Math.Max(options.Jobs, options.IndexJobs) + 4, TableLoader.SocketBufferBytes);
+        await using (var maintenance = await MaintenanceSession.OpenAsync(target, ct))
+        {
+            if (exists) await RequireEmptyAsync(targetCs, target, ct);
+            else
+            {
+                await TargetDatabase.CreateAsync(maintenance, target.Database, manifest.Database, targetServer, sink, ct);
+                await TargetDatabase.ApplySettingsAsync(maintenance, target.Database, manifest.Database.Settings, sink, ct);
+            }
+        }
+        long rows;
+        if (options.SingleTransaction) rows = await RunSingleAsync(manifest, target, targetCs, tools, link, created: !exists, ct);
+        else
+        {
+            var items = Plan(manifest);
+            await RunPlanAsync(items, manifest, target, targetCs, schema, ct);
+            rows = items.Where(i => i.Kind == WorkItemKind.TableData).Sum(i => i.Result.Rows);
+        }
+        IReadOnlyList<string> differences = [];
+        if (options.Verify)
+        {
+            await using var session = await PgSession.OpenAsync(targetCs, Side.Target, target.ToString(), ct);
+            differences = await ArchiveCheck.CompareCountsAsync(session, manifest, ct);
+        }
+        return (Summary(manifest, rows, clock.Elapsed, target.ToString()), differences);
+    }
+
+    /// <summary>--single-transaction; on failure, a database this run created is dropped again, so the target is as it was.</summary>
+    async Task<long> RunSingleAsync(ArchiveManifest manifest, ConnectionSpec target, string targetCs, PgToolset tools, string schemaPath,
+        bool created, CancellationToken ct)
+    {
+        try
+        {
+            await using var session = await PgSession.OpenAsync(targetCs, Side.Target, target.ToString(), ct);
+            var restore = new RestoreOptions(options.NoOwner, options.NoAcl, SessionSettings.RestoreOptions);
+            return await SingleTransactionRestore.RunAsync(session, target, tools, schemaPath, manifest, options.Directory, restore,
+                text => sink.Report(new Notice(text)), ct);
+        }
+        catch when (created)
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var maintenance = await MaintenanceSession.OpenAsync(target, CancellationToken.None);
+            await PgSession.ExecuteAsync(maintenance, $"DROP DATABASE IF EXISTS {Sql.Quote.Ident(target.Database)}", CancellationToken.None);
+            throw;
+        }
+    }
+
+    async Task<(ServerInfo Server, bool Exists)> CheckTargetAsync(ConnectionSpec target, ArchiveManifest manifest, CancellationToken ct)
+    {
+        await using var maintenance = await MaintenanceSession.OpenAsync(target, ct);
+        var server = await ServerCatalog.ReadAsync(maintenance, ct);
+        if (server.VersionNum / 10000 < manifest.SourceVersionNum / 10000)
+            throw new PgMoveException(ExitCode.Incompatible,
+                $"the target server ({server.Version}) is older than the archive's source ({manifest.SourceVersion}); " +
+                "pgmove restores into the same or a newer major version");
+        var exists = await DatabaseCatalog.ExistsAsync(maintenance, target.Database, ct);
+        if (!exists && !server.CanCreateDatabase && !server.IsSuperuser)
+            throw new PgMoveException(ExitCode.InsufficientPrivilege,
+                $"target database \"{target.Database}\" does not exist and user \"{server.CurrentUser}\" may not create it (needs CREATEDB)");
+        return (server, exists);
+    }
+
+    static async Task RequireEmptyAsync(string targetCs, ConnectionSpec target, CancellationToken ct)
+    {
+        await using var session = await PgSession.OpenAsync(targetCs, Side.Target, target.ToString(), ct);
+        var objects = await DatabaseCatalog.ListUserObjectsAsync(session, 5, ct);
+        if (objects.Count > 0)
+            throw new PgMoveException(ExitCode.TargetNotEmpty,
+                $"target database \"{target.Database}\" is not empty ({string.Join(", ", objects)}{(objects.Count == 5 ? ", …" : "")}); " +
+                "choose an empty or a new database; nothing was changed");
+    }
+
+    /// <summary>
+    /// The copy's plan for the archived catalog. What reads the source (schema dump, snapshot release, sequences, large
+    /// objects) is marked done before the run and replaced by items that read the archive.
+    /// </summary>
+    IReadOnlyList<WorkItem> Plan(ArchiveManifest manifest)
+    {
+        var input = new CopyPlan.Input(manifest.Tables.Select(t => t.Table).ToList(), manifest.LargeObjects,
+            manifest.Analyzable.Select(a => (a.Schema, a.Name, a.Bytes)).ToList(), manifest.Indexes, manifest.ForeignKeys,
+            new Dictionary<uint, IReadOnlyList<string>>(), options.Jobs, manifest.RestoreNeedsBuiltKeys);
+        var items = CopyPlan.Build(input).ToList();
+        foreach (var item in items.Where(i => i is SchemaDumpItem or SnapshotReleaseItem or SequenceSetItem or LargeObjectCopyItem))
+            item.State = WorkItemState.Done;
+        var preData = items.Single(i => i.Id == "schema:pre-data");
+        items.Add(new ArchiveSequencesItem(manifest).After(preData));
+        if (manifest.LargeObjects > 0)
+        {
+            var objects = new ArchiveLargeObjectsItem(options.Directory, manifest).After(preData);
+            items.Single(i => i.Kind == WorkItemKind.PostData).After(objects);
+            items.Add(objects);
+        }
+        return items;
+    }
+
+    async Task RunPlanAsync(IReadOnlyList<WorkItem> items, ArchiveManifest manifest, ConnectionSpec target, string targetCs,
+        SchemaArchive schema, CancellationToken ct)
+    {
+        TargetTuning tuning;
+        await using (var maintenance = await MaintenanceSession.OpenAsync(target, ct))
+            tuning = await TargetTuning.PlanAsync(maintenance, manifest.Database.SizeBytes, options.Jobs, sink, ct);
+        var memory = $"maintenance_work_mem={tuning.MaintenanceWorkMemBytes >> 10}kB";
+        var context = new WorkContext
+        {
+            // No item of a restore reads the source or its snapshot: those are marked done in Plan.
+            Source = target,
+            SourceConnectionString = targetCs,
+            Snapshot = null!,
+            Target = target,
+            TargetConnectionString = targetCs,
+            Archive = schema,
+            RestoreOptions = new RestoreOptions(options.NoOwner, options.NoAcl, $"{SessionSettings.RestoreOptions} -c {memory}"),
+            IndexJobs = options.IndexJobs,
+            SortMemory = tuning.SortMemory,
+            Sink = sink,
+            Rows = new ArchiveRows(options.Directory, manifest),
+        };
+        var store = new StateStore(options.StateDirectory);
+        store.WritePlan(items);
+        sink.Report(new PlanReady(items, options.Jobs, options.StateDirectory));
+        sink.Report(new Notice($"using {schema.ToolDescription}"));
+        await new Scheduler(options.Jobs, store, sink).RunAsync(items, context, ct);
+    }
+
+    ArchiveSummary Summary(ArchiveManifest manifest, long rows, TimeSpan elapsed, string? target) =>
+        new(options.Directory, manifest.Tables.Count, rows, manifest.Files.Values.Sum(f => f.Size), elapsed, target);
+}
