@@ -73,10 +73,7 @@ public sealed class DumpRunner(DumpOptions options, IProgressSink sink)
     /// <summary>What the copy's plan reads from the source, read inside the snapshot, as the manifest keeps it.</summary>
     static async Task<ArchiveManifest> ReadCatalogAsync(NpgsqlConnection connection, ServerInfo server, CancellationToken ct)
     {
-        var unreadable = await ObjectCatalog.ReadUnreadableAsync(connection, ct);
-        if (unreadable.Count > 0)
-            throw new PgMoveException(ExitCode.InsufficientPrivilege,
-                $"source user \"{server.CurrentUser}\" may not SELECT from: {string.Join(", ", unreadable)}");
+        await CopyRunner.RequireReadableAsync(connection, server, ct);
         var (indexes, foreignKeys) = await IndexCatalog.ReadAsync(connection, ct);
         var tables = await TableCatalog.ReadAsync(connection, server.VersionNum, ct);
         return new ArchiveManifest

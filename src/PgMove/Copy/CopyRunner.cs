@@ -206,13 +206,22 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
         IReadOnlyList<string> Extensions, IReadOnlyList<IndexInfo> Indexes, IReadOnlyList<ConstraintInfo> ForeignKeys,
         IReadOnlyDictionary<uint, IReadOnlyList<string>> Slices, bool RestoreNeedsBuiltKeys, Filters.Selection Selection);
 
-    /// <summary>What the copy moves, read in the snapshot: only what <paramref name="selection"/> selects.</summary>
-    async Task<SourceModel> ReadSourceAsync(NpgsqlConnection connection, ServerInfo server, Filters.Selection selection, CancellationToken ct)
+    /// <summary>Refuses a source user who may not read every table and sequence (copy and dump alike).</summary>
+    /// <param name="connection">A source session.</param>
+    /// <param name="server">The source server, for the user's name.</param>
+    /// <param name="ct">Cancels the query.</param>
+    internal static async Task RequireReadableAsync(NpgsqlConnection connection, ServerInfo server, CancellationToken ct)
     {
         var unreadable = await ObjectCatalog.ReadUnreadableAsync(connection, ct);
         if (unreadable.Count > 0)
             throw new PgMoveException(ExitCode.InsufficientPrivilege,
                 $"source user \"{server.CurrentUser}\" may not SELECT from: {string.Join(", ", unreadable)}");
+    }
+
+    /// <summary>What the copy moves, read in the snapshot: only what <paramref name="selection"/> selects.</summary>
+    async Task<SourceModel> ReadSourceAsync(NpgsqlConnection connection, ServerInfo server, Filters.Selection selection, CancellationToken ct)
+    {
+        await RequireReadableAsync(connection, server, ct);
         var (indexes, foreignKeys) = await IndexCatalog.ReadAsync(connection, ct);
         var tables = await TableCatalog.ReadAsync(connection, server.VersionNum, ct);
         if (!selection.IsEverything)

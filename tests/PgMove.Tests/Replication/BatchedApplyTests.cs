@@ -78,13 +78,7 @@ public sealed class BatchedApplyTests(ClusterPair clusters)
         var partial = await clusters.Target.ScalarAsync<long>(db, "SELECT count(*) FROM pgbench_history");
         Assert.True(partial < history, $"the backlog ({history}) was all applied before the kill: the test proves nothing");
 
-        using var third = BackgroundPgMove.Start(args);
-        await third.WaitForPhaseAsync(dir, "streaming", TimeSpan.FromSeconds(60));
-        await WaitForStreamAsync(db);
-        var cutover = await PgMoveProcess.RunAsync(SyncFixtures.Args("cutover", clusters, db, dir));
-        Assert.True(cutover.ExitCode == 0, cutover + "\n--- sync ---\n" + third.Output);
-        Assert.Equal(0, await third.WaitForExitAsync(TimeSpan.FromSeconds(30)));
-        await SyncFixtures.AssertFencedAndReopenAsync(clusters.Source, db);
+        await ResumeAndCutOverAsync(args, dir, db, TimeSpan.FromSeconds(30));
         await SyncFixtures.AssertNothingLeftAsync(clusters, db);
         Assert.Equal(history, await clusters.Target.ScalarAsync<long>(db, "SELECT count(*) FROM pgbench_history"));
         await DatabaseComparer.AssertEqualAsync(clusters.Source, db, clusters.Target, db);
@@ -117,13 +111,7 @@ public sealed class BatchedApplyTests(ClusterPair clusters)
         }
         Assert.Equal(0L, await clusters.Target.ScalarAsync<long>(db, "SELECT count(*) FROM big"));
 
-        using var second = BackgroundPgMove.Start(args);
-        await second.WaitForPhaseAsync(dir, "streaming", TimeSpan.FromSeconds(60));
-        await WaitForStreamAsync(db);
-        var cutover = await PgMoveProcess.RunAsync(SyncFixtures.Args("cutover", clusters, db, dir));
-        Assert.True(cutover.ExitCode == 0, cutover + "\n--- sync ---\n" + second.Output);
-        Assert.Equal(0, await second.WaitForExitAsync(TimeSpan.FromSeconds(60)));
-        await SyncFixtures.AssertFencedAndReopenAsync(clusters.Source, db);
+        await ResumeAndCutOverAsync(args, dir, db, TimeSpan.FromSeconds(60));
         Assert.Equal((long)rows, await clusters.Target.ScalarAsync<long>(db, "SELECT count(*) FROM big"));
         Assert.Equal(rows / 2L, await clusters.Target.ScalarAsync<long>(db, "SELECT sum(v) FROM big"));
         Assert.Equal(1001L, await clusters.Target.ScalarAsync<long>(db, "SELECT count(DISTINCT n) FROM log"));
@@ -148,6 +136,19 @@ public sealed class BatchedApplyTests(ClusterPair clusters)
     }
 
     /// <summary>Waits until the resumed sync streams its slot (the cutover refuses a sync that is not running).</summary>
+
+    /// <summary>Starts the sync again, waits until it streams, cuts over, and checks the sync ended and the fence is lifted.</summary>
+    async Task ResumeAndCutOverAsync(string[] args, string dir, string db, TimeSpan exitWait)
+    {
+        using var sync = BackgroundPgMove.Start(args);
+        await sync.WaitForPhaseAsync(dir, "streaming", TimeSpan.FromSeconds(60));
+        await WaitForStreamAsync(db);
+        var cutover = await PgMoveProcess.RunAsync(SyncFixtures.Args("cutover", clusters, db, dir));
+        Assert.True(cutover.ExitCode == 0, cutover + "\n--- sync ---\n" + sync.Output);
+        Assert.Equal(0, await sync.WaitForExitAsync(exitWait));
+        await SyncFixtures.AssertFencedAndReopenAsync(clusters.Source, db);
+    }
+
     async Task WaitForStreamAsync(string db)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
