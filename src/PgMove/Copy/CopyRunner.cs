@@ -56,7 +56,7 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
         // The schema dump needs only the snapshot: it runs while the catalog is read and the target is prepared.
         using var dumpStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var budget = await LockBudget.ReadAsync(holderConnection, ct);
-        archive.Pieces = await DumpPieces.PlanAsync(holderConnection, budget, ct, selection.Includes);
+        archive.Pieces = await DumpPieces.PlanAsync(holderConnection, budget, ct, selection);
         if (archive.Pieces.IsSplit)
             _sink.Report(new Notice($"source lock table: {budget}; the schema is dumped in {archive.Pieces.Selections.Count} pieces " +
                                     $"of at most {archive.Pieces.LargestPiece} tables, and each data session locks only its own tables"));

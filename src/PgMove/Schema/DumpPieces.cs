@@ -1,5 +1,6 @@
 using Npgsql;
 using PgMove.Catalog;
+using PgMove.Filters;
 using PgMove.Planning;
 using PgMove.Sql;
 
@@ -20,6 +21,9 @@ public sealed class DumpPieces
         Selections = selections;
         Deferred = deferred;
     }
+
+    /// <summary>What no piece has and the whole dump would (extended statistics, publication memberships).</summary>
+    public SplitTableExtras Extras { get; private init; } = SplitTableExtras.None;
 
     /// <summary>Each piece's pg_dump selection arguments; piece 0 holds everything but the split tables.</summary>
     public IReadOnlyList<IReadOnlyList<string>> Selections { get; }
@@ -43,8 +47,9 @@ public sealed class DumpPieces
     /// <param name="tables">The tables pg_dump would lock.</param>
     /// <param name="pieceTables">The most tables one piece may lock.</param>
     /// <param name="deferred">What depends on those tables (see <see cref="Deferred"/>).</param>
+    /// <param name="extras">What the pieces lose (see <see cref="Extras"/>); none by default.</param>
     public static DumpPieces Split(IReadOnlyList<DumpTableCatalog.DumpTable> tables, int pieceTables,
-        IReadOnlySet<(uint Catalog, uint Oid)> deferred)
+        IReadOnlySet<(uint Catalog, uint Oid)> deferred, SplitTableExtras? extras = null)
     {
         var rest = new List<string>();
         foreach (var t in tables)
@@ -65,7 +70,7 @@ public sealed class DumpPieces
             current.AddRange(members.Select(t => "--table=" + Quote.Qualified(t.Schema, t.Name)));
         }
         if (current.Count > 0) selections.Add(current);
-        return new DumpPieces(selections, deferred);
+        return new DumpPieces(selections, deferred) { Extras = extras ?? SplitTableExtras.None };
     }
 
     /// <summary>
@@ -75,14 +80,16 @@ public sealed class DumpPieces
     /// <param name="connection">A source session inside the copy's snapshot.</param>
     /// <param name="budget">The source's lock budget.</param>
     /// <param name="ct">Cancels the catalog reads.</param>
-    /// <param name="selected">Whether the filters move a table (by OID); null: every table.</param>
+    /// <param name="selection">What the filters move; null: everything.</param>
     public static async Task<DumpPieces> PlanAsync(NpgsqlConnection connection, LockBudget budget, CancellationToken ct,
-        Func<uint, bool>? selected = null)
+        Selection? selection = null)
     {
-        var tables = (await DumpTableCatalog.ReadAsync(connection, ct)).Where(t => selected?.Invoke(t.Oid) ?? true).ToList();
+        selection ??= Selection.Everything;
+        var tables = (await DumpTableCatalog.ReadAsync(connection, ct)).Where(t => selection.Includes(t.Oid)).ToList();
         if (budget.FitsAtOnce(tables.Count)) return Whole;
-        var deferred = await DumpTableCatalog.ReadDependentsAsync(connection, tables.Select(t => t.Oid).ToList(), ct);
-        return Split(tables, budget.PieceTables, deferred);
+        var oids = tables.Select(t => t.Oid).ToList();
+        var deferred = await DumpTableCatalog.ReadDependentsAsync(connection, oids, ct);
+        return Split(tables, budget.PieceTables, deferred, await SplitTableExtras.ReadAsync(connection, oids, selection.Filters, ct));
     }
 
     /// <summary>The largest number of tables one piece locks, for check's messages.</summary>

@@ -97,7 +97,8 @@ public sealed class SchemaArchive(PgToolset tools, string path)
     /// are let fail and the restore goes on; it fails only when an error is not an "already exists" one.
     /// A dump in pieces restores pre-data as: piece 0 without what depends on tables, the tables' pieces, then the rest
     /// of piece 0 (those dependents, and comments and privileges, which pg_restore restores last anyway); post-data as:
-    /// the tables' pieces (their indexes, keys, triggers…), then piece 0's (materialized view data, event triggers…).
+    /// the tables' pieces (their indexes, keys, triggers…), then piece 0's (materialized view data, event triggers…), then
+    /// what no piece has (<see cref="DumpPieces.Extras"/>).
     /// </remarks>
     public async Task RestoreAsync(ConnectionSpec target, string section, int jobs, RestoreOptions options,
         IReadOnlySet<(uint Catalog, uint Oid)>? skip, CancellationToken ct, bool again = false)
@@ -124,6 +125,7 @@ public sealed class SchemaArchive(PgToolset tools, string path)
             async (i, token) => await RestorePieceAsync(target, section, jobs, options, i, e => !skip.Contains(e.Id), again, token));
         await RestorePieceAsync(target, section, jobs, options, 0,
             section == "pre-data" ? e => !skip.Contains(e.Id) && Later(e.Id, e.Desc) : e => !skip.Contains(e.Id), again, ct);
+        if (section == "post-data") await Pieces.Extras.RunAsync(target, options.NoOwner, again, ct);
     }
 
     async Task RestorePieceAsync(ConnectionSpec target, string section, int jobs, RestoreOptions options, int piece,

@@ -33,6 +33,13 @@ public sealed class ManyTablesCopyTests(ClusterPair clusters)
         CREATE RULE no_delete AS ON DELETE TO over_view DO INSTEAD NOTHING;
         -- After the tables: restored before them, it would grant them what the source's tables lack.
         ALTER DEFAULT PRIVILEGES IN SCHEMA deps GRANT SELECT ON TABLES TO PUBLIC;
+        -- pg_dump writes these only with both the table and the statistics' schema or the publication: no piece has them.
+        CREATE STATISTICS parent_stats (dependencies, ndistinct) ON id, d FROM parent;
+        ALTER STATISTICS parent_stats SET STATISTICS 500;
+        COMMENT ON STATISTICS parent_stats IS 'id and d move together';
+        CREATE STATISTICS child_stats ON id, parent_id FROM child;
+        CREATE PUBLICATION many_pieces_pub FOR TABLE child, parent (id, l) WHERE (id > 3);
+        CREATE PUBLICATION many_pieces_all_rows FOR TABLE parent;
         """;
 
     [Fact]
