@@ -27,8 +27,12 @@ public sealed record CleanPlan(IReadOnlyList<string> Statements, IReadOnlyList<s
     {
         var schemas = await ObjectCatalog.ReadSchemasAsync(source, ct);
         var extensions = await ObjectCatalog.ReadExtensionsAsync(source, ct);
-        var statements = new List<string> { "SELECT lo_unlink(oid) FROM pg_largeobject_metadata" };
+        var statements = new List<string>();
         statements.AddRange(extensions.Where(e => e != "plpgsql").Select(e => $"DROP EXTENSION IF EXISTS {Sql.Quote.Ident(e)} CASCADE"));
+        // DROP SCHEMA … CASCADE locks everything in the schema in one transaction: thousands of tables would overflow the
+        // target's lock table (53200). Their tables go first, a batch per statement.
+        var schemaTables = await ListAsync(target, SchemaTablesSql, [schemas.Where(s => s != "public").ToArray()], ct);
+        statements.AddRange(schemaTables.Chunk(TablesPerDrop).Select(batch => $"DROP TABLE IF EXISTS {string.Join(", ", batch)} CASCADE"));
         statements.AddRange(schemas.Where(s => s != "public").Select(s => $"DROP SCHEMA IF EXISTS {Sql.Quote.Ident(s)} CASCADE"));
         statements.AddRange(await ListAsync(target, PublicDropsSql, [], ct));
 
@@ -46,16 +50,36 @@ public sealed record CleanPlan(IReadOnlyList<string> Statements, IReadOnlyList<s
     public async Task ExecuteAsync(NpgsqlConnection target, string database, IProgressSink sink, CancellationToken ct)
     {
         if (!Safe) throw new PgMoveException(ExitCode.TargetNotEmpty, RefusalMessage(database));
-        sink.Report(new Notice($"--clean: dropping on the target {Objects.Count} object(s): {string.Join(", ", Objects)}"));
+        sink.Report(new Notice($"--clean: dropping on the target {Objects.Count} object(s): {Named(Objects)}"));
+        // Each unlinked large object holds a lock until its transaction ends: a batch per transaction.
+        var unlinked = 0L;
+        for (long n; (n = await PgSession.ScalarAsync<long>(target, UnlinkBatchSql, ct)) > 0;) unlinked += n;
         foreach (var sql in Statements)
             await PgSession.ExecuteAsync(target, sql, ct);
-        sink.Report(new Notice($"--clean: ran {Statements.Count} DROP statement(s) on the target"));
+        sink.Report(new Notice($"--clean: unlinked {unlinked} large object(s) and ran {Statements.Count} DROP statement(s) on the target"));
     }
+
+    /// <summary>
+    /// Tables per DROP TABLE statement: each takes a lock on the table and on its indexes, TOAST table and sequences,
+    /// so a batch stays far below the smallest lock table (64 per connection × the connections).
+    /// </summary>
+    const int TablesPerDrop = 100;
+
+    /// <summary>Large objects per unlinking transaction (one lock each).</summary>
+    const int LargeObjectsPerUnlink = 1000;
+
+    static readonly string UnlinkBatchSql =
+        $"SELECT count(lo_unlink(oid)) FROM (SELECT oid FROM pg_largeobject_metadata ORDER BY oid LIMIT {LargeObjectsPerUnlink}) lo";
+
+    /// <summary>At most the first 50 names of <paramref name="objects"/>, then how many more: a line a reader can read.</summary>
+    /// <param name="objects">The objects' names.</param>
+    public static string Named(IReadOnlyList<string> objects) =>
+        string.Join(", ", objects.Take(50)) + (objects.Count > 50 ? $" and {objects.Count - 50} more" : "");
 
     /// <summary>Why clean refuses: the target-only objects it would drop, named.</summary>
     public string RefusalMessage(string database) =>
         $"--clean refuses: in target database \"{database}\" it would drop {TargetOnly.Count} object(s) the source does not have, " +
-        $"which the copy would not bring back: {string.Join(", ", TargetOnly)}; nothing was dropped. Move or drop them yourself, " +
+        $"which the copy would not bring back: {Named(TargetOnly)}; nothing was dropped. Move or drop them yourself, " +
         "or copy into another database";
 
     static async Task<List<string>> ListAsync(NpgsqlConnection connection, string sql, object[] parameters, CancellationToken ct)
@@ -67,6 +91,15 @@ public sealed record CleanPlan(IReadOnlyList<string> Statements, IReadOnlyList<s
         while (await reader.ReadAsync(ct)) rows.Add(reader.GetString(0));
         return rows;
     }
+
+    // The tables (not partitions: they go with their parent) of the schemas to drop, not an extension's, qualified.
+    const string SchemaTablesSql = """
+        SELECT format('%I.%I', n.nspname, c.relname)
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = ANY($1) AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+          AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')
+        ORDER BY 1
+        """;
 
     const string PublicDropsSql = """
         WITH ext AS (SELECT objid, classid FROM pg_depend WHERE deptype = 'e')

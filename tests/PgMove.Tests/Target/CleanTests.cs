@@ -103,4 +103,33 @@ public sealed class CleanTests(ClusterPair clusters)
         Assert.Contains("large object 515151", copy.Stderr);
         Assert.Equal("mine", await clusters.Target.ScalarAsync<string>(db, "SELECT convert_from(lo_get(515151), 'UTF8')"));
     }
+
+    [Fact]
+    public async Task Clean_of_thousands_of_tables_and_large_objects_fits_the_lock_table()
+    {
+        // The fixture's lock table holds about 5,000 locks: 2,000 tables with a key and a TOAST table (4 locks each) in
+        // one DROP SCHEMA, or 6,000 large objects in one transaction, overflow it (53200) unless dropped in batches.
+        const string db = "clean_many";
+        foreach (var cluster in new[] { clusters.Source, clusters.Target })
+        {
+            await cluster.ExecuteAsync("postgres", $"DROP DATABASE IF EXISTS {db} WITH (FORCE)");
+            await cluster.CreateDatabaseAsync(db);
+            foreach (var sql in Copy.ManyTablesCopyTests.ManyTables(1, 2000)) await cluster.ExecuteAsync(db, sql);
+            await cluster.ExecuteAsync(db, "SELECT count(lo_create(g)) FROM generate_series(900001, 906000) g");
+        }
+        await clusters.Source.ExecuteAsync(db, "INSERT INTO tenant1.t7 VALUES (7, 'seven')");
+        await clusters.Target.ExecuteAsync(db, "INSERT INTO tenant1.t7 VALUES (70, 'stale')");
+
+        var copy = await CopyCleanAsync(db);
+
+        Assert.True(copy.ExitCode == 0, copy.ToString());
+        Assert.Contains("unlinked 6000 large object(s)", copy.Stdout);
+        Assert.Contains(" more", copy.Stdout);   // the notice names the first objects, not all 10,000
+        Assert.Equal("seven", await clusters.Target.ScalarAsync<string>(db, "SELECT string_agg(v, ',') FROM tenant1.t7"));
+        Assert.Equal(2000L, await clusters.Target.ScalarAsync<long>(db,
+            "SELECT count(*) FROM pg_class WHERE relnamespace = 'tenant1'::regnamespace AND relkind = 'r'"));
+        Assert.Equal(6000L, await clusters.Target.ScalarAsync<long>(db, "SELECT count(*) FROM pg_largeobject_metadata"));
+        await clusters.Source.ExecuteAsync("postgres", $"DROP DATABASE {db} WITH (FORCE)");
+        await clusters.Target.ExecuteAsync("postgres", $"DROP DATABASE {db} WITH (FORCE)");
+    }
 }

@@ -62,7 +62,7 @@ public sealed class TargetDatabaseCheck : IPreflightCheck
                 return CheckItem.Fail("target-empty", clean.RefusalMessage(c.TargetSpec.Database).Replace("; nothing was dropped", ""),
                     "move or drop these objects on the target yourself, or copy into another database: copy --clean refuses (exit 6)");
             return CheckItem.Warn("target-empty", $"\"{c.TargetSpec.Database}\" is not empty ({found})",
-                $"--clean will drop {clean.Objects.Count} object(s), all of which the source has: {string.Join(", ", clean.Objects)}");
+                $"--clean will drop {clean.Objects.Count} object(s), all of which the source has: {CleanPlan.Named(clean.Objects)}");
         }
         return CheckItem.Fail("target-empty", $"\"{c.TargetSpec.Database}\" is not empty ({found}): copy refuses it",
             "run copy with --clean to drop what it would create, or choose an empty or new target database");
