@@ -88,7 +88,7 @@ public static class RelationCatalog
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct)) result.Add(read(reader));
         }
-        catch (PostgresException e) when (e.SqlState == "2201B")
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InvalidRegularExpression)
         {
             throw new PgMoveException(ExitCode.Usage, $"{option} {pattern.Text}: not a valid pattern ({e.MessageText})", e);
         }

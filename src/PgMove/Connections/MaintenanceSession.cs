@@ -27,7 +27,7 @@ public static class MaintenanceSession
         {
             return await PgSession.OpenAsync(connectionString(spec), Side.Target, spec.ToString(), ct);
         }
-        catch (PgMoveException e) when (e.InnerException is PostgresException { SqlState: "3D000" })
+        catch (PgMoveException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.InvalidCatalogName })
         {
             spec = server.WithDatabase("template1");
             return await PgSession.OpenAsync(connectionString(spec), Side.Target, spec.ToString(), ct);

@@ -31,11 +31,13 @@ public static class ErrorMap
 
     static PgMoveException FromServer(PostgresException pg, string prefix) => pg.SqlState switch
     {
-        "28P01" or "28000" => new(ExitCode.AuthenticationFailed, $"{prefix}authentication failed ({pg.MessageText})", pg),
-        "3D000" => new(ExitCode.ConnectionFailed, $"{prefix}{pg.MessageText}", pg),
-        "42501" => new(ExitCode.InsufficientPrivilege, $"{prefix}permission denied ({pg.MessageText})", pg),
-        "53300" => new(ExitCode.ConnectionFailed, $"{prefix}too many connections ({pg.MessageText})", pg),
-        _ => new(ExitCode.StepFailed, $"{prefix}{pg.Severity} {pg.SqlState}: {pg.MessageText}", pg),
+        PostgresErrorCodes.InvalidPassword or PostgresErrorCodes.InvalidAuthorizationSpecification =>
+            new(ExitCode.AuthenticationFailed, $"{prefix}authentication failed ({pg.MessageText})", pg),
+        PostgresErrorCodes.InvalidCatalogName => new(ExitCode.ConnectionFailed, $"{prefix}{pg.MessageText}", pg),
+        PostgresErrorCodes.InsufficientPrivilege => new(ExitCode.InsufficientPrivilege, $"{prefix}permission denied ({pg.MessageText})", pg),
+        PostgresErrorCodes.TooManyConnections => new(ExitCode.ConnectionFailed, $"{prefix}too many connections ({pg.MessageText})", pg),
+        // The server's hint says which setting (53200 "out of shared memory": max_locks_per_transaction).
+        _ => new(ExitCode.StepFailed, $"{prefix}{pg.Severity} {pg.SqlState}: {pg.MessageText}{(pg.Hint is { Length: > 0 } hint ? $" (hint: {hint})" : "")}", pg),
     };
 
     static PgMoveException Unreachable(Exception e, string prefix)

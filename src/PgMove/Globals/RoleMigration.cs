@@ -88,7 +88,7 @@ public sealed class RoleMigration
             }
             catch (PostgresException e)
             {
-                throw new PgMoveException(e.SqlState == "42501" ? ExitCode.InsufficientPrivilege : ExitCode.StepFailed,
+                throw new PgMoveException(e.SqlState == PostgresErrorCodes.InsufficientPrivilege ? ExitCode.InsufficientPrivilege : ExitCode.StepFailed,
                     $"target: {statement.Shown} failed: {e.MessageText}; no role was created", e);
             }
         }

@@ -34,7 +34,7 @@ public sealed class TemporaryMemberships
             {
                 await PgSession.ExecuteAsync(target, $"GRANT {Quote.Ident(role)} TO {Quote.Ident(user)}", ct);
             }
-            catch (PostgresException e) when (e.SqlState == "42501")
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
             {
                 await result.RevokeAsync(target, sink);
                 throw new PgMoveException(ExitCode.InsufficientPrivilege,

@@ -77,7 +77,7 @@ public sealed class PreflightRunner(CheckOptions options)
             {
                 items.AddRange(await check.RunAsync(context, ct));
             }
-            catch (PostgresException e) when (e.SqlState is "42501" or "42883" or "0A000")
+            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.UndefinedFunction or PostgresErrorCodes.FeatureNotSupported)
             {
                 // A managed service may hide a catalog or function from this user: say so instead of guessing.
                 items.Add(CheckItem.Warn(check.Name, $"could not be checked: {e.MessageText}",
