@@ -22,7 +22,8 @@ public static class RelationCatalog
             SELECT c.oid, n.nspname, c.relname, c.relkind::text,
                    coalesce((SELECT d.refobjid FROM pg_depend d
                              WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.refclassid = 'pg_class'::regclass
-                               AND d.refobjsubid > 0 AND d.deptype IN ('a', 'i') AND c.relkind = 'S' LIMIT 1), 0)
+                               AND d.refobjsubid > 0 AND d.deptype IN ('a', 'i') AND c.relkind = 'S' LIMIT 1), 0),
+                   coalesce((SELECT i.inhparent FROM pg_inherits i WHERE i.inhrelid = c.oid AND c.relispartition), 0)
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE {Kinds} AND {CatalogScope.UserSchema} AND {CatalogScope.NotExtensionRelation}
             """;
@@ -31,7 +32,7 @@ public static class RelationCatalog
         var result = new List<RelationInfo>();
         while (await reader.ReadAsync(ct))
             result.Add(new RelationInfo(reader.GetFieldValue<uint>(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)[0],
-                reader.GetFieldValue<uint>(4)));
+                reader.GetFieldValue<uint>(4), reader.GetFieldValue<uint>(5)));
         return result;
     }
 

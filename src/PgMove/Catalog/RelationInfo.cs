@@ -6,4 +6,5 @@ namespace PgMove.Catalog;
 /// <param name="Name">Its name.</param>
 /// <param name="Kind">pg_class.relkind: r, p, S, v, m or f.</param>
 /// <param name="OwnerTable">For a sequence owned by a table column (serial, identity): that table's OID; else 0.</param>
-public sealed record RelationInfo(uint Oid, string Schema, string Name, char Kind, uint OwnerTable = 0);
+/// <param name="Parent">For a partition: its partitioned table's OID; else 0.</param>
+public sealed record RelationInfo(uint Oid, string Schema, string Name, char Kind, uint OwnerTable = 0, uint Parent = 0);

@@ -103,17 +103,33 @@ public sealed class Selection
         }
         var noData = matches.ExcludeData.Where(selected.Contains).ToHashSet();
         var where = new Dictionary<uint, string>();
+        bool movesRows(uint o) => selected.Contains(o) && !noData.Contains(o);
         foreach (var (pattern, oids, condition) in matches.Where)
         {
-            var tables = oids.Where(o => selected.Contains(o) && !noData.Contains(o) && byOid.TryGetValue(o, out var r) && r.Kind == 'r').ToList();
+            var tables = oids.Where(o => byOid.TryGetValue(o, out var r) && (r.Kind == 'r' && movesRows(o) || r.Kind == 'p')).ToList();
             if (tables.Count != 1)
                 throw new PgMoveException(ExitCode.Usage, $"--where {pattern.Text}=…: the table part must match exactly one table whose rows are moved " +
-                    $"(a plain table or a partition), and it matches {(tables.Count == 0 ? "none" : string.Join(", ", tables.Select(o => Display(byOid[o]))))}");
-            if (!where.TryAdd(tables[0], condition))
-                throw new PgMoveException(ExitCode.Usage, $"--where: {Display(byOid[tables[0]])} is named by two --where options; combine the conditions with AND");
+                    $"(a plain table, a partition, or a partitioned table, whose partitions then all take the condition), and it matches " +
+                    $"{(tables.Count == 0 ? "none" : string.Join(", ", tables.Select(o => Display(byOid[o]))))}");
+            // A partitioned table holds no rows: its leaves, at any depth, take the condition (column names are the same).
+            foreach (var leaf in LeavesOf(tables[0], relations).Where(movesRows))
+                if (!where.TryAdd(leaf, condition))
+                    throw new PgMoveException(ExitCode.Usage, $"--where: {Display(byOid[leaf])} is named by two --where options; combine the conditions with AND");
         }
         var names = selected.ToDictionary(o => (byOid[o].Schema, byOid[o].Name));
         return new Selection(filters, false, selected, noData, where, names, excludedOwned, relations.Count);
+    }
+
+    /// <summary><paramref name="table"/> itself when it holds rows, else the leaf partitions under it.</summary>
+    static IEnumerable<uint> LeavesOf(uint table, IReadOnlyList<RelationInfo> relations)
+    {
+        var children = relations.ToLookup(r => r.Parent);
+        var pending = new Stack<RelationInfo>(relations.Where(r => r.Oid == table));
+        while (pending.TryPop(out var r))
+        {
+            if (r.Kind == 'r') yield return r.Oid;
+            foreach (var child in children[r.Oid]) pending.Push(child);
+        }
     }
 
     /// <summary>

@@ -124,6 +124,38 @@ public sealed class FilterCopyTests(ClusterPair clusters)
     }
 
     [Fact]
+    public async Task Where_on_a_partitioned_table_filters_every_partition_at_any_depth()
+    {
+        const string db = "flt_where_parts";
+        await PrepareAsync(clusters.Source, db);
+        await clusters.Source.ExecuteAsync(db, """
+            CREATE TABLE app.events (id int, at date, kind text, v int, PRIMARY KEY (id, at, kind)) PARTITION BY RANGE (at);
+            CREATE TABLE app.events_2024 PARTITION OF app.events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+            CREATE TABLE app.events_2025 PARTITION OF app.events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01') PARTITION BY LIST (kind);
+            CREATE TABLE app.events_2025_a PARTITION OF app.events_2025 FOR VALUES IN ('a');
+            CREATE TABLE app.events_2025_rest PARTITION OF app.events_2025 DEFAULT;
+            INSERT INTO app.events SELECT g, date '2024-06-01' + g / 2, CASE WHEN g % 3 = 0 THEN 'a' ELSE 'b' END, g % 10
+            FROM generate_series(1, 600) g;
+            """);
+        await clusters.Target.ExecuteAsync("postgres", $"DROP DATABASE IF EXISTS {db} WITH (FORCE)");
+        string[] filters = ["--schema", "app", "--where", "app.events=v >= 7"];
+        var result = await PgMoveProcess.RunAsync(["copy", "--source", clusters.Source.Uri(db), "--target", clusters.Target.Uri(db),
+            "--dir", PgMoveProcess.StateDir(), "--verify", .. filters]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        const string rows = "SELECT string_agg(tableoid::regclass || ':' || id, ',' ORDER BY id) FROM app.events";
+        var expected = await clusters.Source.ScalarAsync<string>(db, rows.Replace("FROM app.events", "FROM app.events WHERE v >= 7"));
+        Assert.Equal(expected, await clusters.Target.ScalarAsync<string>(db, rows));
+        foreach (var leaf in new[] { "events_2024", "events_2025_a", "events_2025_rest" })
+            Assert.Contains($"app.{leaf}:", expected);          // every leaf had rows to filter
+        Assert.Equal(180L, await clusters.Target.ScalarAsync<long>(db, "SELECT count(*) FROM app.events"));
+        // The other tables move whole.
+        Assert.Equal(1000L, await clusters.Target.ScalarAsync<long>(db, "SELECT count(*) FROM app.orders"));
+        var verify = await PgMoveProcess.RunAsync(["verify", "--source", clusters.Source.Uri(db), "--target", clusters.Target.Uri(db), .. filters]);
+        Assert.True(verify.ExitCode == 0, verify.ToString());
+    }
+
+    [Fact]
     public async Task Copy_with_verify_compares_only_what_the_filters_moved()
     {
         var (result, _) = await CopyAsync("flt_verify", "--exclude-schema", "archive", "--exclude-table-data", "app.notes",

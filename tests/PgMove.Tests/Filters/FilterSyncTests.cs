@@ -50,6 +50,40 @@ public sealed class FilterSyncTests(ClusterPair clusters)
     }
 
     [Fact]
+    public async Task A_where_on_a_partitioned_table_filters_the_changes_of_every_partition()
+    {
+        const string db = "flt_sync_parts";
+        await clusters.Source.CreateDatabaseAsync(db);
+        await clusters.Source.ExecuteAsync(db, """
+            CREATE TABLE events (id int, at date, v int, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
+            CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+            CREATE TABLE events_2025 PARTITION OF events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+            INSERT INTO events SELECT g, date '2024-06-01' + g / 2, g FROM generate_series(1, 600) g;
+            """);
+        await clusters.Target.ExecuteAsync("postgres", $"DROP DATABASE IF EXISTS {db} WITH (FORCE)");
+        var dir = PgMoveProcess.StateDir();
+        using (var sync = BackgroundPgMove.Start(SyncFixtures.Args("sync", clusters, db, dir, "--where", "public.events=id > 300")))
+        {
+            await sync.WaitForPhaseAsync(dir, "streaming", TimeSpan.FromSeconds(60));
+            Assert.Equal(300L, await clusters.Target.ScalarAsync<long>(db, "SELECT count(*) FROM events"));
+            await clusters.Source.ExecuteAsync(db, """
+                INSERT INTO events VALUES (5, '2024-02-01', 0), (9000, '2024-02-01', 0), (9001, '2025-09-01', 0);
+                UPDATE events SET v = -1 WHERE id IN (10, 310, 590);
+                DELETE FROM events WHERE id IN (20, 320, 580);
+                """);
+            var cutover = await PgMoveProcess.RunAsync(SyncFixtures.Args("cutover", clusters, db, dir));
+            Assert.True(cutover.ExitCode == 0, cutover + "\n--- sync ---\n" + sync.Output);
+            Assert.Contains("verification (checksums): equal", cutover.Stdout);
+            Assert.Equal(0, await sync.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        }
+        const string rows = "SELECT string_agg(tableoid::regclass || ':' || id || ':' || v, ',' ORDER BY id) FROM events";
+        Assert.Equal(await clusters.Source.ScalarAsync<string>(db, rows.Replace("FROM events", "FROM events WHERE id > 300")),
+            await clusters.Target.ScalarAsync<string>(db, rows));
+        Assert.Contains("events_2025:9001:0", await clusters.Target.ScalarAsync<string>(db, rows));
+        await SyncFixtures.AssertNothingLeftAsync(clusters, db);
+    }
+
+    [Fact]
     public async Task A_row_filter_outside_the_replica_identity_is_refused_before_anything_is_created()
     {
         const string db = "flt_sync_refused";
