@@ -50,7 +50,7 @@ internal static class AllDatabases
     /// <summary>Verifies every database: each one's report, then one line per database; exit 1 when one differs or is missing.</summary>
     public static async Task<ExitCode> VerifyAsync(Display display, VerifyOptions options, bool json, CancellationToken ct)
     {
-        var (databases, skipped) = await new InstanceVerifyRunner(options, new VerifyProgress()).RunAsync(ct);
+        var (databases, skipped, roles) = await new InstanceVerifyRunner(options, new VerifyProgress()).RunAsync(ct);
         var output = json ? Console.Error : Console.Out;
         var lines = new List<string>();
         foreach (var (name, report) in databases)
@@ -63,16 +63,20 @@ internal static class AllDatabases
             lines.Add($"  database {name}: {(report is null ? "MISSING on the target" : report.Equal ? "equal" : "DIFFERS")}");
         }
         lines.AddRange(skipped.Select(s => $"  database {s}"));
+        lines.Add(roles.Count == 0 ? "  roles: equal" : $"  roles: {roles.Count} difference(s)");
+        lines.AddRange(roles.Select(r => "    " + r));
         var differing = databases.Where(d => d.Report is not { Equal: true }).Select(d => d.Database).ToList();
+        var equal = differing.Count == 0 && roles.Count == 0;
         lines.Insert(0, differing.Count == 0
-            ? $"pgmove verify --all-databases: all {databases.Count} database(s) equal"
+            ? $"pgmove verify --all-databases: all {databases.Count} database(s) equal{(roles.Count == 0 ? ", and the roles" : $"; the roles differ ({roles.Count})")}"
             : $"pgmove verify --all-databases: {differing.Count} of {databases.Count} database(s) differ: {string.Join(", ", differing)}");
         display.ShowLines(lines, new
         {
-            equal = differing.Count == 0,
+            equal,
             databases = databases.Select(d => new { name = d.Database, equal = d.Report?.Equal ?? false, missing = d.Report is null, report = d.Report }),
             skipped,
+            roles,
         });
-        return differing.Count == 0 ? ExitCode.Success : ExitCode.Differences;
+        return equal ? ExitCode.Success : ExitCode.Differences;
     }
 }

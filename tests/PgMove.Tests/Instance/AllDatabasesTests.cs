@@ -73,12 +73,24 @@ public sealed class AllDatabasesTests : IAsyncLifetime
 
         var equal = await PgMoveProcess.RunAsync("verify", "--all-databases", "--source", source, "--target", target);
         Assert.True(equal.ExitCode == 0, equal.ToString());
-        Assert.Contains("all 4 database(s) equal", equal.Stdout);
+        Assert.Contains("all 4 database(s) equal, and the roles", equal.Stdout);
 
         // The copied target is no longer empty: check fails, naming the databases.
         var again = await PgMoveProcess.RunAsync("check", "--all-databases", "--source", source, "--target", target);
         Assert.True(again.ExitCode == 1, again.ToString());
         Assert.Contains("northwind: target-empty", again.Output);
+
+        // Roles are compared too, by the planner the copy used: a changed attribute and a lost membership show.
+        await _target.ExecuteAsync("postgres",
+            "ALTER ROLE inst_login CONNECTION LIMIT 9; REVOKE inst_group FROM inst_login; ALTER ROLE inst_login IN DATABASE chinook RESET work_mem");
+        var roles = await PgMoveProcess.RunAsync("verify", "--all-databases", "--source", source, "--target", target);
+        Assert.True(roles.ExitCode == 1, roles.ToString());
+        Assert.Contains("the roles differ (2)", roles.Stdout);
+        Assert.Contains("not on the target: ALTER ROLE \"inst_login\" IN DATABASE \"chinook\" SET", roles.Stdout);
+        Assert.Contains("role inst_login: exists on the target, left unchanged; differs: source CONNECTION LIMIT 4, target 9; not a member of inst_group",
+            roles.Stdout);
+        await _target.ExecuteAsync("postgres",
+            "ALTER ROLE inst_login CONNECTION LIMIT 4; GRANT inst_group TO inst_login; ALTER ROLE inst_login IN DATABASE chinook SET work_mem = '6MB'");
 
         await _target.ExecuteAsync("chinook", "UPDATE artist SET name = name || '!' WHERE artist_id = 1");
         var differs = await PgMoveProcess.RunAsync("verify", "--all-databases", "--source", source, "--target", target);
