@@ -14,15 +14,15 @@ echo "source size: $(psrc -Atc "select pg_size_pretty(pg_database_size('bench'))
 redst() { PGOPTIONS="-c client_min_messages=warning" DB=postgres pdst -c "DROP DATABASE IF EXISTS $DST_DB"; }
 # pgmove
 redst
-/usr/bin/time -f "pgmove dump: %e s, peak RSS %M KB" $PGMOVE dump --source "$SRC_URI" --archive $W/arc --jobs 2 >/dev/null 2>$W/dump.err || { cat $W/dump.err; exit 1; }
+/usr/bin/time -f "pgmove dump: %e s, user %U s, sys %S s, peak RSS %M KB" $PGMOVE dump --source "$SRC_URI" --archive $W/arc --jobs 2 >/dev/null 2>$W/dump.err || { cat $W/dump.err; exit 1; }
 tail -1 $W/dump.err
-/usr/bin/time -f "pgmove restore: %e s, peak RSS %M KB" $PGMOVE restore --archive $W/arc --target "$DST_URI" --jobs 2 --verify >$W/restore.out 2>$W/restore.err || { cat $W/restore.out $W/restore.err; exit 1; }
+/usr/bin/time -f "pgmove restore: %e s, user %U s, sys %S s, peak RSS %M KB" $PGMOVE restore --archive $W/arc --target "$DST_URI" --jobs 2 --verify >$W/restore.out 2>$W/restore.err || { cat $W/restore.out $W/restore.err; exit 1; }
 tail -1 $W/restore.err; grep verify $W/restore.out
 echo "pgmove archive: $(du -sb $W/arc | cut -f1) bytes"
 # pg_dump -Fd -j2 + pg_restore -j2 + analyze
 redst
-/usr/bin/time -f "pg_dump -Fd -j2: %e s, peak RSS %M KB" pg_dump -Fd -j2 -f $W/pgd "$SRC_URI"
+/usr/bin/time -f "pg_dump -Fd -j2: %e s, user %U s, sys %S s, peak RSS %M KB" pg_dump -Fd -j2 -f $W/pgd "$SRC_URI"
 DB=postgres pdst -c "CREATE DATABASE $DST_DB"
-/usr/bin/time -f "pg_restore -j2: %e s, peak RSS %M KB" pg_restore -j2 -d "$DST_URI" $W/pgd
+/usr/bin/time -f "pg_restore -j2: %e s, user %U s, sys %S s, peak RSS %M KB" pg_restore -j2 -d "$DST_URI" $W/pgd
 /usr/bin/time -f "analyze: %e s" psql -X -q -d "$DST_URI" -c ANALYZE
 echo "pg_dump -Fd archive: $(du -sb $W/pgd | cut -f1) bytes"
