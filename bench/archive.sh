@@ -11,17 +11,21 @@ if [ "${MAKE:-1}" = 1 ]; then ./make-source.sh ${SCALE:-20}; fi
 W=${WORK:-/tmp/archive-bench/work}; rm -rf $W; mkdir -p $W
 psrc -c "CHECKPOINT" >/dev/null
 echo "source size: $(psrc -Atc "select pg_size_pretty(pg_database_size('bench'))")"
-redst() { PGOPTIONS="-c client_min_messages=warning" DB=postgres pdst -c "DROP DATABASE IF EXISTS $DST_DB"; }
+# Both sides start alike: target database dropped and a CHECKPOINT on both servers (else the previous run's writes
+# are flushed during the next one, which moved single restores by 10 s).
+redst() { PGOPTIONS="-c client_min_messages=warning" DB=postgres pdst -c "DROP DATABASE IF EXISTS $DST_DB" -c CHECKPOINT; psrc -c CHECKPOINT >/dev/null; }
 # pgmove
 redst
 /usr/bin/time -f "pgmove dump: %e s, user %U s, sys %S s, peak RSS %M KB" $PGMOVE dump --source "$SRC_URI" --archive $W/arc --jobs 2 >/dev/null 2>$W/dump.err || { cat $W/dump.err; exit 1; }
 tail -1 $W/dump.err
+redst
 /usr/bin/time -f "pgmove restore: %e s, user %U s, sys %S s, peak RSS %M KB" $PGMOVE restore --archive $W/arc --target "$DST_URI" --jobs 2 --verify >$W/restore.out 2>$W/restore.err || { cat $W/restore.out $W/restore.err; exit 1; }
 tail -1 $W/restore.err; grep verify $W/restore.out
 echo "pgmove archive: $(du -sb $W/arc | cut -f1) bytes"
 # pg_dump -Fd -j2 + pg_restore -j2 + analyze
 redst
 /usr/bin/time -f "pg_dump -Fd -j2: %e s, user %U s, sys %S s, peak RSS %M KB" pg_dump -Fd -j2 -f $W/pgd "$SRC_URI"
+redst
 DB=postgres pdst -c "CREATE DATABASE $DST_DB"
 /usr/bin/time -f "pg_restore -j2: %e s, user %U s, sys %S s, peak RSS %M KB" pg_restore -j2 -d "$DST_URI" $W/pgd
 /usr/bin/time -f "analyze: %e s" psql -X -q -d "$DST_URI" -c ANALYZE

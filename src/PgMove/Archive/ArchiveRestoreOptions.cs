@@ -19,6 +19,10 @@ public sealed record ArchiveRestoreOptions
     public bool Verify { get; init; }
     /// <summary>Everything in one transaction, one step after the other: a failure leaves the target as it was.</summary>
     public bool SingleTransaction { get; init; }
+    /// <summary>--tune-target: max_wal_size and checkpoint_timeout raised on the target for the run, and put back (as copy does).</summary>
+    public bool TuneTarget { get; init; }
+    /// <summary>Where to write the run's timeline (JSON, with an SVG beside it); null for none.</summary>
+    public string? TimelinePath { get; init; }
     /// <summary>Where the plan and the item states are kept.</summary>
     public required string StateDirectory { get; init; }
     /// <summary>Directory of pg_dump/pg_restore; null to search PATH and /usr/lib/postgresql/*/bin.</summary>

@@ -7,6 +7,7 @@ using PgMove.Data;
 using PgMove.Errors;
 using PgMove.Planning;
 using PgMove.Progress;
+using PgMove.Reporting;
 using PgMove.Schema;
 using PgMove.Sequences;
 using PgMove.Target;
@@ -149,9 +150,13 @@ public sealed class RestoreRunner(ArchiveRestoreOptions options, IProgressSink s
     async Task RunPlanAsync(IReadOnlyList<WorkItem> items, ArchiveManifest manifest, ConnectionSpec target, string targetCs,
         SchemaArchive schema, CancellationToken ct)
     {
+        var undoFile = Path.Combine(options.StateDirectory, "tune-target-undo.json");
         TargetTuning tuning;
         await using (var maintenance = await MaintenanceSession.OpenAsync(target, ct))
+        {
+            await TargetTuning.UndoLeftoverAsync(maintenance, undoFile, sink, ct);
             tuning = await TargetTuning.PlanAsync(maintenance, manifest.Database.SizeBytes, options.Jobs, sink, ct);
+        }
         var memory = $"maintenance_work_mem={tuning.MaintenanceWorkMemBytes >> 10}kB";
         var context = new WorkContext
         {
@@ -172,7 +177,21 @@ public sealed class RestoreRunner(ArchiveRestoreOptions options, IProgressSink s
         store.WritePlan(items);
         sink.Report(new PlanReady(items, options.Jobs, options.StateDirectory));
         sink.Report(new Notice($"using {schema.ToolDescription}"));
-        await new Scheduler(options.Jobs, store, sink).RunAsync(items, context, ct);
+        try
+        {
+            if (options.TuneTarget && tuning.HasRecommendations)
+            {
+                await using var maintenance = await MaintenanceSession.OpenAsync(target, ct);
+                await tuning.ApplyAsync(maintenance, undoFile, sink, ct);
+            }
+            await new Scheduler(options.Jobs, store, sink).RunAsync(items, context, ct);
+        }
+        finally
+        {
+            await tuning.PutBackAsync(target, undoFile, sink);
+            if (options.TimelinePath is { } timeline)
+                sink.Report(new Notice($"timeline written to {timeline} and {await Timeline.WriteAsync(timeline, items, CancellationToken.None)}"));
+        }
     }
 
     ArchiveSummary Summary(ArchiveManifest manifest, long rows, TimeSpan elapsed, string? target) =>

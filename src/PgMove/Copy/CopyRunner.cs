@@ -333,19 +333,8 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
         }
     }
 
-    async Task RestoreTuningAsync(TargetTuning tuning, ConnectionSpec target)
-    {
-        try
-        {
-            await using var maintenance = await MaintenanceSession.OpenAsync(target, CancellationToken.None);
-            await tuning.RestoreAsync(maintenance, _sink);
-        }
-        catch (Exception e) when (e is PgMoveException or NpgsqlException)
-        {
-            _sink.Report(new Notice($"--tune-target: could not restore the target's settings ({e.Message}); run the statements in " +
-                                    $"{Path.Combine(options.StateDirectory, "tune-target-undo.json")} on the target", IsWarning: true));
-        }
-    }
+    Task RestoreTuningAsync(TargetTuning tuning, ConnectionSpec target) =>
+        tuning.PutBackAsync(target, Path.Combine(options.StateDirectory, "tune-target-undo.json"), _sink);
 
     CopySummary Summarize(IReadOnlyList<WorkItem> items, ConnectionSpec target, TimeSpan elapsed, ResumeDecision? decision,
         ResumeSession? resume)
