@@ -14,6 +14,8 @@ public sealed record ArchiveRestoreOptions
     /// <summary>Parallel sessions for indexes and constraints.</summary>
     public int IndexJobs { get; init; } = 2;
     public bool NoOwner { get; init; }
+    /// <summary>--roles: create the roles the archive records (without passwords) before the database.</summary>
+    public bool Roles { get; init; }
     public bool NoAcl { get; init; }
     /// <summary>After the restore, compare every table's row count with the manifest's.</summary>
     public bool Verify { get; init; }

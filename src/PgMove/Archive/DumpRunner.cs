@@ -131,6 +131,7 @@ public sealed class DumpRunner(DumpOptions options, IProgressSink sink)
             RestoreNeedsBuiltKeys = source.RestoreNeedsBuiltKeys,
             Sequences = (await SequenceCatalog.ReadAsync(connection, ct)).Where(s => selection.IncludesName(s.Schema, s.Name)).ToList(),
             LargeObjects = source.LargeObjects,
+            Roles = ArchivedRoles.Of(await RoleCatalog.ReadDependenciesAsync(connection, ct)),
             Files = new Dictionary<string, ArchiveFile>(),
         };
     }

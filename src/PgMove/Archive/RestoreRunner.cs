@@ -53,10 +53,13 @@ public sealed class RestoreRunner(ArchiveRestoreOptions options, IProgressSink s
         File.CreateSymbolicLink(link, Path.GetFullPath(schemaFile));
         var schema = new SchemaArchive(tools, link);
         var targetCs = target.ToNpgsql("pgmove", SessionSettings.Target, Math.Max(options.Jobs, options.IndexJobs) + 4, TableLoader.SocketBufferBytes);
+        IReadOnlyList<Globals.PlannedStatement> roleSettings = [];
         await using (var maintenance = await MaintenanceSession.OpenAsync(target, ct))
         {
             if (exists) await RequireEmptyAsync(targetCs, target, ct);
-            else
+            // Roles before CREATE DATABASE … OWNER and the pre-data restore, as copy does.
+            if (options.Roles) roleSettings = await ArchiveRoles.CreateAsync(maintenance, manifest, target.Database, options.NoOwner, sink, ct);
+            if (!exists)
             {
                 await TargetDatabase.CreateAsync(maintenance, target.Database, manifest.Database, targetServer, sink, ct);
                 await TargetDatabase.ApplySettingsAsync(maintenance, target.Database, manifest.Database.Settings, sink, ct);
@@ -70,6 +73,7 @@ public sealed class RestoreRunner(ArchiveRestoreOptions options, IProgressSink s
             await RunPlanAsync(items, manifest, target, targetCs, schema, ct);
             rows = items.Where(i => i.Kind == WorkItemKind.TableData).Sum(i => i.Result.Rows);
         }
+        await ArchiveRoles.FinishAsync(target, roleSettings, sink, ct);
         IReadOnlyList<string> differences = [];
         if (options.Verify)
         {
