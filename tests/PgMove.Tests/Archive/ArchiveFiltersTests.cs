@@ -28,17 +28,8 @@ public sealed class ArchiveFiltersTests(ClusterPair clusters)
     public async Task Filtered_dump_restores_only_what_the_filters_select()
     {
         const string db = "arc_filtered";
-        await clusters.Source.CreateDatabaseAsync(db);
-        await clusters.Target.ExecuteAsync("postgres", $"DROP DATABASE IF EXISTS {db} WITH (FORCE)");
-        await clusters.Source.ExecuteAsync(db, Source);
-        var archive = ArchiveFixture.NewDirectory();
-
-        var dump = await PgMoveProcess.RunAsync("dump", "--source", clusters.Source.Uri(db), "--archive", archive,
+        await DumpAndRestoreAsync(db,
             "--exclude-schema", "other", "--exclude-table", "left_out", "--exclude-table-data", "no_rows", "--where", "kept=id <= 100");
-        Assert.True(dump.ExitCode == 0, dump.ToString());
-        var restore = await PgMoveProcess.RunAsync("restore", "--archive", archive, "--target", clusters.Target.Uri(db),
-            "--verify", "--dir", PgMoveProcess.StateDir());
-        Assert.True(restore.ExitCode == 0, restore.ToString());
 
         Assert.Equal(100L, await clusters.Target.ScalarAsync<long>(db, "SELECT count(*) FROM kept"));
         Assert.Equal(0L, await clusters.Target.ScalarAsync<long>(db, "SELECT count(*) FROM no_rows"));
@@ -52,18 +43,25 @@ public sealed class ArchiveFiltersTests(ClusterPair clusters)
     public async Task Mostly_variable_width_tables_are_archived_in_text_and_restore_identically()
     {
         const string db = "arc_formats";
+        var archive = await DumpAndRestoreAsync(db);
+
+        Assert.EndsWith(".binary.zst", ArchiveFixture.DataFile(archive, "kept")); // 3 of 4 columns fixed-width
+        Assert.EndsWith(".text.zst", ArchiveFixture.DataFile(archive, "wide")); // 1 of 5
+        await DatabaseComparer.AssertEqualAsync(clusters.Source, db, clusters.Target, db);
+    }
+
+    /// <summary>Creates the source database <paramref name="db"/>, dumps it with <paramref name="filters"/>, restores it; returns the archive.</summary>
+    async Task<string> DumpAndRestoreAsync(string db, params string[] filters)
+    {
         await clusters.Source.CreateDatabaseAsync(db);
         await clusters.Target.ExecuteAsync("postgres", $"DROP DATABASE IF EXISTS {db} WITH (FORCE)");
         await clusters.Source.ExecuteAsync(db, Source);
         var archive = ArchiveFixture.NewDirectory();
-
-        var dump = await PgMoveProcess.RunAsync("dump", "--source", clusters.Source.Uri(db), "--archive", archive);
+        var dump = await PgMoveProcess.RunAsync(["dump", "--source", clusters.Source.Uri(db), "--archive", archive, .. filters]);
         Assert.True(dump.ExitCode == 0, dump.ToString());
-        Assert.EndsWith(".binary.zst", ArchiveFixture.DataFile(archive, "kept")); // 3 of 4 columns fixed-width
-        Assert.EndsWith(".text.zst", ArchiveFixture.DataFile(archive, "wide")); // 1 of 5
         var restore = await PgMoveProcess.RunAsync("restore", "--archive", archive, "--target", clusters.Target.Uri(db),
             "--verify", "--dir", PgMoveProcess.StateDir());
         Assert.True(restore.ExitCode == 0, restore.ToString());
-        await DatabaseComparer.AssertEqualAsync(clusters.Source, db, clusters.Target, db);
+        return archive;
     }
 }
