@@ -58,13 +58,8 @@ public sealed class DumpRunner(DumpOptions options, IProgressSink sink)
             await snapshot.LockAsync(manifest.Tables.Select(t => t.Table), ct);
             var journal = new DumpJournal(state);
             var items = Plan(manifest, directory, journal);
-            if (resume is not null)
-            {
-                // Outside the snapshot: the change counters must be read as they are now.
-                await using var counters = await PgSession.OpenAsync(sourceCs, Side.Source, options.Source.ToString(), ct);
-                await resume.KeepFinishedAsync(items, journal, directory, counters, sink, ct);
-            }
-            else new DumpResume(identity, options.Filters.Describe(), statistics!).Save(state);
+            await RecordOrResumeAsync(resume ?? new DumpResume(identity, options.Filters.Describe(), statistics!), resume is not null,
+                items, journal, directory, sourceCs, ct);
             var store = new StateStore(state);
             store.WritePlan(items);
             sink.Report(new PlanReady(items, options.Jobs, store.Directory));
@@ -83,6 +78,20 @@ public sealed class DumpRunner(DumpOptions options, IProgressSink sink)
             await dumpStop.CancelAsync();
             await schema.SettleDumpAsync();
         }
+    }
+
+    /// <summary>A new dump records what a resume needs before its first file; a resume keeps the finished files it can.</summary>
+    async Task RecordOrResumeAsync(DumpResume run, bool resuming, IReadOnlyList<WorkItem> items, DumpJournal journal, string directory,
+        string sourceCs, CancellationToken ct)
+    {
+        if (!resuming)
+        {
+            run.Save(Path.Combine(directory, StateDirectoryName));
+            return;
+        }
+        // Outside the snapshot: the change counters must be read as they are now.
+        await using var counters = await PgSession.OpenAsync(sourceCs, Side.Source, options.Source.ToString(), ct);
+        await run.KeepFinishedAsync(items, journal, directory, counters, sink, ct);
     }
 
     /// <summary>Creates the archive directory, or takes an empty one; refuses one that holds anything (but with --resume).</summary>
