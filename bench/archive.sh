@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # bench/archive.sh: pgmove dump + restore beside pg_dump -Fd -j2 + pg_restore -j2 + ANALYZE (run under flock /tmp/pgmove-cpu.lock).
-# SCALE (default 20), MAKE=0 to reuse the source; own clusters on ports 56432/56433 under /tmp/pgbench-archive.
+# SCALE (default 20; docs/performance.md uses 100), MAKE=0 to reuse the source; own clusters on ports 56432/56433 under /tmp/pgbench-archive.
 set -euo pipefail
 export BENCH_DIR=/tmp/pgbench-archive SRC_PORT=56432 DST_PORT=56433
 PGMOVE=${PGMOVE:-$(cd "$(dirname "$0")/.." && pwd)/src/PgMove.Cli/bin/Release/net10.0/pgmove}
