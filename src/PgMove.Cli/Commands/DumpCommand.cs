@@ -14,11 +14,15 @@ internal static class DumpCommand
         var jobs = new Option<int>("--jobs", "-j") { Description = "Parallel source sessions writing data files", DefaultValueFactory = _ => 2 };
         var pgBin = new Option<string?>("--pg-bin") { Description = "Directory of pg_dump (default: PATH, then /usr/lib/postgresql/*/bin)" };
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON on stdout (progress goes to stderr)" };
+        var resume = new Option<bool>("--resume")
+        { Description = "Finish the interrupted dump in --archive: its finished files are checked and kept, the rest is dumped again" };
+        var filters = new FilterCliOptions();
         var command = new Command("dump",
             "Write one database to an archive directory (schema, one zstd file per table, manifest with checksums), for pgmove restore.")
         {
-            source, archive, jobs, pgBin, json,
+            source, archive, jobs, pgBin, json, resume,
         };
+        filters.AddTo(command);
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async (display, token) =>
         {
             var options = new DumpOptions
@@ -27,6 +31,8 @@ internal static class DumpCommand
                 Directory = parse.GetValue(archive)!,
                 Jobs = Math.Max(1, parse.GetValue(jobs)),
                 PgBin = parse.GetValue(pgBin),
+                Filters = filters.Read(parse),
+                Resume = parse.GetValue(resume),
             };
             var summary = await display.RunAsync(sink => new DumpRunner(options, sink).RunAsync(token));
             display.ShowLines([

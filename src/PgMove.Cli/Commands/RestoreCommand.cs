@@ -23,11 +23,16 @@ internal static class RestoreCommand
         var checkOnly = new Option<bool>("--check-only") { Description = "Check every file of the archive (present, size, SHA-256) without a target" };
         var dir = new Option<string?>("--dir") { Description = "State directory: plan, item states (default: a new directory under the temp dir)" };
         var pgBin = new Option<string?>("--pg-bin") { Description = "Directory of pg_restore (default: PATH, then /usr/lib/postgresql/*/bin)" };
+        var tune = new Option<bool>("--tune-target")
+        { Description = "Raise max_wal_size and checkpoint_timeout on the target for the run (ALTER SYSTEM, put back at the end)" };
+        var timeline = new Option<string?>("--timeline") { Description = "Write what ran when on which worker to this JSON file, and an SVG picture beside it" };
+        var roles = new Option<bool>("--roles")
+        { Description = "Create the roles the archived database depends on (recorded by pgmove dump, without passwords) before restoring" };
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON on stdout (progress goes to stderr)" };
         var command = new Command("restore",
             "Restore an archive written by pgmove dump into a target server, with the copy's plan; every file is checked first.")
         {
-            archive, target, jobs, indexJobs, noOwner, noAcl, verify, single, checkOnly, dir, pgBin, json,
+            archive, target, jobs, indexJobs, noOwner, noAcl, verify, single, checkOnly, dir, pgBin, json, tune, timeline, roles,
         };
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async (display, token) =>
         {
@@ -45,6 +50,9 @@ internal static class RestoreCommand
                 StateDirectory = parse.GetValue(dir)
                                  ?? Path.Combine(Path.GetTempPath(), "pgmove", "restore-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss") + "-" + Environment.ProcessId),
                 PgBin = parse.GetValue(pgBin),
+                TuneTarget = parse.GetValue(tune),
+                Roles = parse.GetValue(roles),
+                TimelinePath = parse.GetValue(timeline),
             };
             if (checking)
             {

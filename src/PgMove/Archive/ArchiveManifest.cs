@@ -31,6 +31,8 @@ public sealed record ArchiveManifest
     public required bool RestoreNeedsBuiltKeys { get; init; }
     public required IReadOnlyList<SequenceInfo> Sequences { get; init; }
     public required long LargeObjects { get; init; }
+    /// <summary>The roles the database depends on, without passwords, for restore --roles (null in archives of older versions).</summary>
+    public ArchivedRoles? Roles { get; init; }
     /// <summary>Every file but the manifest, by name relative to the archive directory.</summary>
     public required IReadOnlyDictionary<string, ArchiveFile> Files { get; init; }
 

@@ -14,11 +14,17 @@ public sealed record ArchiveRestoreOptions
     /// <summary>Parallel sessions for indexes and constraints.</summary>
     public int IndexJobs { get; init; } = 2;
     public bool NoOwner { get; init; }
+    /// <summary>--roles: create the roles the archive records (without passwords) before the database.</summary>
+    public bool Roles { get; init; }
     public bool NoAcl { get; init; }
     /// <summary>After the restore, compare every table's row count with the manifest's.</summary>
     public bool Verify { get; init; }
     /// <summary>Everything in one transaction, one step after the other: a failure leaves the target as it was.</summary>
     public bool SingleTransaction { get; init; }
+    /// <summary>--tune-target: max_wal_size and checkpoint_timeout raised on the target for the run, and put back (as copy does).</summary>
+    public bool TuneTarget { get; init; }
+    /// <summary>Where to write the run's timeline (JSON, with an SVG beside it); null for none.</summary>
+    public string? TimelinePath { get; init; }
     /// <summary>Where the plan and the item states are kept.</summary>
     public required string StateDirectory { get; init; }
     /// <summary>Directory of pg_dump/pg_restore; null to search PATH and /usr/lib/postgresql/*/bin.</summary>

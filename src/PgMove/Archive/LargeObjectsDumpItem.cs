@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using PgMove.Planning;
 
 namespace PgMove.Archive;
@@ -9,8 +8,8 @@ namespace PgMove.Archive;
 /// Each object is read whole by the server (lo_get), so one object must stay under 1 GB.
 /// </summary>
 /// <param name="directory">The archive directory.</param>
-/// <param name="files">Where the file's record goes once it is complete and on disk.</param>
-public sealed class LargeObjectsDumpItem(string directory, ConcurrentDictionary<string, ArchiveFile> files)
+/// <param name="journal">Where the file's record goes once it is complete and on disk.</param>
+public sealed class LargeObjectsDumpItem(string directory, DumpJournal journal)
     : WorkItem("dump:large-objects", WorkItemKind.LargeObjects, "dump large objects")
 {
     public override async Task<WorkResult> RunAsync(WorkContext context, Action<long, long> progress, CancellationToken ct)
@@ -25,7 +24,7 @@ public sealed class LargeObjectsDumpItem(string directory, ConcurrentDictionary<
             var file = await Task.Factory.StartNew(() => ArchiveFiles.Write(Path.Combine(directory, ArchiveManifest.LargeObjectsFile),
                 output => StreamCopy.Pump(rows, output, binary: true, (r, b) => { bytes = b; progress(r, b); })),
                 ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-            files[ArchiveManifest.LargeObjectsFile] = file;
+            journal.Add(ArchiveManifest.LargeObjectsFile, file);
             return new WorkResult(file.Rows ?? 0, bytes);
         }
     }

@@ -7,6 +7,7 @@ using PgMove.Data;
 using PgMove.Errors;
 using PgMove.Planning;
 using PgMove.Progress;
+using PgMove.Reporting;
 using PgMove.Schema;
 using PgMove.Sequences;
 using PgMove.Target;
@@ -52,10 +53,13 @@ public sealed class RestoreRunner(ArchiveRestoreOptions options, IProgressSink s
         File.CreateSymbolicLink(link, Path.GetFullPath(schemaFile));
         var schema = new SchemaArchive(tools, link);
         var targetCs = target.ToNpgsql("pgmove", SessionSettings.Target, Math.Max(options.Jobs, options.IndexJobs) + 4, TableLoader.SocketBufferBytes);
+        IReadOnlyList<Globals.PlannedStatement> roleSettings = [];
         await using (var maintenance = await MaintenanceSession.OpenAsync(target, ct))
         {
             if (exists) await RequireEmptyAsync(targetCs, target, ct);
-            else
+            // Roles before CREATE DATABASE … OWNER and the pre-data restore, as copy does.
+            if (options.Roles) roleSettings = await ArchiveRoles.CreateAsync(maintenance, manifest, target.Database, options.NoOwner, sink, ct);
+            if (!exists)
             {
                 await TargetDatabase.CreateAsync(maintenance, target.Database, manifest.Database, targetServer, sink, ct);
                 await TargetDatabase.ApplySettingsAsync(maintenance, target.Database, manifest.Database.Settings, sink, ct);
@@ -69,6 +73,7 @@ public sealed class RestoreRunner(ArchiveRestoreOptions options, IProgressSink s
             await RunPlanAsync(items, manifest, target, targetCs, schema, ct);
             rows = items.Where(i => i.Kind == WorkItemKind.TableData).Sum(i => i.Result.Rows);
         }
+        await ArchiveRoles.FinishAsync(target, roleSettings, sink, ct);
         IReadOnlyList<string> differences = [];
         if (options.Verify)
         {
@@ -149,9 +154,13 @@ public sealed class RestoreRunner(ArchiveRestoreOptions options, IProgressSink s
     async Task RunPlanAsync(IReadOnlyList<WorkItem> items, ArchiveManifest manifest, ConnectionSpec target, string targetCs,
         SchemaArchive schema, CancellationToken ct)
     {
+        var undoFile = Path.Combine(options.StateDirectory, "tune-target-undo.json");
         TargetTuning tuning;
         await using (var maintenance = await MaintenanceSession.OpenAsync(target, ct))
+        {
+            await TargetTuning.UndoLeftoverAsync(maintenance, undoFile, sink, ct);
             tuning = await TargetTuning.PlanAsync(maintenance, manifest.Database.SizeBytes, options.Jobs, sink, ct);
+        }
         var memory = $"maintenance_work_mem={tuning.MaintenanceWorkMemBytes >> 10}kB";
         var context = new WorkContext
         {
@@ -172,7 +181,21 @@ public sealed class RestoreRunner(ArchiveRestoreOptions options, IProgressSink s
         store.WritePlan(items);
         sink.Report(new PlanReady(items, options.Jobs, options.StateDirectory));
         sink.Report(new Notice($"using {schema.ToolDescription}"));
-        await new Scheduler(options.Jobs, store, sink).RunAsync(items, context, ct);
+        try
+        {
+            if (options.TuneTarget && tuning.HasRecommendations)
+            {
+                await using var maintenance = await MaintenanceSession.OpenAsync(target, ct);
+                await tuning.ApplyAsync(maintenance, undoFile, sink, ct);
+            }
+            await new Scheduler(options.Jobs, store, sink).RunAsync(items, context, ct);
+        }
+        finally
+        {
+            await tuning.PutBackAsync(target, undoFile, sink);
+            if (options.TimelinePath is { } timeline)
+                sink.Report(new Notice($"timeline written to {timeline} and {await Timeline.WriteAsync(timeline, items, CancellationToken.None)}"));
+        }
     }
 
     ArchiveSummary Summary(ArchiveManifest manifest, long rows, TimeSpan elapsed, string? target) =>

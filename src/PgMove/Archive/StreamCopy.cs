@@ -7,6 +7,8 @@ namespace PgMove.Archive;
 static class StreamCopy
 {
     const int BufferSize = 256 * 1024;
+    /// <summary>Written on once the buffer holds this much: a COPY stream returns one row per read, and each write costs the compressor a call.</summary>
+    const int WriteAt = BufferSize - 64 * 1024;
     static readonly long ProgressEveryTicks = Stopwatch.Frequency / 4;
 
     /// <summary>Copies everything from <paramref name="input"/> to <paramref name="output"/> with blocking calls; returns the rows.</summary>
@@ -15,18 +17,24 @@ static class StreamCopy
         var counter = new CopyRowCounter(binary);
         var buffer = new byte[BufferSize];
         long bytes = 0, lastReport = Stopwatch.GetTimestamp();
-        int n, turns = 0;
-        while ((n = input.Read(buffer)) > 0)
+        int n, filled = 0, turns = 0;
+        while ((n = input.Read(buffer, filled, buffer.Length - filled)) > 0)
         {
-            counter.Feed(buffer.AsSpan(0, n));
-            output.Write(buffer, 0, n);
+            counter.Feed(buffer.AsSpan(filled, n));
+            filled += n;
             bytes += n;
+            if (filled >= WriteAt)
+            {
+                output.Write(buffer, 0, filled);
+                filled = 0;
+            }
             if (++turns % 1024 == 0 && Stopwatch.GetTimestamp() - lastReport > ProgressEveryTicks)
             {
                 progress(counter.Rows, bytes);
                 lastReport = Stopwatch.GetTimestamp();
             }
         }
+        output.Write(buffer, 0, filled);
         progress(counter.Rows, bytes);
         return counter.Rows;
     }

@@ -201,11 +201,6 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
         }
     }
 
-    sealed record SourceModel(DatabaseInfo Database, IReadOnlyList<TableInfo> Tables, long LargeObjects,
-        IReadOnlyList<(string Schema, string Name, long Bytes)> Analyzable, IReadOnlyList<string> Schemas,
-        IReadOnlyList<string> Extensions, IReadOnlyList<IndexInfo> Indexes, IReadOnlyList<ConstraintInfo> ForeignKeys,
-        IReadOnlyDictionary<uint, IReadOnlyList<string>> Slices, bool RestoreNeedsBuiltKeys, Filters.Selection Selection);
-
     /// <summary>Refuses a source user who may not read every table and sequence (copy and dump alike).</summary>
     /// <param name="connection">A source session.</param>
     /// <param name="server">The source server, for the user's name.</param>
@@ -218,28 +213,11 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
                 $"source user \"{server.CurrentUser}\" may not SELECT from: {string.Join(", ", unreadable)}");
     }
 
-    /// <summary>What the copy moves, read in the snapshot: only what <paramref name="selection"/> selects.</summary>
+    /// <summary>What the copy moves, read in the snapshot (<see cref="SourceModel.ReadAsync"/>), with the slices of --split-larger-than.</summary>
     async Task<SourceModel> ReadSourceAsync(NpgsqlConnection connection, ServerInfo server, Filters.Selection selection, CancellationToken ct)
     {
-        await RequireReadableAsync(connection, server, ct);
-        var (indexes, foreignKeys) = await IndexCatalog.ReadAsync(connection, ct);
-        var tables = await TableCatalog.ReadAsync(connection, server.VersionNum, ct);
-        if (!selection.IsEverything)
-        {
-            // Tables moved without rows keep their indexes and keys in pg_restore's post-data.
-            tables = tables.Where(t => selection.CopiesRows(t.Oid)).Select(t => t with { Where = selection.WhereOf(t.Oid) }).ToList();
-            indexes = indexes.Where(i => selection.CopiesRows(i.TableOid)).ToList();
-            foreignKeys = foreignKeys.Where(f => selection.CopiesRows(f.TableOid) && selection.CopiesRows(f.ReferencedTableOid)).ToList();
-        }
-        return new SourceModel(
-            await DatabaseCatalog.ReadCurrentAsync(connection, server.VersionNum, ct),
-            tables,
-            selection.LargeObjects ? await ObjectCatalog.CountLargeObjectsAsync(connection, ct) : 0,
-            (await TableCatalog.ReadAnalyzableAsync(connection, ct)).Where(a => selection.IncludesName(a.Schema, a.Name)).ToList(),
-            await ObjectCatalog.ReadSchemasAsync(connection, ct),
-            await ObjectCatalog.ReadExtensionsAsync(connection, ct),
-            indexes, foreignKeys, await SliceAsync(connection, tables, server.VersionNum, ct),
-            await IndexCatalog.IsReferencedByRestoreAsync(connection, indexes, foreignKeys, ct), selection);
+        var source = await SourceModel.ReadAsync(connection, server, selection, ct);
+        return source with { Slices = await SliceAsync(connection, source.Tables, server.VersionNum, ct) };
     }
 
     /// <summary>
@@ -355,19 +333,8 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
         }
     }
 
-    async Task RestoreTuningAsync(TargetTuning tuning, ConnectionSpec target)
-    {
-        try
-        {
-            await using var maintenance = await MaintenanceSession.OpenAsync(target, CancellationToken.None);
-            await tuning.RestoreAsync(maintenance, _sink);
-        }
-        catch (Exception e) when (e is PgMoveException or NpgsqlException)
-        {
-            _sink.Report(new Notice($"--tune-target: could not restore the target's settings ({e.Message}); run the statements in " +
-                                    $"{Path.Combine(options.StateDirectory, "tune-target-undo.json")} on the target", IsWarning: true));
-        }
-    }
+    Task RestoreTuningAsync(TargetTuning tuning, ConnectionSpec target) =>
+        tuning.PutBackAsync(target, Path.Combine(options.StateDirectory, "tune-target-undo.json"), _sink);
 
     CopySummary Summarize(IReadOnlyList<WorkItem> items, ConnectionSpec target, TimeSpan elapsed, ResumeDecision? decision,
         ResumeSession? resume)
@@ -388,7 +355,7 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
         { Resume = new ResumeSummary(0, 0, 0, [], false, 0, 0, TimeSpan.Zero, NothingToDo: true) };
     }
 
-    static ServerIdentity Identity(ServerInfo server, ConnectionSpec spec) =>
+    internal static ServerIdentity Identity(ServerInfo server, ConnectionSpec spec) =>
         new(server.ClusterKey.StartsWith("system ", StringComparison.Ordinal) ? server.ClusterKey.Split(' ')[1] : null, spec.ToString(), spec.Database);
 
     /// <summary>A resume plans with the sizes and slices the first run planned with, so batches and slices are the same items.</summary>

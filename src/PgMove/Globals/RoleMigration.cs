@@ -30,6 +30,19 @@ public sealed class RoleMigration
     {
         var roles = options.AllRoles ? await RoleCatalog.ReadAllAsync(source, ct) : await RoleCatalog.ReadDependenciesAsync(source, ct);
         if (options.Roles && options.RolePasswords) roles = await WithPasswordsAsync(source, roles, ct);
+        return await PlanAsync(roles, target, options, targetDatabase, noOwner, ct);
+    }
+
+    /// <summary>Builds the plan for roles read earlier (an archive's); reads the target only and changes nothing.</summary>
+    /// <param name="roles">The source's roles, as read then.</param>
+    /// <param name="target">A session on the target server (any database).</param>
+    /// <param name="options">What --roles, --superuser-role and --owner-map asked for.</param>
+    /// <param name="targetDatabase">The database the roles' per-database settings are for.</param>
+    /// <param name="noOwner">--no-owner: owners need no membership.</param>
+    /// <param name="ct">Cancels the reads.</param>
+    public static async Task<RoleMigration> PlanAsync(SourceRoles roles, NpgsqlConnection target, GlobalsOptions options,
+        string targetDatabase, bool noOwner, CancellationToken ct)
+    {
         var user = await RoleCatalog.ReadCurrentUserAsync(target, ct);
         var currentUser = await PgSession.ScalarAsync<string>(target, "SELECT current_user::text", ct);
         var names = roles.Roles.Select(r => options.Map(r.Name)).Concat(options.OwnerMap.Keys).Concat(options.OwnerMap.Values)

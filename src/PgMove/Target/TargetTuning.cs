@@ -122,6 +122,27 @@ public sealed class TargetTuning
         if (_undoFile is not null) File.Delete(_undoFile);
     }
 
+    /// <summary>
+    /// <see cref="RestoreAsync"/> from a maintenance session of its own, at the end of a run however it ended: a failure
+    /// is a warning naming the undo file, whose statements the user can run.
+    /// </summary>
+    /// <param name="target">The target server.</param>
+    /// <param name="undoFile">tune-target-undo.json in the state directory.</param>
+    /// <param name="sink">Told what was put back, or that it could not be.</param>
+    public async Task PutBackAsync(ConnectionSpec target, string undoFile, IProgressSink sink)
+    {
+        try
+        {
+            await using var maintenance = await MaintenanceSession.OpenAsync(target, CancellationToken.None);
+            await RestoreAsync(maintenance, sink);
+        }
+        catch (Exception e) when (e is PgMoveException or NpgsqlException)
+        {
+            sink.Report(new Notice($"--tune-target: could not restore the target's settings ({e.Message}); run the statements in " +
+                                   $"{undoFile} on the target", IsWarning: true));
+        }
+    }
+
     IEnumerable<string> UndoStatements() => _applied.Select(a => a.PreviousAutoConf is { } value
         ? $"ALTER SYSTEM SET {Quote.Ident(a.Name)} = {Quote.Literal(value)}"
         : $"ALTER SYSTEM RESET {Quote.Ident(a.Name)}").Append("SELECT pg_reload_conf()").ToList();
