@@ -40,7 +40,7 @@ public sealed class DumpRunner(DumpOptions options, IProgressSink sink)
         var sourceCs = options.Source.ToNpgsql("pgmove", SessionSettings.Source, options.Jobs + 2, TableLoader.SocketBufferBytes);
         await using var holder = await PgSession.OpenAsync(sourceCs, Side.Source, options.Source.ToString(), ct);
         var server = await ServerCatalog.ReadAsync(holder, ct);
-        var identity = CopyRunner.Identity(server, options.Source);
+        var identity = CopyRunRecord.Identity(server, options.Source);
         resume?.CheckSameRun(identity, options.Filters.Describe());
         var tools = PgToolset.Locate(server.Major, options.PgBin);
         // Read before the snapshot: a write committed after it always shows as a change to a resume.

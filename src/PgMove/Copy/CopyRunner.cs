@@ -25,7 +25,8 @@ namespace PgMove.Copy;
 public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
 {
     readonly NoticeCollector _sink = new(sink);
-    RunManifest? _manifest;
+    CopyRunRecord? _record;
+    CopyRunRecord Record => _record ??= new CopyRunRecord(options, _sink);
 
     public async Task<CopySummary> RunAsync(CancellationToken ct)
     {
@@ -38,7 +39,7 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
         var (sourceServer, targetServer, targetExists, tools) = await CheckServersAsync(holderConnection, target, ct);
         if (resume is not null)
         {
-            resume.CheckSameRun(Identity(sourceServer, options.Source), Identity(targetServer, target), RunFingerprint.Of(options));
+            resume.CheckSameRun(CopyRunRecord.Identity(sourceServer, options.Source), CopyRunRecord.Identity(targetServer, target), RunFingerprint.Of(options));
             await using var maintenance = await MaintenanceSession.OpenAsync(target, ct);
             await resume.CheckTargetAsync(maintenance, target.Database, ct);
         }
@@ -156,13 +157,15 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
     {
         var target = pair.Target;
         var source = await ReadSourceAsync(pair.SourceConnection, pair.SourceServer, pair.Selection, ct);
-        if (pair.Resume is { } recorded) source = WithRecordedPlan(source, recorded.Manifest);
+        if (pair.Resume is { } recorded) source = CopyRunRecord.WithRecordedPlan(source, recorded.Manifest);
         // Too many tables to lock at once: each data session locks and checks its own (SnapshotGuard).
         if (pair.Budget.FitsAtOnce(source.Tables.Count)) await snapshot.LockAsync(source.Tables, ct);
         var items = CopyPlan.Build(PlanInput(source) with { Jobs = pair.Resume?.Manifest.PlanJobs ?? options.Jobs });
-        var decision = pair.Resume is { } resume
-            ? await DecideResumeAsync(resume, pair, items, archive, snapshot, ct)
-            : RecordNewRun(pair, source);
+        ResumeDecision? decision = null;
+        if (pair.Resume is { } resume)
+            decision = await Record.DecideResumeAsync(resume, pair.SourceCs, pair.TargetExists ? target : null, pair.TargetCs, items,
+                archive, pair.FirstArchive, snapshot, ct);
+        else Record.RecordNewRun(pair.SourceServer, pair.TargetServer, target, pair.Statistics!, source);
         if (pair.TargetExists && decision is null) await PrepareExistingTargetAsync(pair, source, ct);
         else if (!pair.TargetExists && EncodingRule.Judge(source.Database.Encoding, null) is { Verdict: Preflight.Verdict.Warn } encoding)
             _sink.Report(new Notice($"{encoding.Evidence} ({encoding.Fix})", IsWarning: true));
@@ -180,11 +183,11 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
                 created = true;
                 await TargetDatabase.ApplySettingsAsync(maintenance, target.Database, source.Database.Settings, _sink, ct);
             }
-            await RecordPlanStartAsync(target, created, ct);
+            await Record.RecordPlanStartAsync(target, created, ct);
             planStarted = true;
             await RunPlanAsync(items, decision, pair, snapshot, archive, source, globals.NoTablespaces, ct);
             await globals.CompleteAsync(ct);
-            SaveManifest(_manifest! with { Finished = DateTimeOffset.UtcNow });
+            Record.RecordFinished();
             return Summarize(items, target, clock.Elapsed, decision, pair.Resume) with
             {
                 SourceVersion = pair.SourceServer.Version, TargetVersion = pair.TargetServer.Version, Items = items,
@@ -312,9 +315,9 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
         };
         var store = new StateStore(options.StateDirectory);
         if (decision is null) store.WritePlan(items);
-        else await PrepareResumedTargetAsync(items, decision, pair, source, ct);
+        else await Record.PrepareResumedTargetAsync(items, decision, pair.SourceConnection, target, pair.TargetCs, ct);
         _sink.Report(new PlanReady(items, options.Jobs, options.StateDirectory));
-        if (decision is not null) ReportResume(decision);
+        if (decision is not null) Record.ReportResume(decision);
         _sink.Report(new Notice($"using {archive.ToolDescription}"));
         try
         {
@@ -353,94 +356,5 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
         _sink.Report(new Notice($"--resume: the run recorded in {options.StateDirectory} finished at {manifest.Finished:u}: nothing to do"));
         return new CopySummary(options.Source.ToString(), target.ToString(), TimeSpan.Zero, [], 0, 0, 0, 0, 0, options.StateDirectory, _sink.Notices)
         { Resume = new ResumeSummary(0, 0, 0, [], false, 0, 0, TimeSpan.Zero, NothingToDo: true) };
-    }
-
-    internal static ServerIdentity Identity(ServerInfo server, ConnectionSpec spec) =>
-        new(server.ClusterKey.StartsWith("system ", StringComparison.Ordinal) ? server.ClusterKey.Split(' ')[1] : null, spec.ToString(), spec.Database);
-
-    /// <summary>A resume plans with the sizes and slices the first run planned with, so batches and slices are the same items.</summary>
-    static SourceModel WithRecordedPlan(SourceModel source, RunManifest manifest) => source with
-    {
-        Tables = source.Tables.Select(t => manifest.TableBytes.TryGetValue(t.DisplayName, out var b) ? t with { Bytes = b } : t).ToList(),
-        Slices = source.Tables.Where(t => manifest.Slices.ContainsKey(t.DisplayName))
-            .ToDictionary(t => t.Oid, t => manifest.Slices[t.DisplayName]),
-    };
-
-    /// <summary>Writes the manifest of a new run, before anything is changed on a server.</summary>
-    ResumeDecision? RecordNewRun(Pair pair, SourceModel source)
-    {
-        var bytes = new Dictionary<string, long>();
-        var slices = new Dictionary<string, IReadOnlyList<string>>();
-        foreach (var t in source.Tables)
-        {
-            bytes.TryAdd(t.DisplayName, t.Bytes);
-            if (source.Slices.TryGetValue(t.Oid, out var s)) slices.TryAdd(t.DisplayName, s);
-        }
-        SaveManifest(new RunManifest
-        {
-            Started = DateTimeOffset.UtcNow, Source = Identity(pair.SourceServer, options.Source), Target = Identity(pair.TargetServer, pair.Target),
-            Options = RunFingerprint.Of(options), PlanJobs = options.Jobs, TableBytes = bytes, Slices = slices, Statistics = pair.Statistics!,
-        });
-        return null;
-    }
-
-    void SaveManifest(RunManifest manifest)
-    {
-        _manifest = manifest;
-        manifest.Save(options.StateDirectory);
-    }
-
-    async Task RecordPlanStartAsync(ConnectionSpec target, bool created, CancellationToken ct)
-    {
-        await using var maintenance = await MaintenanceSession.OpenAsync(target, ct);
-        var oid = await PgSession.ScalarAsync<uint>(maintenance,
-            $"SELECT oid FROM pg_database WHERE datname = {Sql.Quote.Literal(target.Database)}", ct);
-        SaveManifest(_manifest! with { PlanStarted = true, TargetDatabaseOid = oid, CreatedDatabase = _manifest.CreatedDatabase || created });
-    }
-
-    async Task<ResumeDecision> DecideResumeAsync(ResumeSession resume, Pair pair, IReadOnlyList<WorkItem> items, SchemaArchive archive,
-        SnapshotHolder snapshot, CancellationToken ct)
-    {
-        _manifest = resume.Manifest with { Resumes = resume.Manifest.Resumes + 1 };
-        await using var statistics = await PgSession.OpenAsync(pair.SourceCs, Side.Source, options.Source.ToString(), ct);
-        await using var target = pair.TargetExists ? await PgSession.OpenAsync(pair.TargetCs, Side.Target, pair.Target.ToString(), ct) : null;
-        return await resume.DecideAsync(items, archive, pair.FirstArchive, options.Source, statistics, target,
-            options.AcceptSourceChanges, _sink, snapshot.Id, ct);
-    }
-
-    /// <summary>Undoes on the target what the interrupted run left unfinished: the first change a resume makes.</summary>
-    async Task PrepareResumedTargetAsync(IReadOnlyList<WorkItem> items, ResumeDecision decision, Pair pair, SourceModel source,
-        CancellationToken ct)
-    {
-        await using var target = await PgSession.OpenAsync(pair.TargetCs, Side.Target, pair.Target.ToString(), ct);
-        if (decision.CleanTarget)
-        {
-            // Pre-data was unfinished: drop what it made, by the same rule as --clean (never an object the source lacks).
-            var clean = await CleanPlan.ReadAsync(pair.SourceConnection, target, ct);
-            if (!clean.Safe) throw new PgMoveException(ExitCode.TargetNotEmpty, clean.RefusalMessage(pair.Target.Database));
-            await clean.ExecuteAsync(target, pair.Target.Database, _sink, ct);
-        }
-        else if (await TargetCleanup.RunAsync(target, items, decision, _sink, ct))
-            decision.Redo(items.First(i => i.Kind == WorkItemKind.PostData)); // it made the foreign keys just dropped
-    }
-
-    void ReportResume(ResumeDecision decision)
-    {
-        foreach (var item in decision.Skipped) _sink.Report(new ItemSkipped(item));
-        _sink.Report(new Notice($"resume: {decision.Skipped.Count} item(s) done in the interrupted run are skipped; " +
-                                (decision.Redone.Count == 0 ? "none is redone"
-                                    : $"{decision.Redone.Count} redone from a clean state: {string.Join(", ", decision.Redone.Select(r => r.Id))}")));
-    }
-
-    /// <summary>Passes events on and keeps the notices for the summary.</summary>
-    sealed class NoticeCollector(IProgressSink inner) : IProgressSink
-    {
-        readonly List<string> _notices = [];
-        public IReadOnlyList<string> Notices { get { lock (_notices) return _notices.ToList(); } }
-        public void Report(CopyEvent e)
-        {
-            if (e is Notice n) lock (_notices) _notices.Add(n.Text);
-            inner.Report(e);
-        }
     }
 }
