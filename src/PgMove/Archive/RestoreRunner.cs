@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Npgsql;
+using PgMove.Archive.PgDumpDirectory;
 using PgMove.Catalog;
 using PgMove.Connections;
 using PgMove.Copy;
@@ -25,6 +26,7 @@ public sealed class RestoreRunner(ArchiveRestoreOptions options, IProgressSink s
     /// <param name="ct">Stops the check.</param>
     public async Task<ArchiveSummary> CheckOnlyAsync(CancellationToken ct)
     {
+        if (PgDumpArchive.IsPgDumpDirectory(options.Directory)) return await new PgDumpRestoreRunner(options, sink).CheckOnlyAsync(ct);
         var clock = Stopwatch.StartNew();
         var manifest = await ArchiveManifest.LoadAsync(options.Directory, ct);
         await ArchiveCheck.CheckAllAsync(options.Directory, manifest, ct);
@@ -35,6 +37,8 @@ public sealed class RestoreRunner(ArchiveRestoreOptions options, IProgressSink s
     /// <param name="ct">Stops the run.</param>
     public async Task<(ArchiveSummary Summary, IReadOnlyList<string> Differences)> RunAsync(CancellationToken ct)
     {
+        // A directory written by pg_dump --format=directory (toc.dat, no manifest) is restored by its own runner.
+        if (PgDumpArchive.IsPgDumpDirectory(options.Directory)) return await new PgDumpRestoreRunner(options, sink).RunAsync(ct);
         var clock = Stopwatch.StartNew();
         var directory = options.Directory;
         var manifest = await ArchiveManifest.LoadAsync(directory, ct);
@@ -113,7 +117,7 @@ public sealed class RestoreRunner(ArchiveRestoreOptions options, IProgressSink s
         return (server, exists);
     }
 
-    static async Task RequireEmptyAsync(string targetCs, ConnectionSpec target, CancellationToken ct)
+    internal static async Task RequireEmptyAsync(string targetCs, ConnectionSpec target, CancellationToken ct)
     {
         await using var session = await PgSession.OpenAsync(targetCs, Side.Target, target.ToString(), ct);
         var objects = await DatabaseCatalog.ListUserObjectsAsync(session, 5, ct);
