@@ -65,7 +65,7 @@ public sealed class PgDumpArchive
         Stream decompressed = Path.GetExtension(path) switch
         {
             ".gz" => new GZipStream(file, CompressionMode.Decompress),
-            ".zst" => new ZstdSharp.DecompressionStream(file),
+            ".zst" => new ZstdSharp.DecompressionStream(file, leaveOpen: false),
             ".lz4" => Refuse(file, path),
             _ => file,
         };
