@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using PgMove.Catalog;
+using PgMove.Sql;
 
 namespace PgMove.Archive.PgDumpDirectory;
 
@@ -45,5 +46,31 @@ public static partial class DumpedDatabase
             database?.Owner ?? "",
             [],
             estimatedBytes);
+    }
+
+    /// <summary>
+    /// The archive's database-level statements (DATABASE PROPERTIES: ALTER DATABASE … SET, connection limit; the
+    /// database's COMMENT), which pg_restore runs only with --create, naming <paramref name="target"/> instead of the
+    /// dumped database.
+    /// </summary>
+    /// <param name="toc">The archive's table of contents.</param>
+    /// <param name="target">The target database's name.</param>
+    public static IReadOnlyList<string> PropertyStatements(PgDumpToc toc, string target)
+    {
+        var entries = toc.OfType("DATABASE PROPERTIES").Concat(toc.OfType("COMMENT").Where(e => e.Tag == $"DATABASE {toc.DatabaseName}"));
+        var statements = new List<string>();
+        foreach (var line in entries.SelectMany(e => e.Definition.Split(";\n", StringSplitOptions.RemoveEmptyEntries)))
+            if (Rename(line.Trim(), toc.DatabaseName, target) is { } statement) statements.Add(statement);
+        return statements;
+    }
+
+    /// <summary>The statement naming <paramref name="target"/>, as pg_dump's fmtId wrote the name (bare or quoted); null for another statement.</summary>
+    static string? Rename(string line, string name, string target)
+    {
+        foreach (var prefix in new[] { "ALTER DATABASE ", "COMMENT ON DATABASE " })
+        foreach (var form in new[] { Quote.Ident(name), name })
+            if (line.StartsWith(prefix + form + " ", StringComparison.Ordinal))
+                return prefix + Quote.Ident(target) + line[(prefix.Length + form.Length)..];
+        return null;
     }
 }

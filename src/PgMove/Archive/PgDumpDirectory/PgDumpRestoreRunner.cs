@@ -67,7 +67,12 @@ public sealed class PgDumpRestoreRunner(ArchiveRestoreOptions options, IProgress
         await using (var maintenance = await MaintenanceSession.OpenAsync(target, ct))
         {
             if (exists) await RestoreRunner.RequireEmptyAsync(targetCs, target, ct);
-            else await TargetDatabase.CreateAsync(maintenance, target.Database, database, server, sink, ct);
+            else
+            {
+                await TargetDatabase.CreateAsync(maintenance, target.Database, database, server, sink, ct);
+                foreach (var statement in DumpedDatabase.PropertyStatements(toc, target.Database))
+                    await PgSession.ExecuteAsync(maintenance, statement, ct);
+            }
         }
         var items = Items(plan);
         await RunPlanAsync(items, plan, archive, database.SizeBytes, target, targetCs, new SchemaArchive(tools, link), ct);

@@ -33,4 +33,31 @@ public sealed class DumpedDatabaseTests
         var db = DumpedDatabase.Read(Toc(null), 0);
         Assert.Equal(("LATIN1", "C", "C", 'c'), (db.Encoding, db.Collate, db.Ctype, db.LocaleProvider));
     }
+
+    [Fact]
+    public void Database_settings_and_comment_name_the_target()
+    {
+        var toc = Toc(null) with
+        {
+            Entries =
+            [
+                new TocEntry(3, 0, 0, "shop", "DATABASE PROPERTIES", TocSection.PreData,
+                    "ALTER DATABASE shop SET search_path TO 'Odd \"Schema\".x', 'public';\nALTER DATABASE shop SET work_mem TO '7MB';\n", null, null, "alice", [], null),
+                new TocEntry(4, 0, 0, "DATABASE shop", "COMMENT", TocSection.None, "COMMENT ON DATABASE shop IS 'hi;';\n", null, null, "alice", [], null),
+                new TocEntry(5, 0, 0, "TABLE t", "COMMENT", TocSection.None, "COMMENT ON TABLE public.t IS 'no';\n", null, "public", "alice", [], null),
+            ],
+        };
+        Assert.Equal(
+        [
+            "ALTER DATABASE \"new db\" SET search_path TO 'Odd \"Schema\".x', 'public'",
+            "ALTER DATABASE \"new db\" SET work_mem TO '7MB'",
+            "COMMENT ON DATABASE \"new db\" IS 'hi;'",
+        ], DumpedDatabase.PropertyStatements(toc, "new db"));
+        var quoted = Toc(null) with
+        {
+            DatabaseName = "Shop",
+            Entries = [new TocEntry(3, 0, 0, "Shop", "DATABASE PROPERTIES", TocSection.PreData, "ALTER DATABASE \"Shop\" SET work_mem TO '1MB';\n", null, null, null, [], null)],
+        };
+        Assert.Equal(["ALTER DATABASE \"x\" SET work_mem TO '1MB'"], DumpedDatabase.PropertyStatements(quoted, "x"));
+    }
 }
