@@ -41,7 +41,9 @@ internal sealed class CopyDataStream(Stream inner, string path) : Stream
         {
             n = inner.Read(_buffer, _end, _buffer.Length - _end);
         }
-        catch (Exception e) when (e is InvalidDataException or IOException or ZstdSharp.ZstdException)
+        // Whatever a decompressor throws on bad input (InvalidDataException from gzip, ZstdException, lz4's argument
+        // checks on a corrupt frame) and a failing disk mean the same: the file cannot be read.
+        catch (Exception e) when (e is not OperationCanceledException)
         {
             throw new PgMoveException(ExitCode.ArchiveDamaged, $"archive file {path} is damaged ({e.Message}); nothing of its table was loaded", e);
         }

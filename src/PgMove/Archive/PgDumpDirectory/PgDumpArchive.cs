@@ -5,7 +5,7 @@ namespace PgMove.Archive.PgDumpDirectory;
 
 /// <summary>
 /// A directory written by <c>pg_dump --format=directory</c>: its TOC and its data files, found as pg_restore finds
-/// them (the plain name, else with .gz, .lz4 or .zst) and read decompressed.
+/// them (the plain name, else with .gz, .lz4 or .zst) and read decompressed (gzip, lz4 frames, zstd).
 /// </summary>
 public sealed class PgDumpArchive
 {
@@ -66,24 +66,9 @@ public sealed class PgDumpArchive
         {
             ".gz" => new GZipStream(file, CompressionMode.Decompress),
             ".zst" => new ZstdSharp.DecompressionStream(file, leaveOpen: false),
-            ".lz4" => Refuse(file, path),
+            ".lz4" => K4os.Compression.LZ4.Streams.LZ4Stream.Decode(file, leaveOpen: false),
             _ => file,
         };
         return new CopyDataStream(decompressed, path);
-    }
-
-    static Stream Refuse(FileStream file, string path)
-    {
-        file.Dispose();
-        throw new PgMoveException(ExitCode.Incompatible,
-            $"archive file {path} is lz4-compressed, which pgmove does not read; restore this archive with pg_restore");
-    }
-
-    /// <summary>Refuses, before anything is restored, an archive whose compression pgmove cannot read.</summary>
-    public void RequireReadableCompression()
-    {
-        if (Toc.Compression == DumpCompression.Lz4)
-            throw new PgMoveException(ExitCode.Incompatible,
-                $"archive {Directory} is lz4-compressed (pg_dump --compress=lz4), which pgmove does not read; restore it with pg_restore");
     }
 }

@@ -81,12 +81,7 @@ public sealed class PgDumpRestoreRunner(ArchiveRestoreOptions options, IProgress
         return (new ArchiveSummary(options.Directory, plan.Data.Count, rows, ArchiveBytes(archive), clock.Elapsed, target.ToString()), differences);
     }
 
-    async Task<PgDumpArchive> OpenAsync(CancellationToken ct)
-    {
-        var archive = await PgDumpArchive.OpenAsync(options.Directory, ct);
-        archive.RequireReadableCompression();
-        return archive;
-    }
+    Task<PgDumpArchive> OpenAsync(CancellationToken ct) => PgDumpArchive.OpenAsync(options.Directory, ct);
 
     static long ArchiveBytes(PgDumpArchive archive) =>
         new DirectoryInfo(archive.Directory).EnumerateFiles().Sum(f => f.Length);

@@ -99,16 +99,25 @@ public sealed class PgDumpArchiveTests
     }
 
     [Fact]
-    public async Task Lz4_is_refused_clearly()
+    public async Task Lz4_files_are_read_and_a_corrupt_one_is_named()
     {
+        // pg_dump 16+ writes LZ4 frames (LZ4F), as the lz4 tool does.
         var directory = CopyOf("pg15-plain");
-        var toc = new TocWriter(16).Write(2, (7, "TABLE DATA", "t", "COPY public.t (a) FROM stdin;\n", "7.dat"));
-        await File.WriteAllBytesAsync(Path.Combine(directory, PgDumpToc.FileName), toc);
+        foreach (var file in Directory.GetFiles(directory, "*.dat").Where(f => f != Path.Combine(directory, PgDumpToc.FileName)))
+        {
+            PgMove.Tests.Infrastructure.PostgresCluster.Run("lz4", "-q", file, file + ".lz4");
+            File.Delete(file);
+        }
         var archive = await OpenAsync(directory);
-        var e = Assert.Throws<PgMoveException>(archive.RequireReadableCompression);
-        Assert.Equal(ExitCode.Incompatible, e.ExitCode);
-        Assert.Contains("lz4", e.Message);
-        Assert.Contains("pg_restore", e.Message);
+        Assert.Equal("1\ta\\tb\t2\n2\t\\N\t3\n", Rows(archive, Weird(archive)));
+        var path = archive.DataFile(Weird(archive));
+        Assert.EndsWith(".dat.lz4", path);
+        var bytes = await File.ReadAllBytesAsync(path);
+        bytes[^6] ^= 0xff;
+        await File.WriteAllBytesAsync(path, bytes);
+        var e = Assert.Throws<PgMoveException>(() => Rows(archive, Weird(archive)));
+        Assert.Equal(ExitCode.ArchiveDamaged, e.ExitCode);
+        Assert.Contains(path, e.Message);
     }
 
     [Fact]
