@@ -107,4 +107,32 @@ public sealed class PgDumpRestoreTests(ClusterPair clusters)
         Assert.Contains("missing", restore.Output);
         Assert.False(await clusters.Target.DatabaseExistsAsync(db));
     }
+
+    [Fact]
+    public async Task No_owner_and_no_acl_restore_objects_of_a_role_the_target_lacks()
+    {
+        const string db = "pgd_no_owner";
+        await clusters.Source.ExecuteAsync("postgres", "DO $$ BEGIN CREATE ROLE pgd_only_on_source; EXCEPTION WHEN duplicate_object THEN NULL; END $$");
+        await clusters.Source.CreateDatabaseAsync(db);
+        await clusters.Source.ExecuteAsync(db, """
+            CREATE TABLE owned (id int PRIMARY KEY, v text);
+            INSERT INTO owned SELECT g, g::text FROM generate_series(1, 1000) g;
+            ALTER TABLE owned OWNER TO pgd_only_on_source;
+            GRANT SELECT ON owned TO pgd_only_on_source;
+            SELECT lo_from_bytea(0, 'owned blob'::bytea);
+            """);
+        await clusters.Source.ExecuteAsync(db, "DO $$ BEGIN EXECUTE format('ALTER LARGE OBJECT %s OWNER TO pgd_only_on_source', (SELECT max(oid) FROM pg_largeobject_metadata)); END $$");
+        var archive = await PgDumpAsync(db);
+
+        var refused = await RestoreAsync(db, archive);
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("pgd_only_on_source", refused.Output);
+
+        await clusters.Target.ExecuteAsync("postgres", $"DROP DATABASE IF EXISTS {db} WITH (FORCE)");
+        var restore = await RestoreAsync(db, archive, "--no-owner", "--no-acl", "--verify");
+        Assert.True(restore.ExitCode == 0, restore.ToString());
+        Assert.Equal(1000L, await clusters.Target.ScalarAsync<long>(db, "SELECT count(*) FROM owned"));
+        Assert.Equal("postgres", await clusters.Target.ScalarAsync<string>(db, "SELECT tableowner::text FROM pg_tables WHERE tablename = 'owned'"));
+        Assert.Equal("owned blob", await clusters.Target.ScalarAsync<string>(db, "SELECT string_agg(convert_from(lo_get(oid), 'UTF8'), ',') FROM pg_largeobject_metadata"));
+    }
 }
