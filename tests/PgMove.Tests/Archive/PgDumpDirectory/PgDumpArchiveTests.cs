@@ -138,4 +138,18 @@ public sealed class PgDumpArchiveTests
         while (stream.Read(one) > 0) read.WriteByte(one[0]);
         Assert.Equal(rows, System.Text.Encoding.UTF8.GetString(read.ToArray()));
     }
+
+    [Fact]
+    public async Task An_empty_table_file_holds_only_the_end_of_data_line()
+    {
+        var directory = CopyOf("pg15-plain");
+        var archive = await OpenAsync(directory);
+        await File.WriteAllTextAsync(archive.DataFile(Weird(archive)), "\\.\n\n\n");
+        Assert.Equal("", Rows(archive, Weird(archive)));
+        await File.WriteAllTextAsync(archive.DataFile(Weird(archive)), "");
+        Assert.Equal(ExitCode.ArchiveDamaged, Assert.Throws<PgMoveException>(() => Rows(archive, Weird(archive))).ExitCode);
+        // A row that merely ends in backslash-dot is a row, and without the end line after it the file is cut.
+        await File.WriteAllTextAsync(archive.DataFile(Weird(archive)), "1\tx\\.\n");
+        Assert.Equal(ExitCode.ArchiveDamaged, Assert.Throws<PgMoveException>(() => Rows(archive, Weird(archive))).ExitCode);
+    }
 }
