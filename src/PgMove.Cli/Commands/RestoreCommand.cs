@@ -10,7 +10,7 @@ internal static class RestoreCommand
 {
     public static Command Create()
     {
-        var archive = new Option<string>("--archive", "-a") { Description = "Archive directory written by pgmove dump", Required = true };
+        var archive = new Option<string>("--archive", "-a") { Description = "Archive directory written by pgmove dump, or by pg_dump --format=directory", Required = true };
         var target = new Option<string?>("--target", "-t")
         { Description = "Target connection; without a database name, the archived one's; created when missing (default: $PGMOVE_TARGET)" };
         var jobs = new Option<int>("--jobs", "-j") { Description = "Parallel table loads", DefaultValueFactory = _ => 2 };
@@ -30,7 +30,7 @@ internal static class RestoreCommand
         { Description = "Create the roles the archived database depends on (recorded by pgmove dump, without passwords) before restoring" };
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON on stdout (progress goes to stderr)" };
         var command = new Command("restore",
-            "Restore an archive written by pgmove dump into a target server, with the copy's plan; every file is checked first.")
+            "Restore an archive written by pgmove dump (or pg_dump --format=directory) into a target server, with the copy's plan; every file is checked first.")
         {
             archive, target, jobs, indexJobs, noOwner, noAcl, verify, single, checkOnly, dir, pgBin, json, tune, timeline, roles,
         };

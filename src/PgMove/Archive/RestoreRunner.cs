@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Npgsql;
+using PgMove.Archive.PgDumpDirectory;
 using PgMove.Catalog;
 using PgMove.Connections;
 using PgMove.Copy;
@@ -26,6 +27,7 @@ public sealed class RestoreRunner(ArchiveRestoreOptions options, IProgressSink s
     /// <param name="ct">Stops the check.</param>
     public async Task<ArchiveSummary> CheckOnlyAsync(CancellationToken ct)
     {
+        if (PgDumpArchive.IsPgDumpDirectory(options.Directory)) return await new PgDumpRestoreRunner(options, sink).CheckOnlyAsync(ct);
         var clock = Stopwatch.StartNew();
         var manifest = await ArchiveManifest.LoadAsync(options.Directory, ct);
         await ArchiveCheck.CheckAllAsync(options.Directory, manifest, ct);
@@ -36,6 +38,8 @@ public sealed class RestoreRunner(ArchiveRestoreOptions options, IProgressSink s
     /// <param name="ct">Stops the run.</param>
     public async Task<(ArchiveSummary Summary, IReadOnlyList<string> Differences)> RunAsync(CancellationToken ct)
     {
+        // A directory written by pg_dump --format=directory (toc.dat, no manifest) is restored by its own runner.
+        if (PgDumpArchive.IsPgDumpDirectory(options.Directory)) return await new PgDumpRestoreRunner(options, sink).RunAsync(ct);
         var clock = Stopwatch.StartNew();
         var directory = options.Directory;
         var manifest = await ArchiveManifest.LoadAsync(directory, ct);
@@ -70,7 +74,8 @@ public sealed class RestoreRunner(ArchiveRestoreOptions options, IProgressSink s
         else
         {
             var items = Plan(manifest);
-            await RunPlanAsync(items, manifest, target, targetCs, schema, ct);
+            await RestorePlan.RunAsync(options, sink, items, manifest.Database.SizeBytes, target, targetCs, schema,
+                new ArchiveRows(options.Directory, manifest), ct);
             rows = items.Where(i => i.Kind == WorkItemKind.TableData).Sum(i => i.Result.Rows);
         }
         await ArchiveRoles.FinishAsync(target, roleSettings, sink, ct);
@@ -118,7 +123,7 @@ public sealed class RestoreRunner(ArchiveRestoreOptions options, IProgressSink s
         return (server, exists);
     }
 
-    static async Task RequireEmptyAsync(string targetCs, ConnectionSpec target, CancellationToken ct)
+    internal static async Task RequireEmptyAsync(string targetCs, ConnectionSpec target, CancellationToken ct)
     {
         await using var session = await PgSession.OpenAsync(targetCs, Side.Target, target.ToString(), ct);
         var objects = await DatabaseCatalog.ListUserObjectsAsync(session, 5, ct);
@@ -149,53 +154,6 @@ public sealed class RestoreRunner(ArchiveRestoreOptions options, IProgressSink s
             items.Add(objects);
         }
         return items;
-    }
-
-    async Task RunPlanAsync(IReadOnlyList<WorkItem> items, ArchiveManifest manifest, ConnectionSpec target, string targetCs,
-        SchemaArchive schema, CancellationToken ct)
-    {
-        var undoFile = Path.Combine(options.StateDirectory, "tune-target-undo.json");
-        TargetTuning tuning;
-        await using (var maintenance = await MaintenanceSession.OpenAsync(target, ct))
-        {
-            await TargetTuning.UndoLeftoverAsync(maintenance, undoFile, sink, ct);
-            tuning = await TargetTuning.PlanAsync(maintenance, manifest.Database.SizeBytes, options.Jobs, sink, ct);
-        }
-        var memory = $"maintenance_work_mem={tuning.MaintenanceWorkMemBytes >> 10}kB";
-        var context = new WorkContext
-        {
-            // No item of a restore reads the source or its snapshot: those are marked done in Plan.
-            Source = target,
-            SourceConnectionString = targetCs,
-            Snapshot = null!,
-            Target = target,
-            TargetConnectionString = targetCs,
-            Archive = schema,
-            RestoreOptions = new RestoreOptions(options.NoOwner, options.NoAcl, $"{SessionSettings.RestoreOptions} -c {memory}"),
-            IndexJobs = options.IndexJobs,
-            SortMemory = tuning.SortMemory,
-            Sink = sink,
-            Rows = new ArchiveRows(options.Directory, manifest),
-        };
-        var store = new StateStore(options.StateDirectory);
-        store.WritePlan(items);
-        sink.Report(new PlanReady(items, options.Jobs, options.StateDirectory));
-        sink.Report(new Notice($"using {schema.ToolDescription}"));
-        try
-        {
-            if (options.TuneTarget && tuning.HasRecommendations)
-            {
-                await using var maintenance = await MaintenanceSession.OpenAsync(target, ct);
-                await tuning.ApplyAsync(maintenance, undoFile, sink, ct);
-            }
-            await new Scheduler(options.Jobs, store, sink).RunAsync(items, context, ct);
-        }
-        finally
-        {
-            await tuning.PutBackAsync(target, undoFile, sink);
-            if (options.TimelinePath is { } timeline)
-                sink.Report(new Notice($"timeline written to {timeline} and {await Timeline.WriteAsync(timeline, items, CancellationToken.None)}"));
-        }
     }
 
     ArchiveSummary Summary(ArchiveManifest manifest, long rows, TimeSpan elapsed, string? target) =>

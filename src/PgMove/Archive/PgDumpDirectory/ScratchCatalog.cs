@@ -1,0 +1,64 @@
+using Npgsql;
+using PgMove.Catalog;
+using PgMove.Connections;
+using PgMove.Copy;
+using PgMove.Schema;
+using PgMove.Sql;
+
+namespace PgMove.Archive.PgDumpDirectory;
+
+/// <summary>
+/// The copy's catalog of a pg_dump archive. A pg_dump archive holds SQL, not catalog rows: its schema (no data) is
+/// restored into a scratch database on the target server, the copy's own catalog queries (TableCatalog, IndexCatalog)
+/// read it there, and the scratch database is dropped. Each object then takes the OID the archive's entries carry, so
+/// that pg_restore's list leaves out exactly what pgmove builds itself.
+/// </summary>
+internal static class ScratchCatalog
+{
+    /// <summary>What the scratch database showed, before the OIDs are those of the archive.</summary>
+    public sealed record Model(
+        IReadOnlyList<TableInfo> Tables,
+        IReadOnlyList<IndexInfo> Indexes,
+        IReadOnlyList<ConstraintInfo> ForeignKeys,
+        IReadOnlyList<(string Schema, string Name, long Bytes)> Analyzable,
+        bool RestoreNeedsBuiltKeys);
+
+    /// <summary>Restores the archive's schema into a scratch database, reads it, and drops it again.</summary>
+    /// <param name="target">The target server (any database on it).</param>
+    /// <param name="tools">pg_restore to use.</param>
+    /// <param name="archivePath">The archive directory (or a link to it).</param>
+    /// <param name="encoding">The dumped database's encoding.</param>
+    /// <param name="ct">Stops the work; the scratch database is dropped all the same.</param>
+    public static async Task<Model> ReadAsync(ConnectionSpec target, PgToolset tools, string archivePath, string encoding, CancellationToken ct)
+    {
+        var name = "pgmove_scratch_" + Guid.NewGuid().ToString("N")[..12];
+        var scratch = target.WithDatabase(name);
+        int versionNum;
+        await using (var maintenance = await MaintenanceSession.OpenAsync(target, ct))
+        {
+            versionNum = (await ServerCatalog.ReadAsync(maintenance, ct)).VersionNum;
+            await PgSession.ExecuteAsync(maintenance,
+                $"CREATE DATABASE {Quote.Ident(name)} WITH TEMPLATE template0 ENCODING {Quote.Literal(encoding)} LC_COLLATE 'C' LC_CTYPE 'C'", ct);
+        }
+        try
+        {
+            await ToolRunner.RunAsync(tools.PgRestore,
+                ["--schema-only", "--no-owner", "--no-acl", "--exit-on-error", $"--dbname={scratch.ToLibpqConnInfo()}", archivePath],
+                scratch, new Dictionary<string, string>(), "pg_restore of the archive's schema into a scratch database", ct);
+            var cs = scratch.ToNpgsql("pgmove", null, 2);
+            await using var session = await PgSession.OpenAsync(cs, Side.Target, scratch.ToString(), ct);
+            var tables = await TableCatalog.ReadAsync(session, versionNum, ct);
+            var (indexes, foreignKeys) = await IndexCatalog.ReadAsync(session, ct);
+            var analyzable = await TableCatalog.ReadAnalyzableAsync(session, ct);
+            var referenced = await IndexCatalog.IsReferencedByRestoreAsync(session, indexes, foreignKeys, ct);
+            return new Model(tables, indexes, foreignKeys, analyzable, referenced);
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var maintenance = await MaintenanceSession.OpenAsync(target, CancellationToken.None);
+            var force = versionNum >= 130000 ? " WITH (FORCE)" : "";
+            await PgSession.ExecuteAsync(maintenance, $"DROP DATABASE IF EXISTS {Quote.Ident(name)}{force}", CancellationToken.None);
+        }
+    }
+}
