@@ -20,7 +20,7 @@ public static class CopyPlan
 {
     /// <summary>Tables under this size are copied, indexed and analyzed in batches.</summary>
     public const long SmallTableBytes = 1024 * 1024;
-    const int BatchTables = 25;
+    const int BatchTables = 100;
     // Every item costs a session and round trips: about what moving this many bytes costs.
     const long ItemOverhead = 256 * 1024;
 
