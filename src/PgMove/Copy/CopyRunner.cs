@@ -159,7 +159,7 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
         if (pair.Resume is { } recorded) source = WithRecordedPlan(source, recorded.Manifest);
         // Too many tables to lock at once: each data session locks and checks its own (SnapshotGuard).
         if (pair.Budget.FitsAtOnce(source.Tables.Count)) await snapshot.LockAsync(source.Tables, ct);
-        var items = CopyPlan.Build(PlanInput(source) with { Jobs = pair.Resume?.Manifest.PlanJobs ?? options.Jobs });
+        var items = CopyPlan.Build(PlanInput(source) with { Jobs = pair.Resume?.Manifest.PlanJobs ?? options.Jobs, PieceOfTable = archive.Pieces.PieceOfTable });
         var decision = pair.Resume is { } resume
             ? await DecideResumeAsync(resume, pair, items, archive, snapshot, ct)
             : RecordNewRun(pair, source);

@@ -16,9 +16,11 @@ namespace PgMove.Schema;
 /// </summary>
 public sealed class DumpPieces
 {
-    DumpPieces(IReadOnlyList<IReadOnlyList<string>> selections, IReadOnlyList<int> tables, IReadOnlySet<(uint Catalog, uint Oid)> deferred)
+    DumpPieces(IReadOnlyList<IReadOnlyList<string>> selections, IReadOnlyList<int> tables, IReadOnlySet<(uint Catalog, uint Oid)> deferred,
+        IReadOnlyDictionary<uint, int> pieceOfTable)
     {
         Selections = selections;
+        PieceOfTable = pieceOfTable;
         _tables = tables;
         Deferred = deferred;
     }
@@ -34,11 +36,14 @@ public sealed class DumpPieces
     /// </summary>
     public IReadOnlySet<(uint Catalog, uint Oid)> Deferred { get; }
 
+    /// <summary>The piece (1 and up) that dumps each table, by OID; empty when the dump is not cut.</summary>
+    public IReadOnlyDictionary<uint, int> PieceOfTable { get; }
+
     /// <summary>Whether the dump is cut at all.</summary>
     public bool IsSplit => Selections.Count > 1;
 
     /// <summary>One piece, no selection: pg_dump of the whole schema.</summary>
-    public static DumpPieces Whole { get; } = new([[]], [0], new HashSet<(uint, uint)>());
+    public static DumpPieces Whole { get; } = new([[]], [0], new HashSet<(uint, uint)>(), new Dictionary<uint, int>());
 
     /// <summary>
     /// Cuts <paramref name="tables"/> into groups of at most <paramref name="pieceTables"/> (a tree bigger than that
@@ -53,10 +58,12 @@ public sealed class DumpPieces
         var excluded = tables.SelectMany(t => t.OwnedSequences.Prepend((t.Schema, t.Name)));
         var selections = new List<IReadOnlyList<string>> { ExactPatterns.Of(excluded).Select(p => "--exclude-table=" + p).ToList() };
         var counts = new List<int> { 0 };
+        var pieceOf = new Dictionary<uint, int>();
         var current = new List<DumpTableCatalog.DumpTable>();
         void Close()
         {
             counts.Add(current.Count);
+            foreach (var t in current) pieceOf[t.Oid] = selections.Count;
             selections.Add(ExactPatterns.Of(current.Select(t => (t.Schema, t.Name))).Select(p => "--table=" + p).ToList());
             current = [];
         }
@@ -67,7 +74,7 @@ public sealed class DumpPieces
             current.AddRange(members);
         }
         if (current.Count > 0) Close();
-        return new DumpPieces(selections, counts, deferred);
+        return new DumpPieces(selections, counts, deferred, pieceOf);
     }
 
     /// <summary>
