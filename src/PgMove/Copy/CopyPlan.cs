@@ -69,7 +69,8 @@ public static class CopyPlan
         // What needs the pre-data schema waits for the --after-pre-data hook too: the hook sees the tables empty.
         var preDataHook = input.Hooks?.AfterPreData is { } before ? new Hooks.HookItem("after-pre-data", before).After(preData) : null;
         var schemaReady = preDataHook ?? rest ?? preData;
-        var gates = input.PieceOfTable.Values.Distinct().Order().ToDictionary(p => p, p => (WorkItem)new PreDataPieceGate(p, preData).After(dump));
+        var gates = input.PieceOfTable.Values.Distinct().Order()
+            .ToDictionary(p => p, p => new PreDataPieceGate(p, preData).After(dump));
         WorkItem TablesReady(uint table) =>
             !inPieces ? schemaReady : input.PieceOfTable.TryGetValue(table, out var piece) ? gates[piece] : preData;
         var indexes = input.Indexes.GroupBy(i => i.TableOid).ToDictionary(g => g.Key, g => (IReadOnlyList<IndexInfo>)g.ToList());
@@ -121,8 +122,9 @@ public static class CopyPlan
             built.Add(item);
         }
         if (input.RestoreNeedsBuiltKeys) postData.After(built);
-        List<WorkItem> plan = [dump, preData, .. inPieces ? gates.Values.ToList() : new List<WorkItem>(), .. preDataHook is null ? [] : new[] { preDataHook }, .. data,
-            .. rest is null ? [] : new[] { rest }, sequences, release, .. built, postData, .. analyze];
+        List<WorkItem> plan = [dump, preData, .. inPieces ? gates.Values.ToList() : new List<WorkItem>(),
+            .. preDataHook is null ? [] : new[] { preDataHook }, .. data, .. rest is null ? [] : new[] { rest },
+            sequences, release, .. built, postData, .. analyze];
         // --after-copy runs last: after ANALYZE too, so that it sees the target as the copy leaves it (verify follows it).
         if (input.Hooks?.AfterCopy is { } after) plan.Add(new Hooks.HookItem("after-copy", after).After(plan.ToList()));
         return plan;
@@ -140,7 +142,8 @@ public static class CopyPlan
         foreach (var group in groups)
         {
             var members = group.ToList();
-            var batchCount = Math.Max(groups.Count == 1 ? Math.Min(input.Jobs, members.Count) : 1, (members.Count + BatchTables - 1) / BatchTables);
+            var batchCount = Math.Max(groups.Count == 1 ? Math.Min(input.Jobs, members.Count) : 1,
+                (members.Count + BatchTables - 1) / BatchTables);
             for (var b = 0; b < batchCount; b++)
             {
                 var batchTables = members.Where((_, i) => i % batchCount == b)
