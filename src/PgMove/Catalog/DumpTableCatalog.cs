@@ -23,17 +23,16 @@ public static class DumpTableCatalog
                 SELECT c.oid, c.oid FROM pg_class c WHERE NOT EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid)
                   AND c.relkind IN ('r', 'p')
                 UNION ALL
-                SELECT i.inhrelid, up.root FROM pg_inherits i JOIN up ON i.inhparent = up.oid)
-            SELECT c.oid, n.nspname, c.relname, (SELECT min(u.root) FROM up u WHERE u.oid = c.oid),
-                   coalesce((SELECT array_agg(sn.nspname ORDER BY s.relname) FROM pg_depend d
-                             JOIN pg_class s ON s.oid = d.objid JOIN pg_namespace sn ON sn.oid = s.relnamespace
-                             WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass
-                               AND d.refobjid = c.oid AND d.deptype = 'a' AND s.relkind = 'S'), '{}'),
-                   coalesce((SELECT array_agg(s.relname ORDER BY s.relname) FROM pg_depend d
-                             JOIN pg_class s ON s.oid = d.objid
-                             WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass
-                               AND d.refobjid = c.oid AND d.deptype = 'a' AND s.relkind = 'S'), '{}')
+                SELECT i.inhrelid, up.root FROM pg_inherits i JOIN up ON i.inhparent = up.oid),
+            roots AS (SELECT oid, min(root) AS root FROM up GROUP BY oid),
+            owned AS (
+                SELECT d.refobjid AS tab, array_agg(sn.nspname ORDER BY s.relname) AS schemas, array_agg(s.relname ORDER BY s.relname) AS names
+                FROM pg_depend d JOIN pg_class s ON s.oid = d.objid JOIN pg_namespace sn ON sn.oid = s.relnamespace
+                WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'a' AND s.relkind = 'S'
+                GROUP BY d.refobjid)
+            SELECT c.oid, n.nspname, c.relname, r.root, coalesce(o.schemas, '{}'), coalesce(o.names, '{}')
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            LEFT JOIN roots r ON r.oid = c.oid LEFT JOIN owned o ON o.tab = c.oid
             WHERE c.relkind IN ('r', 'p') AND c.relpersistence <> 't'
               AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'
               AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')

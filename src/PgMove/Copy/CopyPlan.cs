@@ -20,7 +20,7 @@ public static class CopyPlan
 {
     /// <summary>Tables under this size are copied, indexed and analyzed in batches.</summary>
     public const long SmallTableBytes = 1024 * 1024;
-    const int BatchTables = 25;
+    const int BatchTables = 100;
     // Every item costs a session and round trips: about what moving this many bytes costs.
     const long ItemOverhead = 256 * 1024;
 
@@ -48,19 +48,36 @@ public static class CopyPlan
         int Jobs,
         bool RestoreNeedsBuiltKeys = true,
         Filters.Selection? Selection = null,
-        Hooks.HookOptions? Hooks = null);
+        Hooks.HookOptions? Hooks = null)
+    {
+        /// <summary>
+        /// The schema dump's piece of each table (DumpPieces.PieceOfTable); empty when it is not cut. Cut, and with no
+        /// --after-pre-data hook, each table's rows load as soon as its piece's pre-data is restored.
+        /// </summary>
+        public IReadOnlyDictionary<uint, int> PieceOfTable { get; init; } = new Dictionary<uint, int>();
+    }
 
     public static IReadOnlyList<WorkItem> Build(Input input)
     {
         var dump = new SchemaDumpItem();
-        var preData = new SchemaRestoreItem("pre-data").After(dump);
+        // In pieces (and without a hook that must see all tables empty), pre-data restores in two items: the tables,
+        // each piece's rows loading as soon as its tables exist (PreDataPieceGate), then after the rows the rest (views and
+        // what else depends on the tables), which nothing loading rows needs.
+        var inPieces = input.PieceOfTable.Count > 0 && input.Hooks?.AfterPreData is null;
+        var preData = new SchemaRestoreItem("pre-data", part: inPieces ? PreDataPart.Tables : PreDataPart.All).After(dump);
+        var rest = inPieces ? new SchemaRestoreItem("pre-data", part: PreDataPart.Rest).After(preData) : null;
         // What needs the pre-data schema waits for the --after-pre-data hook too: the hook sees the tables empty.
         var preDataHook = input.Hooks?.AfterPreData is { } before ? new Hooks.HookItem("after-pre-data", before).After(preData) : null;
-        var schemaReady = preDataHook ?? preData;
+        var schemaReady = preDataHook ?? rest ?? preData;
+        var gates = input.PieceOfTable.Values.Distinct().Order()
+            .ToDictionary(p => p, p => new PreDataPieceGate(p, preData).After(dump));
+        WorkItem TablesReady(uint table) =>
+            !inPieces ? schemaReady : input.PieceOfTable.TryGetValue(table, out var piece) ? gates[piece] : preData;
         var indexes = input.Indexes.GroupBy(i => i.TableOid).ToDictionary(g => g.Key, g => (IReadOnlyList<IndexInfo>)g.ToList());
         var tables = input.Tables.ToDictionary(t => t.Oid);
-        var (dataByTable, batched) = DataItems(input, indexes, schemaReady);
+        var (dataByTable, batched) = DataItems(input, indexes, TablesReady);
         var data = dataByTable.Values.SelectMany(d => d).Distinct().ToList();
+        rest?.After(data);
         if (input.LargeObjects > 0)
         {
             var parts = (int)Math.Clamp((input.LargeObjects + LargeObjectCopyItem.ObjectsPerItem - 1) / LargeObjectCopyItem.ObjectsPerItem, 1, Math.Max(1, input.Jobs));
@@ -105,7 +122,9 @@ public static class CopyPlan
             built.Add(item);
         }
         if (input.RestoreNeedsBuiltKeys) postData.After(built);
-        List<WorkItem> plan = [dump, preData, .. preDataHook is null ? [] : new[] { preDataHook }, .. data, sequences, release, .. built, postData, .. analyze];
+        List<WorkItem> plan = [dump, preData, .. inPieces ? gates.Values.ToList() : new List<WorkItem>(),
+            .. preDataHook is null ? [] : new[] { preDataHook }, .. data, .. rest is null ? [] : new[] { rest },
+            sequences, release, .. built, postData, .. analyze];
         // --after-copy runs last: after ANALYZE too, so that it sees the target as the copy leaves it (verify follows it).
         if (input.Hooks?.AfterCopy is { } after) plan.Add(new Hooks.HookItem("after-copy", after).After(plan.ToList()));
         return plan;
@@ -113,24 +132,32 @@ public static class CopyPlan
 
     /// <summary>Each table's data items: its own copy, its slices, or the batch it shares with other small tables.</summary>
     static (Dictionary<uint, List<WorkItem>> ByTable, HashSet<uint> Batched) DataItems(
-        Input input, Dictionary<uint, IReadOnlyList<IndexInfo>> indexes, WorkItem preData)
+        Input input, Dictionary<uint, IReadOnlyList<IndexInfo>> indexes, Func<uint, WorkItem> tablesReady)
     {
         var byTable = new Dictionary<uint, List<WorkItem>>();
         var small = input.Tables.Where(t => t.Bytes < SmallTableBytes && !t.InInheritance && !input.Slices.ContainsKey(t.Oid)).ToList();
-        var batchCount = Math.Max(Math.Min(input.Jobs, small.Count), (small.Count + BatchTables - 1) / BatchTables);
-        for (var b = 0; b < batchCount; b++)
+        // Batches never mix tables of two dump pieces, so that each waits only for its own piece's pre-data.
+        var groups = small.GroupBy(t => input.PieceOfTable.GetValueOrDefault(t.Oid)).ToList();
+        var number = 0;
+        foreach (var group in groups)
         {
-            var members = small.Where((_, i) => i % batchCount == b)
-                .Select(t => (t, indexes.GetValueOrDefault(t.Oid) ?? [])).ToList();
-            var cost = members.Sum(m => m.t.Bytes * 2) + members.Count * ItemOverhead;
-            var batch = new SmallTablesItem(b + 1, members, cost).After(preData);
-            foreach (var (t, _) in members) byTable[t.Oid] = [batch];
+            var members = group.ToList();
+            var batchCount = Math.Max(groups.Count == 1 ? Math.Min(input.Jobs, members.Count) : 1,
+                (members.Count + BatchTables - 1) / BatchTables);
+            for (var b = 0; b < batchCount; b++)
+            {
+                var batchTables = members.Where((_, i) => i % batchCount == b)
+                    .Select(t => (t, indexes.GetValueOrDefault(t.Oid) ?? [])).ToList();
+                var cost = batchTables.Sum(m => m.t.Bytes * 2) + batchTables.Count * ItemOverhead;
+                var batch = new SmallTablesItem(++number, batchTables, cost).After(tablesReady(batchTables[0].t.Oid));
+                foreach (var (t, _) in batchTables) byTable[t.Oid] = [batch];
+            }
         }
         foreach (var t in input.Tables.Where(t => !byTable.ContainsKey(t.Oid)))
         {
             byTable[t.Oid] = input.Slices.TryGetValue(t.Oid, out var slices)
-                ? slices.Select((slice, i) => new TableCopyItem(t, i, slices.Count, slice).After(preData)).ToList()
-                : [new TableCopyItem(t).After(preData)];
+                ? slices.Select((slice, i) => new TableCopyItem(t, i, slices.Count, slice).After(tablesReady(t.Oid))).ToList()
+                : [new TableCopyItem(t).After(tablesReady(t.Oid))];
         }
         return (byTable, small.Select(t => t.Oid).ToHashSet());
     }

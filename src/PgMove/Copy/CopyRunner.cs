@@ -160,7 +160,7 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
         if (pair.Resume is { } recorded) source = CopyRunRecord.WithRecordedPlan(source, recorded.Manifest);
         // Too many tables to lock at once: each data session locks and checks its own (SnapshotGuard).
         if (pair.Budget.FitsAtOnce(source.Tables.Count)) await snapshot.LockAsync(source.Tables, ct);
-        var items = CopyPlan.Build(PlanInput(source) with { Jobs = pair.Resume?.Manifest.PlanJobs ?? options.Jobs });
+        var items = CopyPlan.Build(PlanInput(source) with { Jobs = pair.Resume?.Manifest.PlanJobs ?? options.Jobs, PieceOfTable = archive.Pieces.PieceOfTable });
         ResumeDecision? decision = null;
         if (pair.Resume is { } resume)
             decision = await Record.DecideResumeAsync(resume, pair.SourceCs, pair.TargetExists ? target : null, pair.TargetCs, items,

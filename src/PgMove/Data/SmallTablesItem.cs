@@ -31,8 +31,7 @@ public sealed class SmallTablesItem(int number, IReadOnlyList<(TableInfo Table, 
         await using var batch = new NpgsqlBatch(transfer.Target);
         foreach (var (table, indexes) in Tables)
         {
-            foreach (var index in indexes) batch.BatchCommands.Add(new(IndexStatements.Build(table, index)));
-            foreach (var keys in IndexStatements.Keys(table, indexes)) batch.BatchCommands.Add(new(keys));
+            foreach (var statement in IndexStatements.Whole(table, indexes)) batch.BatchCommands.Add(new(statement));
             batch.BatchCommands.Add(new($"ANALYZE {table.QualifiedName}"));
         }
         await batch.ExecuteNonQueryAsync(ct);
@@ -46,7 +45,7 @@ public sealed class SmallTablesItem(int number, IReadOnlyList<(TableInfo Table, 
     {
         try
         {
-            return await TableLoader.LoadAsync(transfer, table, null, freeze: false, progress, ct);
+            return await TableLoader.LoadAsync(transfer, table, null, freeze: false, progress, ct, tiny: true);
         }
         catch (Exception e) when (e is not OperationCanceledException && !ct.IsCancellationRequested)
         {

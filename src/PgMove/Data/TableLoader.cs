@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using Npgsql;
 using PgMove.Catalog;
@@ -30,8 +31,12 @@ internal static class TableLoader
     /// <param name="table">The table to load.</param>
     /// <param name="progress">Called with rows and bytes moved so far, a few times a second.</param>
     /// <param name="ct">Interrupts the COPY on both servers.</param>
+    /// <param name="tiny">
+    /// A table of a few pages: its bytes are pumped on the calling thread, where a thread of its own would cost more
+    /// than the few turns of the loop.
+    /// </param>
     public static async Task<WorkResult> LoadAsync(DataTransfer transfer, TableInfo table, string? slice, bool freeze,
-        Action<long, long> progress, CancellationToken ct)
+        Action<long, long> progress, CancellationToken ct, bool tiny = false)
     {
         var target = transfer.Target;
         var frozen = false;
@@ -39,7 +44,7 @@ internal static class TableLoader
         var input = transfer.Rows is { } rows ? await rows.OpenAsync(table, ct) : null;
         if (slice is null && freeze && await TryTruncateAsync(target, table, ct)) frozen = true;
         input ??= await OpenExportAsync(transfer.Source, table, slice, ct);
-        return await PipeAsync(input, target, CopyInSql(table, frozen), table.BinarySafe, progress, ct);
+        return await PipeAsync(input, target, CopyInSql(table, frozen), table.BinarySafe, tiny, progress, ct);
     }
 
     /// <summary>The <c>COPY … FROM STDIN</c> that loads the table's rows, in the format <see cref="Format"/> chooses.</summary>
@@ -82,7 +87,7 @@ internal static class TableLoader
     }
 
     static async Task<WorkResult> PipeAsync(Stream input, NpgsqlConnection target, string copyIn,
-        bool binary, Action<long, long> progress, CancellationToken ct)
+        bool binary, bool tiny, Action<long, long> progress, CancellationToken ct)
     {
         NpgsqlRawCopyStream output;
         try
@@ -101,8 +106,10 @@ internal static class TableLoader
             // Blocking reads and writes ignore the token: an interruption asks both servers to end their COPY with
             // an error instead, from the thread pool (not the thread that cancels, maybe the signal handler's).
             await using var interrupt = ct.Register(() => _ = Task.Run(() => InterruptAsync(input, target)));
-            bytes = await Task.Factory.StartNew(() => Pump(input, output, counter, progress, ct), ct,
-                TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            bytes = tiny
+                ? Pump(input, output, counter, progress, ct)
+                : await Task.Factory.StartNew(() => Pump(input, output, counter, progress, ct), ct,
+                    TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
         catch
         {
@@ -126,10 +133,25 @@ internal static class TableLoader
     static long Pump(Stream input, NpgsqlRawCopyStream output, CopyRowCounter counter,
         Action<long, long> progress, CancellationToken ct)
     {
-        var buffer = new byte[BufferSize];
+        // Pooled: a new 256 kB array per table is a large-object-heap allocation, and 10,000 of them kept the
+        // background GC busy for seconds.
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        try
+        {
+            return PumpWith(buffer, input, output, counter, progress, ct);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    static long PumpWith(byte[] buffer, Stream input, NpgsqlRawCopyStream output, CopyRowCounter counter,
+        Action<long, long> progress, CancellationToken ct)
+    {
         long bytes = 0, lastReport = Stopwatch.GetTimestamp();
         int n, turns = 0;
-        while ((n = input.Read(buffer)) > 0)
+        while ((n = input.Read(buffer, 0, BufferSize)) > 0)
         {
             var chunk = buffer.AsSpan(0, n);
             counter.Feed(chunk);

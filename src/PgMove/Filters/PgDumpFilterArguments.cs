@@ -2,8 +2,8 @@ namespace PgMove.Filters;
 
 /// <summary>
 /// The filters as pg_dump arguments, so that the schema dump selects what pgmove's own catalog reads select: the
-/// user's patterns passed on as they are (pg_dump reads them by the same rules, <see cref="NamePattern"/>), plus an
-/// exact <c>--exclude-table</c> for each owned sequence whose table is not moved (pg_dump would dump it on its own).
+/// user's patterns passed on as they are (pg_dump reads them by the same rules, <see cref="NamePattern"/>), plus exact
+/// <c>--exclude-table</c> patterns (<see cref="ExactPatterns"/>) for the owned sequences whose table is not moved (pg_dump would dump it on its own).
 /// </summary>
 public static class PgDumpFilterArguments
 {
@@ -18,7 +18,7 @@ public static class PgDumpFilterArguments
             .Concat(f.Tables.Select(p => $"--table={p}"))
             .Concat(f.ExcludeTables.Select(p => $"--exclude-table={p}"))
             .Concat(f.ExcludeTableData.Select(p => $"--exclude-table-data={p}"))
-            .Concat(selection.ExcludedOwnedSequences.Select(s => $"--exclude-table={Selection.ExactPattern(s)}"))
+            .Concat(ExactPatterns.Of(selection.ExcludedOwnedSequences.Select(s => (s.Schema, s.Name))).Select(p => $"--exclude-table={p}"))
             .ToList();
     }
 }

@@ -161,8 +161,4 @@ public sealed class Selection
     }
 
     static string Display(RelationInfo r) => $"{r.Schema}.{r.Name}";
-
-    /// <summary>An exact pattern naming one relation (each part quoted), as --exclude-table takes it.</summary>
-    /// <param name="r">The relation.</param>
-    public static string ExactPattern(RelationInfo r) => Quote.Qualified(r.Schema, r.Name);
 }

@@ -21,18 +21,31 @@ internal static class IndexStatements
         var statements = new List<string>();
         foreach (var index in indexes)
         {
-            var name = index.Name;
             if (index.Constraint is { CanUseIndex: true } c)
             {
                 var kind = c.Type == 'p' ? "PRIMARY KEY" : "UNIQUE";
-                statements.Add($"ALTER TABLE ONLY {table.QualifiedName} ADD CONSTRAINT {Quote.Ident(c.Name)} {kind} USING INDEX {Quote.Ident(name)}");
-                name = c.Name; // the index takes the constraint's name
+                statements.Add($"ALTER TABLE ONLY {table.QualifiedName} ADD CONSTRAINT {Quote.Ident(c.Name)} {kind} USING INDEX {Quote.Ident(index.Name)}");
             }
-            if (index.Clustered)
-                statements.Add($"ALTER TABLE {table.QualifiedName} CLUSTER ON {Quote.Ident(name)}");
-            if (index.ReplicaIdentity)
-                statements.Add($"ALTER TABLE ONLY {table.QualifiedName} REPLICA IDENTITY USING INDEX {Quote.Ident(name)}");
+            statements.AddRange(Marks(table, index));
         }
         return statements;
+    }
+
+    /// <summary>
+    /// A small table's indexes and keys in the fewest statements: each constraint with its index in one
+    /// (<c>ADD CONSTRAINT … PRIMARY KEY (…)</c>, as pg_dump restores it), then CLUSTER ON and REPLICA IDENTITY.
+    /// </summary>
+    public static IReadOnlyList<string> Whole(TableInfo table, IReadOnlyList<IndexInfo> indexes) =>
+        indexes.Select(i => i.Constraint is { } c
+                ? $"ALTER TABLE ONLY {table.QualifiedName} ADD CONSTRAINT {Quote.Ident(c.Name)} {c.Definition}"
+                : i.Definition)
+            .Concat(indexes.SelectMany(i => Marks(table, i))).ToList();
+
+    // A constraint's index bears the constraint's name.
+    static IEnumerable<string> Marks(TableInfo table, IndexInfo index)
+    {
+        var name = index.Constraint?.Name ?? index.Name;
+        if (index.Clustered) yield return $"ALTER TABLE {table.QualifiedName} CLUSTER ON {Quote.Ident(name)}";
+        if (index.ReplicaIdentity) yield return $"ALTER TABLE ONLY {table.QualifiedName} REPLICA IDENTITY USING INDEX {Quote.Ident(name)}";
     }
 }

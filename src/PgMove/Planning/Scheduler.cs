@@ -7,7 +7,8 @@ namespace PgMove.Planning;
 /// Runs a plan with N workers: an item starts once every item it depends on is done; among ready items the one
 /// heading the longest chain of remaining work (its cost plus the costliest path through what waits on it) goes
 /// first, so the critical path starts early and a tiny table that a big foreign key waits for is not left last. The first failure stops new work, cancels the running items and is rethrown,
-/// so a run never goes on past a broken step. Every state change is recorded in the <see cref="StateStore"/>.
+/// so a run never goes on past a broken step. An item that only waits (<see cref="WorkItem.HoldsWorker"/> false)
+/// takes no worker. Every state change is recorded in the <see cref="StateStore"/>.
 /// </summary>
 public sealed class Scheduler(int workers, StateStore store, IProgressSink sink)
 {
@@ -25,10 +26,10 @@ public sealed class Scheduler(int workers, StateStore store, IProgressSink sink)
 
         while (pending.Count > 0 || running.Count > 0)
         {
-            while (failure is null && freeWorkers.Count > 0 && NextReady(pending, rank) is { } item)
+            while (failure is null && NextReady(pending, rank, freeWorkers.Count > 0) is { } item)
             {
                 pending.Remove(item);
-                var worker = freeWorkers.Pop();
+                var worker = item.HoldsWorker ? freeWorkers.Pop() : 0;
                 running[RunItemAsync(item, worker, rank[item], context, stop.Token)] = (item, worker);
             }
             if (running.Count == 0)
@@ -40,7 +41,7 @@ public sealed class Scheduler(int workers, StateStore store, IProgressSink sink)
             var finished = await Task.WhenAny(running.Keys);
             var (done, doneWorker) = running[finished];
             running.Remove(finished);
-            freeWorkers.Push(doneWorker);
+            if (done.HoldsWorker) freeWorkers.Push(doneWorker);
             if (failure is null && (finished.Exception?.GetBaseException() ?? Interruption(finished, ct)) is { } e)
             {
                 failure = e;
@@ -61,11 +62,13 @@ public sealed class Scheduler(int workers, StateStore store, IProgressSink sink)
     static OperationCanceledException? Interruption(Task finished, CancellationToken ct) =>
         finished.IsCanceled || ct.IsCancellationRequested ? new OperationCanceledException(ct) : null;
 
-    static WorkItem? NextReady(List<WorkItem> pending, Dictionary<WorkItem, long> rank)
+    /// <summary>The ready item heading the longest chain; with no free worker, only an item that needs none.</summary>
+    static WorkItem? NextReady(List<WorkItem> pending, Dictionary<WorkItem, long> rank, bool freeWorker)
     {
         WorkItem? best = null;
         foreach (var item in pending)
-            if (item.Dependencies.All(d => d.State == WorkItemState.Done) && (best is null || rank[item] > rank[best]))
+            if ((freeWorker || !item.HoldsWorker) && item.Dependencies.All(d => d.State == WorkItemState.Done)
+                && (best is null || rank[item] > rank[best]))
                 best = item;
         return best;
     }
@@ -91,7 +94,7 @@ public sealed class Scheduler(int workers, StateStore store, IProgressSink sink)
     async Task RunItemAsync(WorkItem item, int worker, long rank, WorkContext context, CancellationToken ct)
     {
         await Task.Yield();
-        if (Gate is null)
+        if (Gate is null || !item.HoldsWorker)
         {
             await RunItemOnAsync(item, worker, context, ct);
             return;

@@ -19,6 +19,12 @@ public abstract class WorkItem(string id, WorkItemKind kind, string label, long 
     public IReadOnlyList<WorkItem> Dependencies => _dependencies;
     /// <summary>How many tables this item copies rows for (a split table counts once, on its first part).</summary>
     public virtual int TableCount => 0;
+
+    /// <summary>
+    /// Whether the item takes one of the run's workers; false for an item that only waits for something running
+    /// elsewhere (it must then use no session of its own).
+    /// </summary>
+    public virtual bool HoldsWorker => true;
     public WorkItemState State { get; internal set; } = WorkItemState.Pending;
     /// <summary>What the item moved once done.</summary>
     public WorkResult Result { get; internal set; }

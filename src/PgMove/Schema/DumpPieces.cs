@@ -10,20 +10,25 @@ namespace PgMove.Schema;
 /// How the schema dump is cut so that no pg_dump locks more tables than the lock budget allows (pg_dump LOCKs every
 /// plain and partitioned table it dumps, until it ends, and has no option not to). Piece 0 is everything but those
 /// tables (--exclude-table of each, and of the sequences they own, which follow their table); each further piece is a
-/// group of tables (-t of each), an inheritance or partition tree never cut apart. Patterns are quoted identifiers,
-/// which pg_dump reads literally (*, ? and . are special only outside double quotes). Without a split, one piece with
+/// group of tables (-t), an inheritance or partition tree never cut apart. The names go in a few exact patterns per
+/// schema (<see cref="ExactPatterns"/>): pg_dump runs one catalog query per pattern. Without a split, one piece with
 /// no selection: the single dump of before.
 /// </summary>
 public sealed class DumpPieces
 {
-    DumpPieces(IReadOnlyList<IReadOnlyList<string>> selections, IReadOnlySet<(uint Catalog, uint Oid)> deferred)
+    DumpPieces(IReadOnlyList<IReadOnlyList<string>> selections, IReadOnlyList<int> tables, IReadOnlySet<(uint Catalog, uint Oid)> deferred,
+        IReadOnlyDictionary<uint, int> pieceOfTable)
     {
         Selections = selections;
+        PieceOfTable = pieceOfTable;
+        _tables = tables;
         Deferred = deferred;
     }
 
     /// <summary>What no piece has and the whole dump would (extended statistics, publication memberships).</summary>
     public SplitTableExtras Extras { get; private init; } = SplitTableExtras.None;
+
+    readonly IReadOnlyList<int> _tables;
 
     /// <summary>Each piece's pg_dump selection arguments; piece 0 holds everything but the split tables.</summary>
     public IReadOnlyList<IReadOnlyList<string>> Selections { get; }
@@ -34,11 +39,14 @@ public sealed class DumpPieces
     /// </summary>
     public IReadOnlySet<(uint Catalog, uint Oid)> Deferred { get; }
 
+    /// <summary>The piece (1 and up) that dumps each table, by OID; empty when the dump is not cut.</summary>
+    public IReadOnlyDictionary<uint, int> PieceOfTable { get; }
+
     /// <summary>Whether the dump is cut at all.</summary>
     public bool IsSplit => Selections.Count > 1;
 
     /// <summary>One piece, no selection: pg_dump of the whole schema.</summary>
-    public static DumpPieces Whole { get; } = new([[]], new HashSet<(uint, uint)>());
+    public static DumpPieces Whole { get; } = new([[]], [0], new HashSet<(uint, uint)>(), new Dictionary<uint, int>());
 
     /// <summary>
     /// Cuts <paramref name="tables"/> into groups of at most <paramref name="pieceTables"/> (a tree bigger than that
@@ -51,26 +59,26 @@ public sealed class DumpPieces
     public static DumpPieces Split(IReadOnlyList<DumpTableCatalog.DumpTable> tables, int pieceTables,
         IReadOnlySet<(uint Catalog, uint Oid)> deferred, SplitTableExtras? extras = null)
     {
-        var rest = new List<string>();
-        foreach (var t in tables)
+        var excluded = tables.SelectMany(t => t.OwnedSequences.Prepend((t.Schema, t.Name)));
+        var selections = new List<IReadOnlyList<string>> { ExactPatterns.Of(excluded).Select(p => "--exclude-table=" + p).ToList() };
+        var counts = new List<int> { 0 };
+        var pieceOf = new Dictionary<uint, int>();
+        var current = new List<DumpTableCatalog.DumpTable>();
+        void Close()
         {
-            rest.Add("--exclude-table=" + Quote.Qualified(t.Schema, t.Name));
-            rest.AddRange(t.OwnedSequences.Select(s => "--exclude-table=" + Quote.Qualified(s.Schema, s.Name)));
+            counts.Add(current.Count);
+            foreach (var t in current) pieceOf[t.Oid] = selections.Count;
+            selections.Add(ExactPatterns.Of(current.Select(t => (t.Schema, t.Name))).Select(p => "--table=" + p).ToList());
+            current = [];
         }
-        var selections = new List<IReadOnlyList<string>> { rest };
-        var current = new List<string>();
         foreach (var family in tables.GroupBy(t => t.Root))
         {
             var members = family.ToList();
-            if (current.Count > 0 && current.Count + members.Count > pieceTables)
-            {
-                selections.Add(current);
-                current = [];
-            }
-            current.AddRange(members.Select(t => "--table=" + Quote.Qualified(t.Schema, t.Name)));
+            if (current.Count > 0 && current.Count + members.Count > pieceTables) Close();
+            current.AddRange(members);
         }
-        if (current.Count > 0) selections.Add(current);
-        return new DumpPieces(selections, deferred) { Extras = extras ?? SplitTableExtras.None };
+        if (current.Count > 0) Close();
+        return new DumpPieces(selections, counts, deferred, pieceOf) { Extras = extras ?? SplitTableExtras.None };
     }
 
     /// <summary>
@@ -93,7 +101,7 @@ public sealed class DumpPieces
     }
 
     /// <summary>The largest number of tables one piece locks, for check's messages.</summary>
-    public int LargestPiece => Selections.Skip(IsSplit ? 1 : 0).Max(s => s.Count);
+    public int LargestPiece => _tables.Max();
 
     /// <summary>The archive file of piece <paramref name="index"/>: the main path, then path.1, path.2…</summary>
     /// <param name="path">The main archive's path.</param>

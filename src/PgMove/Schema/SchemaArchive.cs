@@ -96,12 +96,13 @@ public sealed class SchemaArchive(PgToolset tools, string path)
     /// With again (a resume redoing a section an interrupted run may have partly restored), entries that already exist
     /// are let fail and the restore goes on; it fails only when an error is not an "already exists" one.
     /// A dump in pieces restores pre-data as: piece 0 without what depends on tables, the tables' pieces, then the rest
-    /// of piece 0 (those dependents, and comments and privileges, which pg_restore restores last anyway); post-data as:
+    /// of piece 0 (those dependents, and comments and privileges, which pg_restore restores last anyway);
+    /// <paramref name="part"/> runs the first two or the last only, so that rows can load in between; post-data as:
     /// the tables' pieces (their indexes, keys, triggers…), then piece 0's (materialized view data, event triggers…), then
     /// what no piece has (<see cref="DumpPieces.Extras"/>).
     /// </remarks>
     public async Task RestoreAsync(ConnectionSpec target, string section, int jobs, RestoreOptions options,
-        IReadOnlySet<(uint Catalog, uint Oid)>? skip, CancellationToken ct, bool again = false)
+        IReadOnlySet<(uint Catalog, uint Oid)>? skip, CancellationToken ct, bool again = false, PreDataPart part = PreDataPart.All)
     {
         skip ??= new HashSet<(uint, uint)>();
         if (!Pieces.IsSplit)
@@ -114,19 +115,59 @@ public sealed class SchemaArchive(PgToolset tools, string path)
         // the tables' own ACL entries do not take back.
         bool Later((uint, uint) id, string desc) =>
             deferred.Contains(id) || desc == "DEFAULT ACL" || id == (0, 0) && desc is "COMMENT" or "ACL" or "SECURITY LABEL";
-        if (section == "pre-data")
-            await RestorePieceAsync(target, section, jobs, options, 0, e => !skip.Contains(e.Id) && !Later(e.Id, e.Desc), again, ct);
-        // The tables' pieces do not depend on each other (a tree is never cut): their pre-data, which pg_restore runs
-        // on one session whatever --jobs says, goes on --index-jobs sessions side by side; their post-data one piece at
-        // a time, each on its --index-jobs.
-        var tablePieces = Enumerable.Range(1, Pieces.Selections.Count - 1);
-        await Parallel.ForEachAsync(tablePieces,
-            new ParallelOptions { MaxDegreeOfParallelism = section == "pre-data" ? Math.Max(1, options.PiecesAtOnce) : 1, CancellationToken = ct },
-            async (i, token) => await RestorePieceAsync(target, section, jobs, options, i, e => !skip.Contains(e.Id), again, token));
+        if (section == "pre-data" && part != PreDataPart.Rest)
+        {
+            try
+            {
+                await RestorePieceAsync(target, section, jobs, options, 0, e => !skip.Contains(e.Id) && !Later(e.Id, e.Desc), again, ct);
+                await RestoreTablePiecesAsync(target, section, jobs, options, skip, again, ct);
+            }
+            catch (Exception e)
+            {
+                foreach (var signal in Signals()) signal.TrySetException(e);
+                throw;
+            }
+        }
+        else if (section != "pre-data") await RestoreTablePiecesAsync(target, section, jobs, options, skip, again, ct);
+        if (part == PreDataPart.Tables) return;
         await RestorePieceAsync(target, section, jobs, options, 0,
             section == "pre-data" ? e => !skip.Contains(e.Id) && Later(e.Id, e.Desc) : e => !skip.Contains(e.Id), again, ct);
         if (section == "post-data") await Pieces.Extras.RunAsync(target, options.NoOwner, again, ct);
     }
+
+    // The tables' pieces do not depend on each other (a tree is never cut): their pre-data, which pg_restore runs on
+    // one session whatever --jobs says, goes on --index-jobs sessions side by side, each piece announced when done
+    // (PieceRestoredAsync); their post-data one piece at a time, each on its --index-jobs.
+    async Task RestoreTablePiecesAsync(ConnectionSpec target, string section, int jobs, RestoreOptions options,
+        IReadOnlySet<(uint Catalog, uint Oid)> skip, bool again, CancellationToken ct)
+    {
+        var preData = section == "pre-data";
+        await Parallel.ForEachAsync(Enumerable.Range(1, Pieces.Selections.Count - 1),
+            new ParallelOptions { MaxDegreeOfParallelism = preData ? Math.Max(1, options.PiecesAtOnce) : 1, CancellationToken = ct },
+            async (i, token) =>
+            {
+                await RestorePieceAsync(target, section, jobs, options, i, e => !skip.Contains(e.Id), again, token);
+                if (preData) Signals()[i].TrySetResult();
+            });
+    }
+
+    readonly Lock _signalsLock = new();
+    TaskCompletionSource[]? _signals;
+
+    TaskCompletionSource[] Signals()
+    {
+        lock (_signalsLock)
+            return _signals ??= Enumerable.Range(0, Pieces.Selections.Count)
+                .Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
+    }
+
+    /// <summary>
+    /// Completes when the pre-data of table piece <paramref name="piece"/> is restored (its tables exist on the target);
+    /// fails when the restore of the tables' pieces fails.
+    /// </summary>
+    /// <param name="piece">The piece, 1 and up.</param>
+    /// <param name="ct">Stops the wait.</param>
+    public Task PieceRestoredAsync(int piece, CancellationToken ct) => Signals()[piece].Task.WaitAsync(ct);
 
     async Task RestorePieceAsync(ConnectionSpec target, string section, int jobs, RestoreOptions options, int piece,
         Func<ListEntry, bool>? keep, bool again, CancellationToken ct)

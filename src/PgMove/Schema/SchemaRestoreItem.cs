@@ -11,13 +11,17 @@ namespace PgMove.Schema;
 /// <param name="skip">Archive entries (catalog OID, object OID) left out because pgmove builds them itself.</param>
 /// <param name="cost">What the scheduler expects the restore to cost, in bytes moved (see <see cref="WorkItem.Cost"/>).</param>
 /// <param name="section">pre-data or post-data.</param>
-public sealed class SchemaRestoreItem(string section, IReadOnlySet<(uint Catalog, uint Oid)>? skip = null, long cost = 0)
-    : WorkItem($"schema:{section}", section == "post-data" ? WorkItemKind.PostData : WorkItemKind.Schema, $"restore {section}", cost)
+/// <param name="part">For pre-data in pieces: the part restored (the whole section by default).</param>
+public sealed class SchemaRestoreItem(string section, IReadOnlySet<(uint Catalog, uint Oid)>? skip = null, long cost = 0,
+    PreDataPart part = PreDataPart.All)
+    : WorkItem(part == PreDataPart.Rest ? $"schema:{section}-rest" : $"schema:{section}",
+        section == "post-data" ? WorkItemKind.PostData : WorkItemKind.Schema,
+        part switch { PreDataPart.Tables => $"restore {section} (tables)", PreDataPart.Rest => $"restore {section} (rest)", _ => $"restore {section}" }, cost)
 {
     public override async Task<WorkResult> RunAsync(WorkContext context, Action<long, long> progress, CancellationToken ct)
     {
         var jobs = section == "post-data" ? context.IndexJobs : 1;
-        await context.Archive.RestoreAsync(context.Target, section, jobs, context.RestoreOptions, skip, ct, again: Redo);
+        await context.Archive.RestoreAsync(context.Target, section, jobs, context.RestoreOptions, skip, ct, again: Redo, part);
         return WorkResult.None;
     }
 }

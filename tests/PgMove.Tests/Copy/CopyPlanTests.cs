@@ -15,4 +15,41 @@ public sealed class CopyPlanTests
         var postData = items.Single(i => i.Kind == WorkItemKind.PostData);
         Assert.Contains(items.Single(i => i.Kind == WorkItemKind.Schema && i.Dependencies.Count == 1), postData.Dependencies);
     }
+
+    static PgMove.Catalog.TableInfo Table(uint oid, long bytes = 1000) => new(oid, "s", $"t{oid}", ["id"], bytes, 10, true, false);
+
+    [Fact]
+    public void In_pieces_each_batch_waits_for_its_own_piece_and_the_rest_of_pre_data_for_every_row()
+    {
+        // 250 small tables in pieces 1 (150) and 2 (100), and a big table in piece 2.
+        var tables = Enumerable.Range(1, 250).Select(i => Table((uint)i)).Append(Table(999, 100L << 20)).ToList();
+        var pieces = tables.ToDictionary(t => t.Oid, t => t.Oid <= 150 ? 1 : 2);
+        var input = new CopyPlan.Input(tables, 0, [], [], [], new Dictionary<uint, IReadOnlyList<string>>(), 2) { PieceOfTable = pieces };
+
+        var items = CopyPlan.Build(input);
+
+        var gates = items.OfType<PgMove.Schema.PreDataPieceGate>().ToList();
+        Assert.Equal(2, gates.Count);
+        Assert.All(gates, g => Assert.False(g.HoldsWorker));
+        var batches = items.OfType<PgMove.Data.SmallTablesItem>().ToList();
+        Assert.Equal(250, batches.Sum(b => b.Tables.Count));
+        Assert.Equal(3, batches.Count); // 150 → 2 batches, 100 → 1: at most 100 tables each, never two pieces in one
+        foreach (var batch in batches)
+        {
+            var piece = pieces[batch.Tables[0].Table.Oid];
+            Assert.All(batch.Tables, t => Assert.Equal(piece, pieces[t.Table.Oid]));
+            Assert.Equal([gates.Single(g => g.Id.EndsWith($"-{piece}", StringComparison.Ordinal))], batch.Dependencies);
+        }
+        var big = items.OfType<PgMove.Data.TableCopyItem>().Single();
+        Assert.Equal("schema:pre-data-piece-2", Assert.Single(big.Dependencies).Id);
+        var rest = items.Single(i => i.Id == "schema:pre-data-rest");
+        Assert.Superset(batches.Cast<WorkItem>().Append(big).ToHashSet(), rest.Dependencies.ToHashSet());
+        Assert.Contains(rest, items.Single(i => i.Kind == WorkItemKind.PostData).Dependencies);
+        Assert.Contains(rest, items.OfType<PgMove.Sequences.SequenceSetItem>().Single().Dependencies);
+
+        // An --after-pre-data hook sees every table empty: then no row loads before all of pre-data and the hook.
+        var hooked = CopyPlan.Build(input with { Hooks = new PgMove.Hooks.HookOptions { AfterPreData = "/x.sql" } });
+        Assert.Empty(hooked.OfType<PgMove.Schema.PreDataPieceGate>());
+        Assert.All(hooked.OfType<PgMove.Data.SmallTablesItem>(), b => Assert.IsType<PgMove.Hooks.HookItem>(Assert.Single(b.Dependencies)));
+    }
 }

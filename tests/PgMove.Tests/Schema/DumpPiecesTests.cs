@@ -12,7 +12,7 @@ public sealed class DumpPiecesTests
         new(oid, "s", name, root == 0 ? oid : root, owned);
 
     [Fact]
-    public void Split_keeps_trees_whole_excludes_tables_and_owned_sequences_from_piece_zero_and_quotes_patterns()
+    public void Split_keeps_trees_whole_excludes_tables_and_owned_sequences_from_piece_zero_in_few_quoted_patterns()
     {
         var tables = new[]
         {
@@ -22,11 +22,10 @@ public sealed class DumpPiecesTests
         var pieces = DumpPieces.Split(tables, 2, new HashSet<(uint, uint)> { (1259, 99) });
 
         Assert.True(pieces.IsSplit);
-        Assert.Equal(["--exclude-table=\"s\".\"a*b\"", "--exclude-table=\"s\".\"a*b_id_seq\"", "--exclude-table=\"s\".\"B.c\"",
-            "--exclude-table=\"s\".\"parent\"", "--exclude-table=\"s\".\"child1\"", "--exclude-table=\"s\".\"child2\"",
-            "--exclude-table=\"s\".\"x\"\"y\""], pieces.Selections[0]);
-        Assert.Equal(["--table=\"s\".\"a*b\"", "--table=\"s\".\"B.c\""], pieces.Selections[1]);
-        Assert.Equal(["--table=\"s\".\"parent\"", "--table=\"s\".\"child1\"", "--table=\"s\".\"child2\""], pieces.Selections[2]);
+        Assert.Equal(["--exclude-table=\"s\".(\"a*b\"|\"a*b_id_seq\"|\"B.c\"|\"parent\"|\"child1\"|\"child2\"|\"x\"\"y\")"],
+            pieces.Selections[0]);
+        Assert.Equal(["--table=\"s\".(\"a*b\"|\"B.c\")"], pieces.Selections[1]);
+        Assert.Equal(["--table=\"s\".(\"parent\"|\"child1\"|\"child2\")"], pieces.Selections[2]);
         Assert.Equal(["--table=\"s\".\"x\"\"y\""], pieces.Selections[3]);
         Assert.Equal(3, pieces.LargestPiece);
         Assert.Contains((1259u, 99u), pieces.Deferred);
