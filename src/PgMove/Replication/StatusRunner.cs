@@ -27,14 +27,18 @@ public static class StatusRunner
             slot = await ReplicationCatalog.ReadSlotAsync(connection, names.Slot, ct);
             if (slot?.ConfirmedFlush is { } after) rate = Math.Max(0, (double)(ulong)(after - before)) / clock.Elapsed.TotalSeconds;
         }
-        var lag = slot is null ? null : await ApplyLag.ReadAsync(connection, slot, rate, ct);
-        var (hasOrigin, applied) = await ReadOriginAsync(names, ct);
         var local = new SyncStateFile(directory).Read();
+        var alive = local is not null && local.IsAlive(TimeSpan.FromSeconds(30));
+        var lag = slot is null ? null : await ApplyLag.ReadAsync(connection, slot, rate, null, ct);
+        // The running sync on this machine knows the age of what it has not applied yet (see ApplyLag).
+        if (lag is not null && alive && local!.LagSeconds is { } own && lag.LagBytes > 0 && own > (lag.LagSeconds ?? 0))
+            lag = lag with { LagSeconds = own };
+        var (hasOrigin, applied) = await ReadOriginAsync(names, ct);
         var cutover = new CutoverResultFile(directory).Read();
         var phase = Phase(record, slot, hasOrigin, cutover);
         return new StatusReport(source.ToString(), names.Target.ToString(), names.Slot, phase, record?.Describe(), record?.Fence is not null,
             slot is not null, slot?.ActivePid, lag?.LagBytes, lag?.LagSeconds, rate, slot?.RetainedBytes,
-            applied, local is not null && local.IsAlive(TimeSpan.FromSeconds(30)) ? local.ChangesPerSecond : null, local?.Changes,
+            applied, alive ? local!.ChangesPerSecond : null, local?.Changes,
             lag?.EtaSeconds, cutover, directory);
     }
 

@@ -78,7 +78,7 @@ internal sealed class SyncReporter(SyncStateFile file, SyncProgress progress, IP
         {
             session ??= await PgSession.OpenAsync(ReplicationSettings.SourceReader(source), Side.Source, source.ToString(), ct);
             if (await ReplicationCatalog.ReadSlotAsync(session, slot, ct) is not { } info) return (session, null);
-            return (session, await ApplyLag.ReadAsync(session, info, Rate(info), ct));
+            return (session, await ApplyLag.ReadAsync(session, info, Rate(info), progress.OldestPending, ct));
         }
         catch (Exception e) when (e is NpgsqlException or PgMoveException or IOException or TimeoutException)
         {

@@ -331,7 +331,7 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
             options.Source.ToString(), _names.Target.ToString());
         var channel = Channel.CreateBounded<Change>(new BoundedChannelOptions(20_000) { SingleReader = true, SingleWriter = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var reader = new ChangeReader(replication, _names.Slot, _names.Publication, resumeAfter, relations, channel.Writer, sourceVersion);
+        var reader = new ChangeReader(replication, _names.Slot, _names.Publication, resumeAfter, relations, channel.Writer, sourceVersion, _progress);
         var reading = Task.Run(() => reader.RunAsync(stop.Token), CancellationToken.None);
         try
         {
