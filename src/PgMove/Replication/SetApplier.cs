@@ -36,7 +36,7 @@ internal sealed class SetApplier(NpgsqlConnection target)
             var stage = await StageAsync(table, ct);
             await using (var writer = await target.BeginTextImportAsync(
                 $"COPY {stage} ({Quote.Ident(KindColumn)}, {string.Join(", ", table.Columns.Select(Quote.Ident))}) FROM STDIN", ct))
-                await writer.WriteAsync(staged);
+                foreach (var piece in staged) await writer.WriteAsync(piece);
             if (work.Deletes > 0)
                 missed += work.Deletes - await ExecuteAsync($"DELETE FROM ONLY {table.QualifiedName} t USING {stage} s " +
                                                             $"WHERE s.{Quote.Ident(KindColumn)} = 'D' AND {KeyJoin(table)}", ct);
@@ -52,7 +52,7 @@ internal sealed class SetApplier(NpgsqlConnection target)
         if (work.InsertText is { } rows)
         {
             await using var writer = await target.BeginTextImportAsync($"COPY {table.QualifiedName} {Quote.ColumnList(table.Columns)} FROM STDIN", ct);
-            await writer.WriteAsync(rows);
+            foreach (var piece in rows) await writer.WriteAsync(piece);
         }
         else
             for (var i = 0; i < work.Inserts; i++) await ExecuteAsync($"INSERT INTO {table.QualifiedName} DEFAULT VALUES", ct);

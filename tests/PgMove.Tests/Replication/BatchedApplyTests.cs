@@ -56,19 +56,7 @@ public sealed class BatchedApplyTests(ClusterPair clusters)
     public async Task A_backlog_applied_in_batches_survives_kill_9_exactly_once()
     {
         const string db = "apply_backlog_kill";
-        await clusters.Source.CreateDatabaseAsync(db);
-        await clusters.Target.ExecuteAsync("postgres", $"DROP DATABASE IF EXISTS {db} WITH (FORCE)");
-        SyncFixtures.PgBench(clusters.Source, db, "-i", "--foreign-keys", "-s", "2", "-q");
-        var dir = PgMoveProcess.StateDir();
-        var args = SyncFixtures.Args("sync", clusters, db, dir, "--set-replica-identity-full");
-        using (var first = BackgroundPgMove.Start(args))
-        {
-            await first.WaitForPhaseAsync(dir, "streaming", TimeSpan.FromSeconds(60));
-            first.Kill9();
-        }
-        // The backlog: written while no sync runs.
-        SyncFixtures.PgBench(clusters.Source, db, "-c", "4", "-j", "2", "-T", "8");
-        var history = await clusters.Source.ScalarAsync<long>(db, "SELECT count(*) FROM pgbench_history");
+        var (dir, args, history) = await BacklogAsync(db);
         using (var second = BackgroundPgMove.Start(args))
         {
             // Killed while a batch is being written: the applier's transaction is open on the target.
@@ -88,18 +76,7 @@ public sealed class BatchedApplyTests(ClusterPair clusters)
     public async Task A_kill_9_while_applied_commits_are_not_yet_confirmed_applies_them_once()
     {
         const string db = "apply_unconfirmed_kill";
-        await clusters.Source.CreateDatabaseAsync(db);
-        await clusters.Target.ExecuteAsync("postgres", $"DROP DATABASE IF EXISTS {db} WITH (FORCE)");
-        SyncFixtures.PgBench(clusters.Source, db, "-i", "--foreign-keys", "-s", "2", "-q");
-        var dir = PgMoveProcess.StateDir();
-        var args = SyncFixtures.Args("sync", clusters, db, dir, "--set-replica-identity-full");
-        using (var first = BackgroundPgMove.Start(args))
-        {
-            await first.WaitForPhaseAsync(dir, "streaming", TimeSpan.FromSeconds(60));
-            first.Kill9();
-        }
-        SyncFixtures.PgBench(clusters.Source, db, "-c", "4", "-j", "2", "-T", "8");
-        var history = await clusters.Source.ScalarAsync<long>(db, "SELECT count(*) FROM pgbench_history");
+        var (dir, args, history) = await BacklogAsync(db);
         NpgsqlTypes.NpgsqlLogSequenceNumber origin, confirmed;
         using (var second = BackgroundPgMove.Start(args))
         {
@@ -124,6 +101,26 @@ public sealed class BatchedApplyTests(ClusterPair clusters)
         await SyncFixtures.AssertNothingLeftAsync(clusters, db);
         Assert.Equal(history, await clusters.Target.ScalarAsync<long>(db, "SELECT count(*) FROM pgbench_history"));
         await DatabaseComparer.AssertEqualAsync(clusters.Source, db, clusters.Target, db);
+    }
+
+    /// <summary>
+    /// A pgbench database synced until it streams, the sync killed, then a backlog written while no sync runs; returns
+    /// the state directory, the sync's arguments and the source's pgbench_history count.
+    /// </summary>
+    async Task<(string Dir, string[] Args, long History)> BacklogAsync(string db)
+    {
+        await clusters.Source.CreateDatabaseAsync(db);
+        await clusters.Target.ExecuteAsync("postgres", $"DROP DATABASE IF EXISTS {db} WITH (FORCE)");
+        SyncFixtures.PgBench(clusters.Source, db, "-i", "--foreign-keys", "-s", "2", "-q");
+        var dir = PgMoveProcess.StateDir();
+        var args = SyncFixtures.Args("sync", clusters, db, dir, "--set-replica-identity-full");
+        using (var first = BackgroundPgMove.Start(args))
+        {
+            await first.WaitForPhaseAsync(dir, "streaming", TimeSpan.FromSeconds(60));
+            first.Kill9();
+        }
+        SyncFixtures.PgBench(clusters.Source, db, "-c", "4", "-j", "2", "-T", "8");
+        return (dir, args, await clusters.Source.ScalarAsync<long>(db, "SELECT count(*) FROM pgbench_history"));
     }
 
     async Task<NpgsqlTypes.NpgsqlLogSequenceNumber> ConfirmedAsync(string db) =>
