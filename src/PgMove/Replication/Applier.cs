@@ -28,7 +28,6 @@ internal sealed class Applier(NpgsqlConnection target, LogicalReplicationConnect
     long _dequeued;
     int _groupTransactions;
     long _groupChanges;
-    long _boundaryChanges; // _groupChanges at the last source commit
     CommitChange? _lastCommit;
     int _boundary;        // _buffer entries up to here belong to complete source transactions
     bool _partialFlushed; // changes of the current, incomplete source transaction were written
@@ -44,11 +43,6 @@ internal sealed class Applier(NpgsqlConnection target, LogicalReplicationConnect
                 {
                     _dequeued++;
                     await HandleAsync(change, changes, ct);
-                }
-                if (_lastCommit is not null && !_partialFlushed)
-                {
-                    await CommitWhenWriterFreeAsync(changes, ct);
-                    continue;
                 }
                 if (!await WaitAsync(changes, ct)) throw new PgMoveException(ExitCode.StepFailed, "the source ended the replication stream before a cutover");
             }
@@ -70,11 +64,9 @@ internal sealed class Applier(NpgsqlConnection target, LogicalReplicationConnect
                 _groupTransactions++;
                 _boundary = _buffer.Count;
                 _partialFlushed = false;
-                _boundaryChanges = _groupChanges;
-                // Commit at a transaction boundary when the group is large, or when nothing more is ready and the
-                // session is free (low latency); while it still writes, the group grows (see CommitWhenWriterFreeAsync).
+                // Commit at a transaction boundary when nothing more is ready (low latency) or the group is large.
                 var idle = !changes.TryPeek(out _);
-                if (_buffer.Count >= ChangesPerCommit || idle && _writing.IsCompleted) await CommitAsync(durable: idle || _writer.ConfirmDue, ct);
+                if (_buffer.Count >= ChangesPerCommit || idle) await CommitAsync(durable: idle || _writer.ConfirmDue, ct);
                 break;
             case StopChange stop:
                 // Keep what is complete when the incomplete transaction's changes were not written yet.
@@ -114,30 +106,12 @@ internal sealed class Applier(NpgsqlConnection target, LogicalReplicationConnect
         return batches;
     }
 
-    /// <summary>Commits the complete source transactions buffered; the changes of an incomplete one stay buffered.</summary>
     async Task CommitAsync(bool durable, CancellationToken ct)
     {
-        var rest = _buffer.GetRange(_boundary, _buffer.Count - _boundary);
-        _buffer.RemoveRange(_boundary, rest.Count);
-        await SubmitAsync(Prepare(), (_lastCommit!, _groupTransactions, _boundaryChanges), durable, ct);
-        _buffer.AddRange(rest);
+        await SubmitAsync(Prepare(), (_lastCommit!, _groupTransactions, _groupChanges), durable, ct);
         _groupTransactions = 0;
-        _groupChanges -= _boundaryChanges;
-        _boundaryChanges = 0;
+        _groupChanges = 0;
         _lastCommit = null;
-    }
-
-    /// <summary>
-    /// Complete source transactions wait while the session writes the previous batch: they are committed as soon as it
-    /// is free and nothing more is ready; when more comes first, the loop takes it into the group.
-    /// </summary>
-    async Task CommitWhenWriterFreeAsync(ChannelReader<Change> changes, CancellationToken ct)
-    {
-        var more = changes.WaitToReadAsync(ct).AsTask();
-        await Task.WhenAny(more, _writing);
-        if (changes.TryPeek(out _)) return;
-        if (!_writing.IsCompleted) await _writing; // the stream ended: nothing more will come
-        await CommitAsync(durable: true, ct);
     }
 
     /// <summary>
