@@ -11,7 +11,7 @@ namespace PgMove.Replication;
 /// while streaming, the live display (<see cref="SyncProgressed"/>: apply rate, lag in bytes and seconds, when the
 /// backlog will be applied) and every ten seconds a log line. The lag is read from the source's slot through a
 /// read-only session of its own (the same reading as status, <see cref="ApplyLag"/>); when the source cannot be
-/// read (a cutover's fence ends the session), the lag is left out until it can again.
+/// read, the lag is left out until it can again.
 /// </summary>
 internal sealed class SyncReporter(SyncStateFile file, SyncProgress progress, IProgressSink sink, Action<SyncState>? observer)
 {
@@ -76,7 +76,7 @@ internal sealed class SyncReporter(SyncStateFile file, SyncProgress progress, IP
     {
         try
         {
-            session ??= await PgSession.OpenAsync(ReplicationSettings.SourceReader(source), Side.Source, source.ToString(), ct);
+            session ??= await OpenAsync(source, ct);
             if (await ReplicationCatalog.ReadSlotAsync(session, slot, ct) is not { } info) return (session, null);
             return (session, await ApplyLag.ReadAsync(session, info, Rate(info), progress.OldestPending, ct));
         }
@@ -84,6 +84,23 @@ internal sealed class SyncReporter(SyncStateFile file, SyncProgress progress, IP
         {
             if (session is not null) await session.DisposeAsync();
             return (null, null);
+        }
+    }
+
+    /// <summary>
+    /// The slot and the WAL position belong to the cluster: read from its maintenance database, whose sessions a
+    /// cutover's fence leaves alone; from the migrated database when that one may not be reached.
+    /// </summary>
+    static async Task<NpgsqlConnection> OpenAsync(ConnectionSpec source, CancellationToken ct)
+    {
+        var postgres = source.WithDatabase("postgres");
+        try
+        {
+            return await PgSession.OpenAsync(ReplicationSettings.SourceReader(postgres), Side.Source, postgres.ToString(), ct);
+        }
+        catch (PgMoveException)
+        {
+            return await PgSession.OpenAsync(ReplicationSettings.SourceReader(source), Side.Source, source.ToString(), ct);
         }
     }
 
