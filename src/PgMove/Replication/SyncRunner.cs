@@ -243,16 +243,7 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
                 await SourceSetup.DropPublicationAsync(session, _names.Publication, ct);
                 // With --apply native the subscription has its own origin: pgmove's then only marks the copy as done,
                 // so that a sync killed before the subscription exists attaches it without copying again.
-                try
-                {
-                    await TargetOrigin.DropAsync(session, _names.Origin, ct);
-                    await TargetOrigin.CreateAsync(session, _names.Origin, slot.ConsistentPoint, ct);
-                }
-                catch (PostgresException e) when (options.NativeApply && e.SqlState == "42501")
-                {
-                    // A subscriber that may not create origins (pg_create_subscription): without the mark, a sync
-                    // killed before its subscription exists copies again.
-                }
+                await TargetOrigin.RecreateAsync(session, _names.Origin, slot.ConsistentPoint, markOnly: options.NativeApply, ct);
             }
             return (replication, slot.ConsistentPoint);
         }
