@@ -46,7 +46,9 @@ internal sealed class LiveRenderer(IAnsiConsole console) : IProgressSink
         // After the copy the copy's numbers are history (its rate only decays): the title says what the sync does now.
         var title = Volatile.Read(ref _streaming) is { } p
             ? $"pgmove sync — streaming: applied {Format.Count(p.Transactions)} transactions, {Format.Count(p.Changes)} changes, " +
-              $"{p.ChangesPerSecond:0} changes/s{(p.SourceLsn is { } lsn ? $", source LSN {lsn}" : "")}, {Format.Duration(s.Elapsed)}"
+              $"{p.ChangesPerSecond:0} changes/s{(p.SourceLsn is { } lsn ? $", source LSN {lsn}" : "")}" +
+              (p.LagBytes is { } lag ? $", lag {Format.Bytes(lag)} ({p.LagSeconds?.ToString("0.0") ?? "?"} s)" : "") +
+              (p.EtaSeconds is { } eta ? $", backlog applied in ~{Format.Duration(TimeSpan.FromSeconds(eta))}" : "") + $", {Format.Duration(s.Elapsed)}"
             : $"pgmove copy — tables {s.TablesDone}/{s.TablesTotal}, {Format.Count(s.Rows)} rows, " +
               $"{Format.Bytes(s.Bytes)}, {Format.Bytes(rate)}/s, {Format.Duration(s.Elapsed)}";
         // Expanded to the terminal's width, with the number columns kept to their content: the room goes to "doing",

@@ -9,6 +9,14 @@ namespace PgMove.Catalog;
 /// </summary>
 public static class ReplicationCatalog
 {
+    /// <summary>The source's measure of the apply delay (pg_stat_replication.replay_lag) of a walsender, in seconds; null when unknown.</summary>
+    public static async Task<double?> ReadReplayLagAsync(NpgsqlConnection connection, int walsender, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("SELECT extract(epoch FROM replay_lag)::float8 FROM pg_stat_replication WHERE pid = $1", connection)
+        { Parameters = { new() { Value = walsender } } };
+        return await cmd.ExecuteScalarAsync(ct) is double seconds ? Math.Round(seconds, 1) : null;
+    }
+
     /// <summary>The slot pgmove created, or null when there is none.</summary>
     public static async Task<SlotInfo?> ReadSlotAsync(NpgsqlConnection connection, string slot, CancellationToken ct)
     {

@@ -1,38 +1,36 @@
 using System.Threading.Channels;
 using Npgsql;
 using Npgsql.Replication;
-using NpgsqlTypes;
 using PgMove.Errors;
 
 namespace PgMove.Replication;
 
 /// <summary>
-/// Applies the changes to the target in source commit order. Several source transactions share one target
-/// transaction (committed whenever the stream has nothing more ready, or the group is large), and each target commit
-/// records the last source transaction's end LSN in the replication origin, atomically with the data. Only then is
-/// that LSN confirmed to the source, so WAL is recycled only once applied. Changes are buffered and applied a batch
-/// at a time: per table, folded to one net change per key and written set-based (<see cref="SetApplier"/>); a table
-/// whose changes cannot be folded, or a batch the set-based writes fail on (a unique constraint other than the key
-/// swapped between rows, say), goes one statement per change, in order. A TRUNCATE splits the batch.
+/// Applies the changes to the target in source commit order, as a two-stage pipeline: this loop buffers the
+/// changes and prepares each batch (per table, folded to one net change per key, COPY text rendered:
+/// <see cref="PreparedBatch"/>) while the target session (<see cref="BatchWriter"/>) writes the previous one. The
+/// session does one thing at a time, in order, so the target sees exactly the sequence a single loop would send.
+/// Several source transactions share one target transaction (committed whenever the stream has nothing more ready,
+/// or the group is large), and each target commit records the last source transaction's end LSN in the
+/// replication origin, atomically with the data; the source is told only once that commit is durable. Changes are
+/// written a batch at a time (also inside one big source transaction: bounds memory); a TRUNCATE splits the batch.
 /// </summary>
 internal sealed class Applier(NpgsqlConnection target, LogicalReplicationConnection source, ChangeReader reader, SyncProgress progress)
 {
-    const int StatementsPerRoundTrip = 500;
     /// <summary>Changes buffered before they are written (also inside one big source transaction): bounds memory.</summary>
-    const int BufferedChanges = 50_000;
+    const int BufferedChanges = 25_000;
     /// <summary>At a transaction boundary with this many changes buffered, the group commits even if more are ready.</summary>
     const int ChangesPerCommit = 20_000;
 
     readonly List<Change> _buffer = [];
-    readonly SetApplier _sets = new(target);
-    NpgsqlTransaction? _transaction;
+    readonly BatchWriter _writer = new(target, source, progress);
+    Task _writing = Task.CompletedTask; // the session's current work: at most one batch is written while the next is prepared
     long _dequeued;
     int _groupTransactions;
     long _groupChanges;
     CommitChange? _lastCommit;
     int _boundary;        // _buffer entries up to here belong to complete source transactions
     bool _partialFlushed; // changes of the current, incomplete source transaction were written
-    NpgsqlLogSequenceNumber _acknowledged;
 
     /// <summary>Applies until the stream ends; throws on its end, a stop or an error (uncommitted work is rolled back).</summary>
     public async Task RunAsync(ChannelReader<Change> changes, CancellationToken ct)
@@ -51,7 +49,9 @@ internal sealed class Applier(NpgsqlConnection target, LogicalReplicationConnect
         }
         finally
         {
-            if (_transaction is not null) await _transaction.DisposeAsync();
+            try { await _writing; }
+            catch (Exception) { } // already thrown to the loop, or superseded by the loop's own error
+            await _writer.DisposeAsync();
         }
     }
 
@@ -65,15 +65,17 @@ internal sealed class Applier(NpgsqlConnection target, LogicalReplicationConnect
                 _boundary = _buffer.Count;
                 _partialFlushed = false;
                 // Commit at a transaction boundary when nothing more is ready (low latency) or the group is large.
-                if (_buffer.Count >= ChangesPerCommit || !changes.TryPeek(out _)) await CommitAsync(ct);
+                var idle = !changes.TryPeek(out _);
+                if (_buffer.Count >= ChangesPerCommit || idle) await CommitAsync(durable: idle || _writer.ConfirmDue, ct);
                 break;
             case StopChange stop:
                 // Keep what is complete when the incomplete transaction's changes were not written yet.
                 if (_lastCommit is not null && !_partialFlushed)
                 {
                     _buffer.RemoveRange(_boundary, _buffer.Count - _boundary);
-                    await CommitAsync(ct);
+                    await CommitAsync(durable: true, ct);
                 }
+                await _writing;
                 throw new PgMoveException(ExitCode.StepFailed, stop.Message);
             default:
                 _buffer.Add(change);
@@ -81,141 +83,58 @@ internal sealed class Applier(NpgsqlConnection target, LogicalReplicationConnect
                 if (_buffer.Count >= BufferedChanges)
                 {
                     _partialFlushed = true;
-                    await FlushAsync(ct);
+                    await SubmitAsync(Prepare(), null, false, ct);
                 }
                 break;
         }
     }
 
-    /// <summary>Writes the buffered changes inside the group's transaction, a TRUNCATE splitting them.</summary>
-    async Task FlushAsync(CancellationToken ct)
+    /// <summary>The buffered changes as batches, a TRUNCATE splitting them; the buffer is emptied.</summary>
+    List<PreparedBatch> Prepare()
     {
-        _transaction ??= await target.BeginTransactionAsync(ct);
+        var batches = new List<PreparedBatch>();
         var start = 0;
         for (var i = 0; i <= _buffer.Count; i++)
         {
             if (i < _buffer.Count && _buffer[i] is not TruncateChange) continue;
-            if (i > start) await WriteBatchAsync(_buffer.GetRange(start, i - start), ct);
-            if (i < _buffer.Count) await WriteStatementsAsync([_buffer[i]], ct);
+            if (i > start) batches.Add(PreparedBatch.Of(_buffer.GetRange(start, i - start)));
+            if (i < _buffer.Count) batches.Add(new PreparedBatch([_buffer[i]], [], (TruncateChange)_buffer[i]));
             start = i + 1;
         }
         _buffer.Clear();
         _boundary = 0;
+        return batches;
     }
 
-    /// <summary>Set-based per table under a savepoint; one statement per change when that fails or cannot be done.</summary>
-    async Task WriteBatchAsync(List<Change> batch, CancellationToken ct)
+    async Task CommitAsync(bool durable, CancellationToken ct)
     {
-        var byTable = new Dictionary<ApplyTable, List<Change>>();
-        var order = new List<ApplyTable>();
-        foreach (var change in batch)
-        {
-            var table = TableOf(change);
-            if (!byTable.TryGetValue(table, out var list)) { byTable[table] = list = []; order.Add(table); }
-            list.Add(change);
-        }
-        await _transaction!.SaveAsync("pgmove_batch", ct);
-        try
-        {
-            long missed = 0;
-            foreach (var table in order)
-            {
-                if (ChangeFolder.Fold(table, byTable[table]) is { } folded) missed += await _sets.ApplyAsync(table, folded, ct);
-                else await WriteStatementsAsync(byTable[table], ct);
-            }
-            progress.Missed += missed;
-            await _transaction.ReleaseAsync("pgmove_batch", ct);
-            _sets.Mark();
-        }
-        catch (PostgresException e) when (e.SqlState is "23505" or "23P01")
-        {
-            await _transaction.RollbackAsync("pgmove_batch", ct);
-            _sets.RolledBack();
-            await WriteStatementsAsync(batch, ct);
-        }
-    }
-
-    static ApplyTable TableOf(Change change) => change switch
-    {
-        InsertChange c => c.Table,
-        UpdateChange c => c.Table,
-        DeleteChange c => c.Table,
-        _ => throw new InvalidOperationException("not a row change: " + change.GetType().Name),
-    };
-
-    /// <summary>The changes one statement each, in order, a few hundred a round trip.</summary>
-    async Task WriteStatementsAsync(IReadOnlyList<Change> changes, CancellationToken ct)
-    {
-        var pending = new List<(NpgsqlBatchCommand Command, bool MustMatchOne)>();
-        foreach (var change in changes)
-        {
-            switch (change)
-            {
-                case InsertChange insert:
-                    pending.Add((insert.Table.Insert(insert.New), false));
-                    break;
-                case UpdateChange update when update.Table.Update(update.Old, update.OldIsFull, update.New) is { } command:
-                    pending.Add((command, true));
-                    break;
-                case DeleteChange delete:
-                    pending.Add((delete.Table.Delete(delete.Old, delete.OldIsFull), true));
-                    break;
-                case TruncateChange truncate:
-                    var sql = $"TRUNCATE ONLY {string.Join(", ", truncate.Tables.Select(t => t.QualifiedName))}" +
-                              (truncate.RestartIdentity ? " RESTART IDENTITY" : "") + (truncate.Cascade ? " CASCADE" : "");
-                    pending.Add((new NpgsqlBatchCommand(sql), false));
-                    break;
-            }
-            if (pending.Count >= StatementsPerRoundTrip) await SendAsync(pending, ct);
-        }
-        await SendAsync(pending, ct);
-    }
-
-    async Task SendAsync(List<(NpgsqlBatchCommand Command, bool MustMatchOne)> pending, CancellationToken ct)
-    {
-        if (pending.Count == 0) return;
-        await using var batch = new NpgsqlBatch(target, _transaction);
-        foreach (var (command, _) in pending) batch.BatchCommands.Add(command);
-        await batch.ExecuteNonQueryAsync(ct);
-        foreach (var (command, mustMatchOne) in pending)
-            if (mustMatchOne && command.RecordsAffected == 0) progress.Missed++;
-        pending.Clear();
-    }
-
-    /// <summary>Commits the group with its origin position, then tells the source it may recycle that WAL.</summary>
-    async Task CommitAsync(CancellationToken ct)
-    {
-        var last = _lastCommit!;
-        await FlushAsync(ct);
-        // Every group moves the origin, also one that wrote nothing (the cutover's fence, or UPDATEs that matched no
-        // row): that needs a commit record, which only a transaction with an xid writes.
-        await using (var batch = new NpgsqlBatch(target, _transaction)
-        {
-            BatchCommands =
-            {
-                new NpgsqlBatchCommand("SELECT txid_current()"),
-                new NpgsqlBatchCommand("SELECT pg_replication_origin_xact_setup($1, $2)")
-                {
-                    Parameters = { new() { Value = last.EndLsn, NpgsqlDbType = NpgsqlDbType.PgLsn }, new() { Value = last.CommitTime, NpgsqlDbType = NpgsqlDbType.TimestampTz } },
-                },
-            },
-        })
-            await batch.ExecuteNonQueryAsync(ct);
-        await _transaction!.CommitAsync(ct);
-        await _transaction.DisposeAsync();
-        _transaction = null;
-        source.SetReplicationStatus(last.EndLsn);
-        _acknowledged = last.EndLsn;
-        progress.Applied(last.EndLsn, last.CommitTime, _groupTransactions, _groupChanges);
+        await SubmitAsync(Prepare(), (_lastCommit!, _groupTransactions, _groupChanges), durable, ct);
         _groupTransactions = 0;
         _groupChanges = 0;
         _lastCommit = null;
     }
 
     /// <summary>
+    /// Hands prepared work to the target session once it finished the previous work (whose failure surfaces here),
+    /// and returns while it is written: the next batch is prepared meanwhile.
+    /// </summary>
+    async Task SubmitAsync(List<PreparedBatch> batches, (CommitChange Last, int Transactions, long Changes)? commit, bool durable, CancellationToken ct)
+    {
+        await _writing;
+        _writing = WriteAsync(batches, commit, durable, ct);
+    }
+
+    async Task WriteAsync(List<PreparedBatch> batches, (CommitChange Last, int Transactions, long Changes)? commit, bool durable, CancellationToken ct)
+    {
+        await Task.Yield(); // the loop goes on preparing
+        if (batches.Count > 0) await _writer.WriteAsync(batches, ct);
+        if (commit is var (last, transactions, count)) await _writer.CommitAsync(last, transactions, count, durable, ct);
+    }
+
+    /// <summary>
     /// Waits for more changes; while idle, confirms what the server has sent past the last commit (keepalives on a
-    /// quiet database), so the slot does not pin WAL. Safe only when every change received is applied and no
-    /// transaction is half-read: read the position first, then check.
+    /// quiet database), so the slot does not pin WAL. Safe only when every change received is applied and durable
+    /// and no transaction is half-read: read the position first, then check.
     /// </summary>
     async Task<bool> WaitAsync(ChannelReader<Change> changes, CancellationToken ct)
     {
@@ -224,11 +143,14 @@ internal sealed class Applier(NpgsqlConnection target, LogicalReplicationConnect
             var wait = changes.WaitToReadAsync(ct).AsTask();
             if (await Task.WhenAny(wait, Task.Delay(TimeSpan.FromSeconds(1), ct)) == wait) return await wait;
             var received = source.LastReceivedLsn;
-            if (!reader.InTransaction && reader.Enqueued == _dequeued && _transaction is null && received > _acknowledged)
+            if (!reader.InTransaction && reader.Enqueued == _dequeued && _buffer.Count == 0 && _writing.IsCompleted)
             {
-                source.SetReplicationStatus(received);
-                _acknowledged = received;
-                progress.Idle(received);
+                await _writing; // its failure surfaces here
+                if (_writer.Settled && received > _writer.Acknowledged)
+                {
+                    _writer.Confirm(received);
+                    progress.Idle(received);
+                }
             }
         }
     }

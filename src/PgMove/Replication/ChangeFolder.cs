@@ -117,14 +117,23 @@ internal static class ChangeFolder
     /// <summary>The key's values, one string; null when a key value was not sent.</summary>
     static string? KeyOf(ApplyTable table, RowImage image)
     {
-        var parts = new List<string>();
+        string? single = null;
+        List<string>? parts = null;
         for (var i = 0; i < table.Key.Count; i++)
         {
             if (!table.Key[i]) continue;
             if (image.IsUnchanged(i) || i >= image.Values.Length) return null;
-            parts.Add(image.Values[i] is { } v ? "v" + v.Length + ":" + v : "n");
+            // A text value never holds NUL: "\0" stands for NULL, and one key column is its value as is.
+            var part = image.Values[i] ?? "\0";
+            if (single is null && parts is null) single = part;
+            else
+            {
+                parts ??= [Length(single!)];
+                parts.Add(Length(part));
+            }
         }
-        return string.Join('|', parts);
+        return parts is null ? single ?? "" : string.Concat(parts);
     }
 
+    static string Length(string part) => part.Length + ":" + part;
 }

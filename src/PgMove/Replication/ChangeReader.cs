@@ -15,7 +15,7 @@ namespace PgMove.Replication;
 /// </summary>
 internal sealed class ChangeReader(
     LogicalReplicationConnection connection, string slot, string publication, NpgsqlLogSequenceNumber? resumeAfter,
-    RelationResolver relations, ChannelWriter<Change> output, int sourceVersion)
+    RelationResolver relations, ChannelWriter<Change> output, int sourceVersion, SyncProgress progress)
 {
     long _enqueued;
     volatile bool _inTransaction;
@@ -69,7 +69,11 @@ internal sealed class ChangeReader(
                     break;
                 case CommitMessage commit:
                     // Also for a transaction without row changes (the fence's): its commit moves the target's origin.
-                    if (!skip) await WriteAsync(new CommitChange(commit.TransactionEndLsn, commit.TransactionCommitTimestamp), ct);
+                    if (!skip)
+                    {
+                        progress.Received(commit.TransactionEndLsn, commit.TransactionCommitTimestamp);
+                        await WriteAsync(new CommitChange(commit.TransactionEndLsn, commit.TransactionCommitTimestamp), ct);
+                    }
                     _inTransaction = false;
                     break;
                 case InsertMessage insert when !skip:

@@ -1,11 +1,10 @@
-using System.Text;
 using Npgsql;
 using PgMove.Sql;
 
 namespace PgMove.Replication;
 
 /// <summary>
-/// Applies one table's folded changes (<see cref="FoldedChanges"/>) set-based on the applier's session: the keys to
+/// Applies one table's folded changes (<see cref="SetWork"/>) set-based on the applier's session: the keys to
 /// delete and the rows to update are staged with one COPY into a session-local temporary table, then one DELETE ...
 /// USING and one UPDATE ... FROM join it to the table by the replica identity key; the new rows are COPYed straight
 /// into the table (COPY writes identity columns as given, like OVERRIDING SYSTEM VALUE). Updates whose image lacks
@@ -28,47 +27,36 @@ internal sealed class SetApplier(NpgsqlConnection target)
         _createdSinceMark.Clear();
     }
 
-    /// <summary>Applies the folded changes; returns how many UPDATEs and DELETEs found no row.</summary>
-    public async Task<long> ApplyAsync(ApplyTable table, FoldedChanges folded, CancellationToken ct)
+    /// <summary>Applies one table's rendered changes; returns how many UPDATEs and DELETEs found no row.</summary>
+    public async Task<long> ApplyAsync(ApplyTable table, SetWork work, CancellationToken ct)
     {
         long missed = 0;
-        var updates = folded.Updates.Where(u => u.Unchanged is null).ToList();
-        if (folded.Deletes.Count + updates.Count > 0)
+        if (work.StageText is { } staged)
         {
             var stage = await StageAsync(table, ct);
             await using (var writer = await target.BeginTextImportAsync(
                 $"COPY {stage} ({Quote.Ident(KindColumn)}, {string.Join(", ", table.Columns.Select(Quote.Ident))}) FROM STDIN", ct))
-            {
-                var line = new StringBuilder();
-                foreach (var row in folded.Deletes) await WriteAsync(writer, line, 'D', row, table.Key);
-                foreach (var row in updates) await WriteAsync(writer, line, 'U', row, null);
-            }
-            if (folded.Deletes.Count > 0)
-                missed += folded.Deletes.Count - await ExecuteAsync($"DELETE FROM ONLY {table.QualifiedName} t USING {stage} s " +
-                                                                    $"WHERE s.{Quote.Ident(KindColumn)} = 'D' AND {KeyJoin(table)}", ct);
-            if (updates.Count > 0 && UpdateFromSql(table, stage) is { } update)
-                missed += updates.Count - await ExecuteAsync(update, ct);
+                foreach (var piece in staged) await writer.WriteAsync(piece);
+            if (work.Deletes > 0)
+                missed += work.Deletes - await ExecuteAsync($"DELETE FROM ONLY {table.QualifiedName} t USING {stage} s " +
+                                                            $"WHERE s.{Quote.Ident(KindColumn)} = 'D' AND {KeyJoin(table)}", ct);
+            if (work.Updates > 0 && UpdateFromSql(table, stage) is { } update)
+                missed += work.Updates - await ExecuteAsync(update, ct);
         }
-        foreach (var row in folded.Updates.Where(u => u.Unchanged is not null))
+        foreach (var row in work.PartialUpdates)
             if (table.Update(null, false, row) is { } command)
             {
                 await using var batch = new NpgsqlBatch(target) { BatchCommands = { command } };
                 if (await batch.ExecuteNonQueryAsync(ct) == 0) missed++;
             }
-        if (folded.Inserts.Count > 0) await CopyInAsync(table, folded.Inserts, ct);
-        return missed;
-    }
-
-    async Task CopyInAsync(ApplyTable table, IReadOnlyList<RowImage> rows, CancellationToken ct)
-    {
-        if (table.Columns.Count == 0)
+        if (work.InsertText is { } rows)
         {
-            foreach (var _ in rows) await ExecuteAsync($"INSERT INTO {table.QualifiedName} DEFAULT VALUES", ct);
-            return;
+            await using var writer = await target.BeginTextImportAsync($"COPY {table.QualifiedName} {Quote.ColumnList(table.Columns)} FROM STDIN", ct);
+            foreach (var piece in rows) await writer.WriteAsync(piece);
         }
-        await using var writer = await target.BeginTextImportAsync($"COPY {table.QualifiedName} {Quote.ColumnList(table.Columns)} FROM STDIN", ct);
-        var line = new StringBuilder();
-        foreach (var row in rows) await WriteAsync(writer, line, null, row, null);
+        else
+            for (var i = 0; i < work.Inserts; i++) await ExecuteAsync($"INSERT INTO {table.QualifiedName} DEFAULT VALUES", ct);
+        return missed;
     }
 
     /// <summary>The session's staging table for <paramref name="table"/> (created on first use), emptied.</summary>
@@ -104,35 +92,5 @@ internal sealed class SetApplier(NpgsqlConnection target)
     {
         await using var cmd = new NpgsqlCommand(sql, target);
         return await cmd.ExecuteNonQueryAsync(ct);
-    }
-
-    /// <summary>One line of COPY text format; with <paramref name="only"/>, the other columns are written as NULL.</summary>
-    static async Task WriteAsync(TextWriter writer, StringBuilder line, char? kind, RowImage row, IReadOnlyList<bool>? only)
-    {
-        line.Clear();
-        if (kind is { } k) line.Append(k);
-        for (var i = 0; i < row.Values.Length; i++)
-        {
-            if (kind is not null || i > 0) line.Append('\t');
-            if (row.Values[i] is not { } value || only is not null && !only[i]) line.Append("\\N");
-            else Escape(line, value);
-        }
-        line.Append('\n');
-        await writer.WriteAsync(line);
-    }
-
-    static void Escape(StringBuilder line, string value)
-    {
-        foreach (var c in value)
-        {
-            switch (c)
-            {
-                case '\\': line.Append("\\\\"); break;
-                case '\t': line.Append("\\t"); break;
-                case '\n': line.Append("\\n"); break;
-                case '\r': line.Append("\\r"); break;
-                default: line.Append(c); break;
-            }
-        }
     }
 }

@@ -27,15 +27,19 @@ public static class StatusRunner
             slot = await ReplicationCatalog.ReadSlotAsync(connection, names.Slot, ct);
             if (slot?.ConfirmedFlush is { } after) rate = Math.Max(0, (double)(ulong)(after - before)) / clock.Elapsed.TotalSeconds;
         }
-        var lagSeconds = slot?.ActivePid is { } pid ? await ReplayLagAsync(connection, pid, ct) : null;
-        var (hasOrigin, applied) = await ReadOriginAsync(names, ct);
         var local = new SyncStateFile(directory).Read();
+        var alive = local is not null && local.IsAlive(TimeSpan.FromSeconds(30));
+        var lag = slot is null ? null : await ApplyLag.ReadAsync(connection, slot, rate, null, ct);
+        // The running sync on this machine knows the age of what it has not applied yet (see ApplyLag).
+        if (lag is not null && alive && local!.LagSeconds is { } own && lag.LagBytes > 0 && own > (lag.LagSeconds ?? 0))
+            lag = lag with { LagSeconds = own };
+        var (hasOrigin, applied) = await ReadOriginAsync(names, ct);
         var cutover = new CutoverResultFile(directory).Read();
         var phase = Phase(record, slot, hasOrigin, cutover);
         return new StatusReport(source.ToString(), names.Target.ToString(), names.Slot, phase, record?.Describe(), record?.Fence is not null,
-            slot is not null, slot?.ActivePid, slot?.LagBytes, slot?.LagBytes == 0 ? 0 : lagSeconds, rate, slot?.RetainedBytes,
-            applied, local is not null && local.IsAlive(TimeSpan.FromSeconds(30)) ? local.ChangesPerSecond : null, local?.Changes,
-            slot?.LagBytes is { } lag && lag > 0 && rate is { } r && r > 0 ? Math.Round(lag / r, 1) : null, cutover, directory);
+            slot is not null, slot?.ActivePid, lag?.LagBytes, lag?.LagSeconds, rate, slot?.RetainedBytes,
+            applied, alive ? local!.ChangesPerSecond : null, local?.Changes,
+            lag?.EtaSeconds, cutover, directory);
     }
 
     static string Phase(MigrationRecord? record, SlotInfo? slot, bool hasOrigin, CutoverResult? cutover) => (record, slot) switch
@@ -46,13 +50,6 @@ public static class StatusRunner
         (_, { ActivePid: null }) => "stopped (`pgmove sync` resumes it, `pgmove cleanup` drops it)",
         _ => hasOrigin ? "streaming" : "copying",
     };
-
-    static async Task<double?> ReplayLagAsync(NpgsqlConnection connection, int walsender, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand("SELECT extract(epoch FROM replay_lag)::float8 FROM pg_stat_replication WHERE pid = $1", connection)
-        { Parameters = { new() { Value = walsender } } };
-        return await cmd.ExecuteScalarAsync(ct) is double seconds ? Math.Round(seconds, 1) : null;
-    }
 
     /// <summary>
     /// Whether the target has the origin (pgmove's, or with --apply native the subscription's), and how far it has

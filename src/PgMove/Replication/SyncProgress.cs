@@ -7,6 +7,7 @@ internal sealed class SyncProgress
 {
     readonly Lock _lock = new();
     readonly Queue<(DateTime At, long Changes)> _window = new();
+    readonly Queue<(NpgsqlLogSequenceNumber EndLsn, DateTime CommitTime)> _pending = new(); // received, not yet applied
     long _missed;
 
     public NpgsqlLogSequenceNumber? AppliedLsn { get; private set; }
@@ -27,9 +28,22 @@ internal sealed class SyncProgress
         {
             AppliedLsn = lsn;
             AppliedCommitTime = commitTime;
+            while (_pending.TryPeek(out var p) && p.EndLsn <= lsn) _pending.Dequeue();
             Transactions += transactions;
             Changes += changes;
         }
+    }
+
+    /// <summary>The reader handed over a source transaction (its commit) to apply.</summary>
+    public void Received(NpgsqlLogSequenceNumber endLsn, DateTime commitTime)
+    {
+        lock (_lock) _pending.Enqueue((endLsn, commitTime));
+    }
+
+    /// <summary>Source commit time of the oldest transaction received and not yet applied; null when none waits.</summary>
+    public DateTime? OldestPending
+    {
+        get { lock (_lock) return _pending.TryPeek(out var p) ? p.CommitTime : null; }
     }
 
     /// <summary>Nothing to apply; the source's position moved past the last commit.</summary>

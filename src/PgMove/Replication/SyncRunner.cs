@@ -26,8 +26,7 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
     /// <summary>Gets the sync's state each time it is written to the progress file (every second): --metrics-port.</summary>
     public Action<SyncState>? Observer { get; init; }
 
-    SyncStateFile _stateFile = null!;
-    SyncState _state = new();
+    SyncReporter _reporter = null!;
 
     /// <summary>Runs until a cutover finished the migration; returns what was applied.</summary>
     public async Task<SyncSummary> RunAsync(CancellationToken ct)
@@ -35,22 +34,22 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
         await using var admin = await PgSession.OpenAsync(ReplicationSettings.SourceAdmin(options.Source), Side.Source, options.Source.ToString(), ct);
         _names = await MigrationNames.ResolveAsync(admin, options.Source, options.Target, ct);
         var directory = options.StateDirectory ?? _names.DefaultStateDirectory;
-        _stateFile = new SyncStateFile(directory);
-        _state = new SyncState { Pid = Environment.ProcessId, StartedAt = DateTimeOffset.UtcNow, Phase = SyncPhase.Copying };
+        _reporter = new SyncReporter(new SyncStateFile(directory), _progress, sink, Observer);
+        _reporter.Write(new SyncState { Pid = Environment.ProcessId, StartedAt = DateTimeOffset.UtcNow, Phase = SyncPhase.Copying });
         using var heartbeat = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var reporting = ReportAsync(heartbeat.Token);
+        var reporting = _reporter.RunAsync(options.Source, _names.Slot, heartbeat.Token);
         try
         {
             return await RunPhasesAsync(admin, directory, ct);
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested && _state.Phase == SyncPhase.Streaming)
+        catch (OperationCanceledException) when (ct.IsCancellationRequested && _reporter.State.Phase == SyncPhase.Streaming)
         {
             throw new PgMoveException(ExitCode.Interrupted, await DescribeLeftAsync("interrupted"));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             await StopAsync(heartbeat, reporting);
-            var failed = _state.Phase == SyncPhase.Failed ? _state : _state with { Phase = SyncPhase.Failed, Error = e.Message };
+            var failed = _reporter.State.Phase == SyncPhase.Failed ? _reporter.State : _reporter.State with { Phase = SyncPhase.Failed, Error = e.Message };
             Write(failed with { FailureCode = (int)((e as PgMoveException)?.ExitCode ?? ExitCode.InternalError) });
             throw;
         }
@@ -85,8 +84,8 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
         {
             await DisposeQuietlyAsync(replication);
         }
-        Write(_state with { Phase = SyncPhase.Done });
-        var s = _progress.Into(_state);
+        Write(_reporter.State with { Phase = SyncPhase.Done });
+        var s = _progress.Into(_reporter.State);
         return new SyncSummary(options.Source.ToString(), _names.Target.ToString(), s.Transactions, s.Changes, directory);
     }
 
@@ -99,6 +98,9 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
             await NativeApply.CreateAsync(_names, options.Source, ct);
             sink.Report(new Notice($"native subscription {_names.Id} created on the target on slot {_names.Slot}: the target applies the changes itself"));
         }
+        // The subscription exists: pgmove's origin (the copy's done-mark) has served.
+        await using (var session = await PgSession.OpenAsync(ReplicationSettings.Target(_names.Target), Side.Target, _names.Target.ToString(), ct))
+            await TargetOrigin.DropAsync(session, _names.Origin, ct);
         await StartStreamingAsync(admin, ct);
         await NativeApply.FollowAsync(admin, _names, _progress, ct);
         sink.Report(new Notice("the cutover released the target and stopped this sync: the migration is complete"));
@@ -113,7 +115,7 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
         if (await MigrationRecordStore.ReadAsync(admin, _names.Publication, ct) is { } record)
             await MigrationRecordStore.WriteAsync(admin, _names.Publication,
                 record with { SyncSessionPid = admin.ProcessID, Pid = Environment.ProcessId, Host = Environment.MachineName }, ct);
-        Write(_state = _state with { Phase = SyncPhase.Streaming }); // after the record: a cutover started now spares this session
+        Write(_reporter.State with { Phase = SyncPhase.Streaming }); // after the record: a cutover started now spares this session
     }
 
     /// <summary>Closing a replication connection the server has already ended (the cutover ends it) may throw: nothing is lost.</summary>
@@ -216,7 +218,7 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
                                    "(the slot's snapshot ended with the session that exported it, and a copy resumed from another " +
                                    "snapshot would not match the slot's changes); copying again from a new slot"));
         await SourceSetup.DropPublicationAsync(admin, _names.Publication, ct);
-        Write(_state);
+        Write(_reporter.State);
 
         await SourceSetup.CreatePublicationAsync(admin, _names.Publication, tables, ct);
         await MigrationRecordStore.WriteAsync(admin, _names.Publication, new MigrationRecord
@@ -239,11 +241,9 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
             {
                 // pg_dump carries the publication over like any other; on the target it has no use.
                 await SourceSetup.DropPublicationAsync(session, _names.Publication, ct);
-                if (!options.NativeApply) // the native subscription has its own origin
-                {
-                    await TargetOrigin.DropAsync(session, _names.Origin, ct);
-                    await TargetOrigin.CreateAsync(session, _names.Origin, slot.ConsistentPoint, ct);
-                }
+                // With --apply native the subscription has its own origin: pgmove's then only marks the copy as done,
+                // so that a sync killed before the subscription exists attaches it without copying again.
+                await TargetOrigin.RecreateAsync(session, _names.Origin, slot.ConsistentPoint, markOnly: options.NativeApply, ct);
             }
             return (replication, slot.ConsistentPoint);
         }
@@ -261,7 +261,7 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
                 throw new PgMoveException(ExitCode.StepFailed,
                     $"{e.Message}; and dropping slot {_names.Slot} failed ({dropError.Message}): run `pgmove cleanup` with the same --source and --target", e);
             }
-            Write(_state with { Phase = SyncPhase.Failed, Error = e.Message });
+            Write(_reporter.State with { Phase = SyncPhase.Failed, Error = e.Message });
             throw;
         }
     }
@@ -285,7 +285,7 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
         {
             Source = options.Source,
             Target = _names.Target,
-            StateDirectory = Path.Combine(_stateFile.Directory, "copy"),
+            StateDirectory = Path.Combine(_reporter.Directory, "copy"),
             ExternalSnapshot = snapshot,
             Verify = false,
         };
@@ -322,7 +322,7 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
             options.Source.ToString(), _names.Target.ToString());
         var channel = Channel.CreateBounded<Change>(new BoundedChannelOptions(20_000) { SingleReader = true, SingleWriter = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var reader = new ChangeReader(replication, _names.Slot, _names.Publication, resumeAfter, relations, channel.Writer, sourceVersion);
+        var reader = new ChangeReader(replication, _names.Slot, _names.Publication, resumeAfter, relations, channel.Writer, sourceVersion, _progress);
         var reading = Task.Run(() => reader.RunAsync(stop.Token), CancellationToken.None);
         try
         {
@@ -338,7 +338,7 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
             var known = e as PgMoveException
                         ?? (e is NpgsqlException ? PgSession.Describe(e, Side.Target, _names.Target.ToString()) : null);
             var message = known?.Message ?? "internal error: " + e;
-            Write(_state with { Phase = SyncPhase.Failed, Error = message });
+            Write(_reporter.State with { Phase = SyncPhase.Failed, Error = message });
             throw new PgMoveException(known?.ExitCode ?? ExitCode.InternalError, await DescribeLeftAsync(message), e);
         }
         finally
@@ -387,32 +387,5 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
                "the target is). To give up: `pgmove cleanup` with the same --source and --target (drops slot, publication and origin)";
     }
 
-    async Task ReportAsync(CancellationToken ct)
-    {
-        var lastLog = DateTime.UtcNow;
-        var lastChanges = -1L;
-        while (!ct.IsCancellationRequested)
-        {
-            await Task.Delay(1000, ct);
-            if (_state.Phase is SyncPhase.Done or SyncPhase.Failed) continue;
-            var s = Write(_state);
-            if (_state.Phase != SyncPhase.Streaming) continue;
-            sink.Report(new SyncProgressed(s.Transactions, s.Changes, s.ChangesPerSecond, s.AppliedLsn));
-            if (DateTime.UtcNow - lastLog < TimeSpan.FromSeconds(10)) continue;
-            if (s.Changes == lastChanges && DateTime.UtcNow - lastLog < TimeSpan.FromMinutes(5)) continue; // quiet while idle
-            lastLog = DateTime.UtcNow;
-            lastChanges = s.Changes;
-            sink.Report(new Notice($"applied {s.Transactions} transactions, {s.Changes} changes ({s.ChangesPerSecond:0}/s), source LSN {s.AppliedLsn}" +
-                                   (_progress.Missed > 0 ? $"; {_progress.Missed} updates/deletes found no row on the target" : "")));
-        }
-    }
-
-    SyncState Write(SyncState state)
-    {
-        _state = state;
-        var current = _progress.Into(state);
-        _stateFile.Write(current);
-        Observer?.Invoke(current);
-        return current;
-    }
+    SyncState Write(SyncState state) => _reporter.Write(state);
 }

@@ -19,6 +19,12 @@ public sealed record SyncState
     public long Changes { get; init; }
     /// <summary>Changes applied per second over the last few seconds.</summary>
     public double ChangesPerSecond { get; init; }
+    /// <summary>Source WAL not yet confirmed as applied, in bytes, while streaming; null when the source could not be read.</summary>
+    public long? LagBytes { get; init; }
+    /// <summary>The source's measure of the apply delay in seconds (0 when caught up).</summary>
+    public double? LagSeconds { get; init; }
+    /// <summary>Seconds until the lag is applied at the current rate; null when not catching up.</summary>
+    public double? EtaSeconds { get; init; }
     public string? Error { get; init; }
     /// <summary>The exit code the failed sync ends with; cutover ends with the same.</summary>
     public int? FailureCode { get; init; }

@@ -15,6 +15,23 @@ internal static class TargetOrigin
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>
+    /// Creates the origin afresh at <paramref name="start"/>. <paramref name="markOnly"/> (--apply native, where it only
+    /// marks the copy as done): a target user that may not create origins (pg_create_subscription) goes without, and a
+    /// sync killed before its subscription exists copies again.
+    /// </summary>
+    public static async Task RecreateAsync(NpgsqlConnection target, string origin, NpgsqlLogSequenceNumber start, bool markOnly, CancellationToken ct)
+    {
+        try
+        {
+            await DropAsync(target, origin, ct);
+            await CreateAsync(target, origin, start, ct);
+        }
+        catch (PostgresException e) when (markOnly && e.SqlState == "42501")
+        {
+        }
+    }
+
     public static async Task<bool> DropAsync(NpgsqlConnection target, string origin, CancellationToken ct)
     {
         for (var attempt = 0; ; attempt++)

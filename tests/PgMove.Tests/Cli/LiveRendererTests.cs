@@ -60,6 +60,19 @@ public sealed class LiveRendererTests
         Assert.DoesNotContain("pgmove copy —", text);
     }
 
+    [Fact]
+    public void A_streaming_sync_behind_the_source_shows_its_lag_and_when_the_backlog_will_be_applied()
+    {
+        var (console, output) = Console140();
+        var live = new LiveRenderer(console);
+        console.Profile.Width = 250; // the title on one line
+        live.Report(new SyncProgressed(12, 3456, 78.4, "0/3000060", 3 * 1024 * 1024, 4.2, 95));
+
+        console.Write(live.Render());
+
+        Assert.Contains("lag 3.0 MB (4.2 s), backlog applied in ~1m35s", output.ToString());
+    }
+
     static (IAnsiConsole Console, StringWriter Output) Console140()
     {
         var output = new StringWriter();

@@ -56,19 +56,7 @@ public sealed class BatchedApplyTests(ClusterPair clusters)
     public async Task A_backlog_applied_in_batches_survives_kill_9_exactly_once()
     {
         const string db = "apply_backlog_kill";
-        await clusters.Source.CreateDatabaseAsync(db);
-        await clusters.Target.ExecuteAsync("postgres", $"DROP DATABASE IF EXISTS {db} WITH (FORCE)");
-        SyncFixtures.PgBench(clusters.Source, db, "-i", "--foreign-keys", "-s", "2", "-q");
-        var dir = PgMoveProcess.StateDir();
-        var args = SyncFixtures.Args("sync", clusters, db, dir, "--set-replica-identity-full");
-        using (var first = BackgroundPgMove.Start(args))
-        {
-            await first.WaitForPhaseAsync(dir, "streaming", TimeSpan.FromSeconds(60));
-            first.Kill9();
-        }
-        // The backlog: written while no sync runs.
-        SyncFixtures.PgBench(clusters.Source, db, "-c", "4", "-j", "2", "-T", "8");
-        var history = await clusters.Source.ScalarAsync<long>(db, "SELECT count(*) FROM pgbench_history");
+        var (dir, args, history) = await BacklogAsync(db);
         using (var second = BackgroundPgMove.Start(args))
         {
             // Killed while a batch is being written: the applier's transaction is open on the target.
@@ -83,6 +71,66 @@ public sealed class BatchedApplyTests(ClusterPair clusters)
         Assert.Equal(history, await clusters.Target.ScalarAsync<long>(db, "SELECT count(*) FROM pgbench_history"));
         await DatabaseComparer.AssertEqualAsync(clusters.Source, db, clusters.Target, db);
     }
+
+    [Fact]
+    public async Task A_kill_9_while_applied_commits_are_not_yet_confirmed_applies_them_once()
+    {
+        const string db = "apply_unconfirmed_kill";
+        var (dir, args, history) = await BacklogAsync(db);
+        NpgsqlTypes.NpgsqlLogSequenceNumber origin, confirmed;
+        using (var second = BackgroundPgMove.Start(args))
+        {
+            // Inside a backlog the pipelined applier commits without waiting for the flush and confirms to the source
+            // at most once a second: killed while the target's origin is past what the source was told, the resumed
+            // sync must skip the transactions the target already has.
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            do
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the target's origin never got ahead of the slot's confirmed position:\n" + second.Output);
+                confirmed = await ConfirmedAsync(db);
+                origin = await OriginAsync();
+            } while (origin <= confirmed);
+            second.Kill9();
+        }
+        (origin, confirmed) = (await OriginAsync(), await ConfirmedAsync(db));
+        Assert.True(origin > confirmed, $"origin {origin} not ahead of the slot's {confirmed} after the kill: the test proves nothing");
+        Assert.True(await clusters.Target.ScalarAsync<long>(db, "SELECT count(*) FROM pgbench_history") < history,
+            "the backlog was all applied before the kill: the test proves nothing");
+
+        await ResumeAndCutOverAsync(args, dir, db, TimeSpan.FromSeconds(30));
+        await SyncFixtures.AssertNothingLeftAsync(clusters, db);
+        Assert.Equal(history, await clusters.Target.ScalarAsync<long>(db, "SELECT count(*) FROM pgbench_history"));
+        await DatabaseComparer.AssertEqualAsync(clusters.Source, db, clusters.Target, db);
+    }
+
+    /// <summary>
+    /// A pgbench database synced until it streams, the sync killed, then a backlog written while no sync runs; returns
+    /// the state directory, the sync's arguments and the source's pgbench_history count.
+    /// </summary>
+    async Task<(string Dir, string[] Args, long History)> BacklogAsync(string db)
+    {
+        await clusters.Source.CreateDatabaseAsync(db);
+        await clusters.Target.ExecuteAsync("postgres", $"DROP DATABASE IF EXISTS {db} WITH (FORCE)");
+        SyncFixtures.PgBench(clusters.Source, db, "-i", "--foreign-keys", "-s", "2", "-q");
+        var dir = PgMoveProcess.StateDir();
+        var args = SyncFixtures.Args("sync", clusters, db, dir, "--set-replica-identity-full");
+        using (var first = BackgroundPgMove.Start(args))
+        {
+            await first.WaitForPhaseAsync(dir, "streaming", TimeSpan.FromSeconds(60));
+            first.Kill9();
+        }
+        SyncFixtures.PgBench(clusters.Source, db, "-c", "4", "-j", "2", "-T", "8");
+        return (dir, args, await clusters.Source.ScalarAsync<long>(db, "SELECT count(*) FROM pgbench_history"));
+    }
+
+    async Task<NpgsqlTypes.NpgsqlLogSequenceNumber> ConfirmedAsync(string db) =>
+        NpgsqlTypes.NpgsqlLogSequenceNumber.Parse(await clusters.Source.ScalarAsync<string>(db,
+            "SELECT coalesce(confirmed_flush_lsn, '0/0')::text FROM pg_replication_slots WHERE slot_name LIKE 'pgmove\\_%' AND database = current_database()"));
+
+    async Task<NpgsqlTypes.NpgsqlLogSequenceNumber> OriginAsync() =>
+        NpgsqlTypes.NpgsqlLogSequenceNumber.Parse(await clusters.Target.ScalarAsync<string>("postgres",
+            "SELECT coalesce(max(s.remote_lsn), '0/0')::text FROM pg_replication_origin_status s " +
+            "JOIN pg_replication_origin o ON o.roident = s.local_id WHERE o.roname LIKE 'pgmove\\_%'"));
 
     [Fact]
     public async Task A_big_source_transaction_killed_mid_apply_is_applied_once()
