@@ -57,7 +57,7 @@ internal sealed class BatchWriter(NpgsqlConnection target, LogicalReplicationCon
             await _transaction.ReleaseAsync("pgmove_batch", ct);
             _sets.Mark();
         }
-        catch (PostgresException e) when (e.SqlState is "23505" or "23P01")
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.ExclusionViolation)
         {
             await _transaction.RollbackAsync("pgmove_batch", ct);
             _sets.RolledBack();

@@ -127,9 +127,9 @@ internal static class SourceSetup
                 await cmd.ExecuteNonQueryAsync(ct);
                 return true;
             }
-            catch (PostgresException e) when (e.SqlState is "55006" or "42704" && attempt < 50)
+            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.ObjectInUse or PostgresErrorCodes.UndefinedObject && attempt < 50)
             {
-                if (e.SqlState == "42704") return false; // dropped meanwhile
+                if (e.SqlState == PostgresErrorCodes.UndefinedObject) return false; // dropped meanwhile
                 await Task.Delay(200, ct);
             }
         }

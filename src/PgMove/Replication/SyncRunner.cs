@@ -182,7 +182,7 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
             await using var target = await PgSession.OpenAsync(ReplicationSettings.Target(_names.Target), Side.Target, _names.Target.ToString(), ct);
             return await ReplicationCatalog.OriginExistsAsync(target, _names.Origin, ct);
         }
-        catch (PgMoveException e) when (e.InnerException is PostgresException { SqlState: "3D000" })
+        catch (PgMoveException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.InvalidCatalogName })
         {
             return false; // no target database yet: a fresh start
         }
@@ -274,7 +274,7 @@ public sealed class SyncRunner(SyncOptions options, IProgressSink sink)
             await using var target = await PgSession.OpenAsync(ReplicationSettings.Target(_names.Target), Side.Target, _names.Target.ToString(), ct);
             await SourceSetup.DropPublicationAsync(target, _names.Publication, ct);
         }
-        catch (PgMoveException e) when (e.InnerException is PostgresException { SqlState: "3D000" })
+        catch (PgMoveException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.InvalidCatalogName })
         {
         }
     }

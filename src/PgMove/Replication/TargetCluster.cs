@@ -14,7 +14,7 @@ internal static class TargetCluster
         {
             return await PgSession.OpenAsync(ReplicationSettings.Target(target), Side.Target, target.ToString(), ct);
         }
-        catch (PgMoveException e) when (e.InnerException is PostgresException { SqlState: "3D000" })
+        catch (PgMoveException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.InvalidCatalogName })
         {
             var postgres = target.WithDatabase("postgres");
             return await PgSession.OpenAsync(ReplicationSettings.Target(postgres), Side.Target, postgres.ToString(), ct);

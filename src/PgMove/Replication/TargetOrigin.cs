@@ -27,7 +27,7 @@ internal static class TargetOrigin
             await DropAsync(target, origin, ct);
             await CreateAsync(target, origin, start, ct);
         }
-        catch (PostgresException e) when (markOnly && e.SqlState == "42501")
+        catch (PostgresException e) when (markOnly && e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
         {
         }
     }
@@ -43,7 +43,7 @@ internal static class TargetOrigin
                 await cmd.ExecuteNonQueryAsync(ct);
                 return true;
             }
-            catch (PostgresException e) when (e.SqlState == "55006" && attempt < 50)
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ObjectInUse && attempt < 50)
             {
                 await Task.Delay(200, ct); // the applier's session is still closing
             }
