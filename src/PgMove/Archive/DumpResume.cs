@@ -90,7 +90,8 @@ public sealed record DumpResume(ServerIdentity Source, string Filters, SourceSta
                 _ => (null, []),
             };
             if (name is null || !recorded.TryGetValue(name, out var file)) continue;
-            if (now.ChangedSince(Statistics, tables).Count > 0) { changed.Add(item.Label); continue; }
+            var reshaped = item is TableDumpItem d && !(file.Columns ?? []).SequenceEqual(d.Table.Columns, StringComparer.Ordinal);
+            if (reshaped || now.ChangedSince(Statistics, tables).Count > 0) { changed.Add(item.Label); continue; }
             try
             {
                 await ArchiveFiles.CheckAsync(directory, name, file, item.Label, ct);

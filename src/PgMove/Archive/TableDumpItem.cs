@@ -47,7 +47,7 @@ public sealed class TableDumpItem(TableInfo table, string directory, DumpJournal
                 output => StreamCopy.Pump(rows, output, Table.BinarySafe, (r, b) => { bytes = b; progress(r, b); })),
                 ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             ct.ThrowIfCancellationRequested();
-            journal.Add(name, file);
+            journal.Add(name, file with { Columns = Table.Columns });
             return new WorkResult(file.Rows ?? 0, bytes);
         }
     }

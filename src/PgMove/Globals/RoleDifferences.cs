@@ -11,8 +11,9 @@ public static class RoleDifferences
         TargetRoles targetRoles, GlobalsOptions options)
     {
         var result = new List<string>();
-        // Under --superuser-role a source superuser is expected as a member of that role (checked below), not as SUPERUSER.
-        if (!source.Superuser || options.SuperuserRole is null) Flag("SUPERUSER", source.Superuser, target.Superuser);
+        // Under --superuser-role a source superuser is expected as a member of that role (checked below), not as SUPERUSER;
+        // and a target user who is not a superuser cannot give SUPERUSER (the copy drops it, saying so): not a difference.
+        if (!source.Superuser || options.SuperuserRole is null && targetRoles.Superuser) Flag("SUPERUSER", source.Superuser, target.Superuser);
         Flag("LOGIN", source.Login, target.Login);
         Flag("INHERIT", source.Inherit, target.Inherit);
         Flag("CREATEDB", source.CreateDb, target.CreateDb);

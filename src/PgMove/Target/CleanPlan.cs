@@ -1,3 +1,4 @@
+using System.Globalization;
 using Npgsql;
 using PgMove.Catalog;
 using PgMove.Connections;
@@ -32,7 +33,7 @@ public sealed record CleanPlan(IReadOnlyList<string> Statements, IReadOnlyList<s
         // DROP SCHEMA … CASCADE locks everything in the schema in one transaction: thousands of tables would overflow the
         // target's lock table (53200). Their tables go first, a batch per statement.
         var schemaTables = await ListAsync(target, SchemaTablesSql, [schemas.Where(s => s != "public").ToArray()], ct);
-        statements.AddRange(schemaTables.Chunk(TablesPerDrop).Select(batch => $"DROP TABLE IF EXISTS {string.Join(", ", batch)} CASCADE"));
+        statements.AddRange(DropBatches(schemaTables.Select(t => (t.Split('\t')[0], int.Parse(t.Split('\t')[1], CultureInfo.InvariantCulture)))));
         statements.AddRange(schemas.Where(s => s != "public").Select(s => $"DROP SCHEMA IF EXISTS {Sql.Quote.Ident(s)} CASCADE"));
         statements.AddRange(await ListAsync(target, PublicDropsSql, [], ct));
 
@@ -60,10 +61,30 @@ public sealed record CleanPlan(IReadOnlyList<string> Statements, IReadOnlyList<s
     }
 
     /// <summary>
-    /// Tables per DROP TABLE statement: each takes a lock on the table and on its indexes, TOAST table and sequences,
-    /// so a batch stays far below the smallest lock table (64 per connection × the connections).
+    /// Locks one DROP TABLE statement may take: each table locks itself, its indexes, its TOAST table and index, and
+    /// a partitioned table all that for every partition. Far below the smallest lock table (64 per connection × the
+    /// connections).
     /// </summary>
-    const int TablesPerDrop = 100;
+    const int LocksPerDrop = 1000;
+
+    /// <summary>DROP TABLE statements over <paramref name="tables"/> (name, locks it takes), each within <see cref="LocksPerDrop"/>; a heavier table alone.</summary>
+    /// <param name="tables">Qualified, quoted names and the locks dropping each takes.</param>
+    public static IEnumerable<string> DropBatches(IEnumerable<(string Name, int Locks)> tables)
+    {
+        var batch = new List<string>();
+        var locks = 0;
+        foreach (var (name, weight) in tables)
+        {
+            if (batch.Count > 0 && locks + weight > LocksPerDrop)
+            {
+                yield return $"DROP TABLE IF EXISTS {string.Join(", ", batch)} CASCADE";
+                (batch, locks) = ([], 0);
+            }
+            batch.Add(name);
+            locks += weight;
+        }
+        if (batch.Count > 0) yield return $"DROP TABLE IF EXISTS {string.Join(", ", batch)} CASCADE";
+    }
 
     /// <summary>Large objects per unlinking transaction (one lock each).</summary>
     const int LargeObjectsPerUnlink = 1000;
@@ -92,9 +113,13 @@ public sealed record CleanPlan(IReadOnlyList<string> Statements, IReadOnlyList<s
         return rows;
     }
 
-    // The tables (not partitions: they go with their parent) of the schemas to drop, not an extension's, qualified.
+    // The tables (not partitions: they go with their parent) of the schemas to drop, not an extension's, qualified,
+    // tab, the locks dropping each takes (its partition tree's relations, indexes and TOAST).
     const string SchemaTablesSql = """
-        SELECT format('%I.%I', n.nspname, c.relname)
+        SELECT format('%I.%I', n.nspname, c.relname) || E'\t' ||
+               (SELECT sum(1 + CASE WHEN r.reltoastrelid <> 0 THEN 2 ELSE 0 END
+                           + (SELECT count(*) FROM pg_index i WHERE i.indrelid = r.oid))
+                FROM pg_class r WHERE r.oid = c.oid OR r.oid IN (SELECT relid FROM pg_partition_tree(c.oid)))
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE n.nspname = ANY($1) AND c.relkind IN ('r', 'p') AND NOT c.relispartition
           AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')

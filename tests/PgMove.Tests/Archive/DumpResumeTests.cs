@@ -56,6 +56,34 @@ public sealed class DumpResumeTests(ClusterPair clusters)
     }
 
     [Fact]
+    public async Task A_column_added_since_the_interrupted_dump_makes_its_table_dumped_again()
+    {
+        await ResumeFixture.CreateSourceAsync(clusters.Source);
+        const string target = "arc_reshaped";
+        await clusters.Target.ExecuteAsync("postgres", $"DROP DATABASE IF EXISTS {target} WITH (FORCE)");
+        var archive = ArchiveFixture.NewDirectory();
+        string[] dump = ["dump", "--source", clusters.Source.Uri(ResumeFixture.Db), "--archive", archive, "--jobs", "2"];
+        var first = await PgMoveProcess.RunAsync(dump);
+        Assert.True(first.ExitCode == 0, first.ToString());
+        // As if killed after its last data file: every file finished, no manifest.
+        File.Delete(Path.Combine(archive, "manifest.json"));
+        var oid = Path.GetFileName(Directory.GetFiles(archive, "*.zst").Order().First()).Split('.')[0];
+        var table = await clusters.Source.ScalarAsync<string>(ResumeFixture.Db, $"SELECT {oid}::oid::regclass::text");
+        // ADD COLUMN without a default rewrites nothing: the table's file node and row counters stay as they were.
+        await clusters.Source.ExecuteAsync(ResumeFixture.Db, $"ALTER TABLE {table} ADD COLUMN added_later int");
+
+        var resumed = await PgMoveProcess.RunAsync([.. dump, "--resume"]);
+        Assert.True(resumed.ExitCode == 0, resumed.ToString());
+        Assert.Contains("changed on the source since, dumped again: dump ", resumed.Output);
+        Assert.Contains(table.Replace("\"", ""), resumed.Output.Split("dumped again:")[1]);
+        var restore = await PgMoveProcess.RunAsync("restore", "--archive", archive, "--target", clusters.Target.Uri(target),
+            "--jobs", "2", "--verify", "--dir", PgMoveProcess.StateDir());
+        Assert.True(restore.ExitCode == 0, restore.ToString());
+        await ResumeFixture.AssertCopiedAsync(clusters, target);
+        await clusters.Source.ExecuteAsync(ResumeFixture.Db, $"ALTER TABLE {table} DROP COLUMN added_later");
+    }
+
+    [Fact]
     public async Task Resume_of_a_directory_without_an_interrupted_dump_is_refused()
     {
         await ResumeFixture.CreateSourceAsync(clusters.Source);

@@ -67,10 +67,16 @@ public static partial class DumpedDatabase
     /// <summary>The statement naming <paramref name="target"/>, as pg_dump's fmtId wrote the name (bare or quoted); null for another statement.</summary>
     static string? Rename(string line, string name, string target)
     {
-        foreach (var prefix in new[] { "ALTER DATABASE ", "COMMENT ON DATABASE " })
         foreach (var form in new[] { Quote.Ident(name), name })
-            if (line.StartsWith(prefix + form + " ", StringComparison.Ordinal))
-                return prefix + Quote.Ident(target) + line[(prefix.Length + form.Length)..];
+        {
+            foreach (var prefix in new[] { "ALTER DATABASE ", "COMMENT ON DATABASE " })
+                if (line.StartsWith(prefix + form + " ", StringComparison.Ordinal))
+                    return prefix + Quote.Ident(target) + line[(prefix.Length + form.Length)..];
+            // A role's settings in this database (pg_dump 11+ writes them in DATABASE PROPERTIES).
+            var inDatabase = line.IndexOf($" IN DATABASE {form} ", StringComparison.Ordinal);
+            if (line.StartsWith("ALTER ROLE ", StringComparison.Ordinal) && inDatabase > 0)
+                return line[..inDatabase] + $" IN DATABASE {Quote.Ident(target)} " + line[(inDatabase + $" IN DATABASE {form} ".Length)..];
+        }
         return null;
     }
 }

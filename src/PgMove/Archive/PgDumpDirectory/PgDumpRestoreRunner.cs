@@ -54,6 +54,11 @@ public sealed class PgDumpRestoreRunner(ArchiveRestoreOptions options, IProgress
         var toc = archive.Toc;
         var sizes = toc.OfType("TABLE DATA").ToDictionary(e => e.DumpId, e => EstimateBytes(archive.DataFile(e)));
         var database = DumpedDatabase.Read(toc, sizes.Values.Sum());
+        // The archive's names and rows are in the dumped database's encoding; pgmove reads names and sends rows as UTF-8.
+        if (!string.Equals(database.Encoding, "UTF8", StringComparison.OrdinalIgnoreCase))
+            throw new PgMoveException(ExitCode.Incompatible,
+                $"the pg_dump archive is in encoding {database.Encoding}; pgmove restores pg_dump archives of UTF8 databases only: " +
+                "restore it with pg_restore, or dump the source with pgmove dump; nothing was changed");
         var spec = options.Target ?? throw new PgMoveException(ExitCode.Usage, "restore needs --target (or --check-only)");
         var target = spec.HasExplicitDatabase ? spec : spec.WithDatabase(database.Name);
         var tools = PgToolset.Locate(Math.Max(Major(toc.ServerVersion), Major(toc.DumpVersion)), options.PgBin);

@@ -63,6 +63,8 @@ public sealed record PgDumpToc(
         if (count < 0) throw new PgMoveException(ExitCode.ArchiveDamaged, $"{source} is damaged: {count} entries");
         var entries = new List<TocEntry>(count);
         for (var i = 0; i < count; i++) entries.Add(ReadEntry(reader));
+        // A directory archive's toc.dat ends with its last entry: bytes left mean a wrong entry count or a misread.
+        if (!reader.AtEnd) throw reader.Damaged($"bytes follow its {count} entries");
         return new PgDumpToc(versionText, compression, database, serverVersion, dumpVersion, entries);
     }
 

@@ -17,6 +17,9 @@ internal sealed class TocReader(byte[] bytes, string source)
     /// <summary>Bytes per integer, from the header.</summary>
     public int IntSize { get; set; } = 4;
 
+    /// <summary>Whether every byte was read.</summary>
+    public bool AtEnd => _position == bytes.Length;
+
     public byte Byte() => _position < bytes.Length ? bytes[_position++] : throw Damaged("it ends early");
 
     public byte[] Bytes(int count)
