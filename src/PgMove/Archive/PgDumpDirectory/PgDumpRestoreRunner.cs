@@ -80,7 +80,18 @@ public sealed class PgDumpRestoreRunner(ArchiveRestoreOptions options, IProgress
             {
                 await TargetDatabase.CreateAsync(maintenance, target.Database, database, server, sink, ct);
                 foreach (var statement in DumpedDatabase.PropertyStatements(toc, target.Database))
-                    await PgSession.ExecuteAsync(maintenance, statement, ct);
+                {
+                    try
+                    {
+                        await PgSession.ExecuteAsync(maintenance, statement, ct);
+                    }
+                    catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.UndefinedObject
+                                                            && statement.StartsWith("ALTER ROLE ", StringComparison.Ordinal))
+                    {
+                        // pg_dump archives hold no roles: a role's setting for this database waits for the role.
+                        sink.Report(new Notice($"not applied ({e.MessageText}): {statement}", IsWarning: true));
+                    }
+                }
             }
         }
         var items = Items(plan);

@@ -42,7 +42,8 @@ public sealed class DumpedDatabaseTests
             Entries =
             [
                 new TocEntry(3, 0, 0, "shop", "DATABASE PROPERTIES", TocSection.PreData,
-                    "ALTER DATABASE shop SET search_path TO 'Odd \"Schema\".x', 'public';\nALTER DATABASE shop SET work_mem TO '7MB';\n", null, null, "alice", [], null),
+                    "ALTER DATABASE shop SET search_path TO 'Odd \"Schema\".x', 'public';\nALTER DATABASE shop SET work_mem TO '7MB';\n" +
+                    "ALTER ROLE app IN DATABASE shop SET work_mem TO '6MB';\n", null, null, "alice", [], null),
                 new TocEntry(4, 0, 0, "DATABASE shop", "COMMENT", TocSection.None, "COMMENT ON DATABASE shop IS 'hi;';\n", null, null, "alice", [], null),
                 new TocEntry(5, 0, 0, "TABLE t", "COMMENT", TocSection.None, "COMMENT ON TABLE public.t IS 'no';\n", null, "public", "alice", [], null),
             ],
@@ -51,6 +52,7 @@ public sealed class DumpedDatabaseTests
         [
             "ALTER DATABASE \"new db\" SET search_path TO 'Odd \"Schema\".x', 'public'",
             "ALTER DATABASE \"new db\" SET work_mem TO '7MB'",
+            "ALTER ROLE app IN DATABASE \"new db\" SET work_mem TO '6MB'",
             "COMMENT ON DATABASE \"new db\" IS 'hi;'",
         ], DumpedDatabase.PropertyStatements(toc, "new db"));
         var quoted = Toc(null) with
