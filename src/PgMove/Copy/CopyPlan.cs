@@ -99,19 +99,7 @@ public static class CopyPlan
         // indexes: priced at a share of the data so that what it waits for (every table's rows) goes before index
         // builds nothing waits for. Priced at zero, the small-table batches ran last and it started after them, alone.
         var postData = new SchemaRestoreItem("post-data", SkippedEntries(input), input.Tables.Sum(t => t.Bytes) / 12).After(data).After(schemaReady);
-        var byName = input.Tables.ToDictionary(t => (t.Schema, t.Name));
-        var analyze = new List<WorkItem>();
-        var analyzeOf = new Dictionary<uint, WorkItem>();
-        foreach (var a in input.Analyzable)
-        {
-            var known = byName.TryGetValue((a.Schema, a.Name), out var t);
-            if (known && batched.Contains(t!.Oid)) continue; // analyzed inside its batch
-            var item = new AnalyzeItem(Quote.Qualified(a.Schema, a.Name), $"{a.Schema}.{a.Name}", a.Bytes / 10 + ItemOverhead);
-            // A parent's statistics cover its children; a partition's come after pg_restore attached its indexes.
-            if (known && !t!.InInheritance) analyzeOf[t.Oid] = item.After(keys[t.Oid]);
-            else item.After(postData);
-            analyze.Add(item);
-        }
+        var (analyze, analyzeOf) = AnalyzeItems(input, batched, keys, postData);
         foreach (var fk in input.ForeignKeys)
         {
             var (child, parent) = (tables[fk.TableOid], tables[fk.ReferencedTableOid]);
@@ -128,6 +116,29 @@ public static class CopyPlan
         // --after-copy runs last: after ANALYZE too, so that it sees the target as the copy leaves it (verify follows it).
         if (input.Hooks?.AfterCopy is { } after) plan.Add(new Hooks.HookItem("after-copy", after).After(plan.ToList()));
         return plan;
+    }
+
+    /// <summary>
+    /// ANALYZE of each relation not analyzed inside its batch: a table's after its keys (returned by table, for the
+    /// foreign keys to wait on), a parent's or a partition's after post-data (its statistics cover its children; a
+    /// partition's indexes are attached by pg_restore).
+    /// </summary>
+    static (List<WorkItem> Items, Dictionary<uint, WorkItem> ByTable) AnalyzeItems(Input input, HashSet<uint> batched,
+        Dictionary<uint, List<WorkItem>> keys, WorkItem postData)
+    {
+        var byName = input.Tables.ToDictionary(t => (t.Schema, t.Name));
+        var analyze = new List<WorkItem>();
+        var analyzeOf = new Dictionary<uint, WorkItem>();
+        foreach (var a in input.Analyzable)
+        {
+            var known = byName.TryGetValue((a.Schema, a.Name), out var t);
+            if (known && batched.Contains(t!.Oid)) continue; // analyzed inside its batch
+            var item = new AnalyzeItem(Quote.Qualified(a.Schema, a.Name), $"{a.Schema}.{a.Name}", a.Bytes / 10 + ItemOverhead);
+            if (known && !t!.InInheritance) analyzeOf[t.Oid] = item.After(keys[t.Oid]);
+            else item.After(postData);
+            analyze.Add(item);
+        }
+        return (analyze, analyzeOf);
     }
 
     /// <summary>Each table's data items: its own copy, its slices, or the batch it shares with other small tables.</summary>

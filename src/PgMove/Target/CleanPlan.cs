@@ -1,4 +1,3 @@
-using System.Globalization;
 using Npgsql;
 using PgMove.Catalog;
 using PgMove.Connections;
@@ -32,8 +31,7 @@ public sealed record CleanPlan(IReadOnlyList<string> Statements, IReadOnlyList<s
         statements.AddRange(extensions.Where(e => e != "plpgsql").Select(e => $"DROP EXTENSION IF EXISTS {Sql.Quote.Ident(e)} CASCADE"));
         // DROP SCHEMA … CASCADE locks everything in the schema in one transaction: thousands of tables would overflow the
         // target's lock table (53200). Their tables go first, a batch per statement.
-        var schemaTables = await ListAsync(target, SchemaTablesSql, [schemas.Where(s => s != "public").ToArray()], ct);
-        statements.AddRange(DropBatches(schemaTables.Select(t => (t.Split('\t')[0], int.Parse(t.Split('\t')[1], CultureInfo.InvariantCulture)))));
+        statements.AddRange(DropBatches(await SchemaTablesAsync(target, schemas.Where(s => s != "public").ToArray(), ct)));
         statements.AddRange(schemas.Where(s => s != "public").Select(s => $"DROP SCHEMA IF EXISTS {Sql.Quote.Ident(s)} CASCADE"));
         statements.AddRange(await ListAsync(target, PublicDropsSql, [], ct));
 
@@ -103,6 +101,16 @@ public sealed record CleanPlan(IReadOnlyList<string> Statements, IReadOnlyList<s
         $"which the copy would not bring back: {Named(TargetOnly)}; nothing was dropped. Move or drop them yourself, " +
         "or copy into another database";
 
+    static async Task<List<(string Name, int Locks)>> SchemaTablesAsync(NpgsqlConnection target, string[] schemas, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(SchemaTablesSql, target);
+        cmd.Parameters.AddWithValue(schemas);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var tables = new List<(string, int)>();
+        while (await reader.ReadAsync(ct)) tables.Add((Sql.Quote.Qualified(reader.GetString(0), reader.GetString(1)), (int)reader.GetInt64(2)));
+        return tables;
+    }
+
     static async Task<List<string>> ListAsync(NpgsqlConnection connection, string sql, object[] parameters, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(sql, connection);
@@ -113,17 +121,17 @@ public sealed record CleanPlan(IReadOnlyList<string> Statements, IReadOnlyList<s
         return rows;
     }
 
-    // The tables (not partitions: they go with their parent) of the schemas to drop, not an extension's, qualified,
-    // tab, the locks dropping each takes (its partition tree's relations, indexes and TOAST).
+    // The tables (not partitions: they go with their parent) of the schemas to drop, not an extension's, with the
+    // locks dropping each takes (its partition tree's relations, indexes and TOAST).
     const string SchemaTablesSql = """
-        SELECT format('%I.%I', n.nspname, c.relname) || E'\t' ||
+        SELECT n.nspname, c.relname,
                (SELECT sum(1 + CASE WHEN r.reltoastrelid <> 0 THEN 2 ELSE 0 END
                            + (SELECT count(*) FROM pg_index i WHERE i.indrelid = r.oid))
-                FROM pg_class r WHERE r.oid = c.oid OR r.oid IN (SELECT relid FROM pg_partition_tree(c.oid)))
+                FROM pg_class r WHERE r.oid = c.oid OR r.oid IN (SELECT relid FROM pg_partition_tree(c.oid)))::bigint
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE n.nspname = ANY($1) AND c.relkind IN ('r', 'p') AND NOT c.relispartition
           AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')
-        ORDER BY 1
+        ORDER BY 1, 2
         """;
 
     const string PublicDropsSql = """

@@ -40,25 +40,35 @@ internal static class ScratchCatalog
             await PgSession.ExecuteAsync(maintenance,
                 $"CREATE DATABASE {Quote.Ident(name)} WITH TEMPLATE template0 ENCODING {Quote.Literal(encoding)} LC_COLLATE 'C' LC_CTYPE 'C'", ct);
         }
+        var cs = scratch.ToNpgsql("pgmove", null, 2);
+        var read = false;
         try
         {
             await ToolRunner.RunAsync(tools.PgRestore,
                 ["--schema-only", "--no-owner", "--no-acl", "--exit-on-error", $"--dbname={scratch.ToLibpqConnInfo()}", archivePath],
                 scratch, new Dictionary<string, string>(), "pg_restore of the archive's schema into a scratch database", ct);
-            var cs = scratch.ToNpgsql("pgmove", null, 2);
             await using var session = await PgSession.OpenAsync(cs, Side.Target, scratch.ToString(), ct);
             var tables = await TableCatalog.ReadAsync(session, versionNum, ct);
             var (indexes, foreignKeys) = await IndexCatalog.ReadAsync(session, ct);
             var analyzable = await TableCatalog.ReadAnalyzableAsync(session, ct);
             var referenced = await IndexCatalog.IsReferencedByRestoreAsync(session, indexes, foreignKeys, ct);
+            read = true;
             return new Model(tables, indexes, foreignKeys, analyzable, referenced);
         }
         finally
         {
-            NpgsqlConnection.ClearAllPools();
-            await using var maintenance = await MaintenanceSession.OpenAsync(target, CancellationToken.None);
-            var force = versionNum >= 130000 ? " WITH (FORCE)" : "";
-            await PgSession.ExecuteAsync(maintenance, $"DROP DATABASE IF EXISTS {Quote.Ident(name)}{force}", CancellationToken.None);
+            // Only the scratch database's idle pooled sessions: they would keep DROP DATABASE waiting.
+            using (var pooled = new NpgsqlConnection(cs)) NpgsqlConnection.ClearPool(pooled);
+            try
+            {
+                await using var maintenance = await MaintenanceSession.OpenAsync(target, CancellationToken.None);
+                var force = versionNum >= 130000 ? " WITH (FORCE)" : "";
+                await PgSession.ExecuteAsync(maintenance, $"DROP DATABASE IF EXISTS {Quote.Ident(name)}{force}", CancellationToken.None);
+            }
+            catch (Exception e) when (!read && e is Errors.PgMoveException or NpgsqlException)
+            {
+                // The read failed already: its error is the one to report, not this one's.
+            }
         }
     }
 }
