@@ -101,9 +101,7 @@ public sealed class RestoreRunner(ArchiveRestoreOptions options, IProgressSink s
         }
         catch when (created)
         {
-            NpgsqlConnection.ClearAllPools();
-            await using var maintenance = await MaintenanceSession.OpenAsync(target, CancellationToken.None);
-            await PgSession.ExecuteAsync(maintenance, $"DROP DATABASE IF EXISTS {Sql.Quote.Ident(target.Database)}", CancellationToken.None);
+            await TargetDatabase.DropCreatedAsync(target, targetCs);
             throw;
         }
     }

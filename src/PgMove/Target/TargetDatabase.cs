@@ -11,6 +11,22 @@ namespace PgMove.Target;
 /// <summary>Creates the target database like the source's and carries its settings over (--clean: <see cref="CleanPlan"/>).</summary>
 public static class TargetDatabase
 {
+    /// <summary>
+    /// Drops a database this run created (a failed all-or-nothing restore, a scratch database), after closing the idle
+    /// pooled sessions of <paramref name="pooled"/>, which would keep DROP DATABASE waiting. Never cancelled: it is the
+    /// clean-up of a run that is ending.
+    /// </summary>
+    /// <param name="database">The database to drop (its server is reached through the maintenance database).</param>
+    /// <param name="pooled">The connection string whose pool holds sessions in it.</param>
+    /// <param name="force">WITH (FORCE): other sessions in it are ended (PostgreSQL 13+).</param>
+    public static async Task DropCreatedAsync(ConnectionSpec database, string pooled, bool force = false)
+    {
+        using (var connection = new NpgsqlConnection(pooled)) NpgsqlConnection.ClearPool(connection);
+        await using var maintenance = await MaintenanceSession.OpenAsync(database, CancellationToken.None);
+        await PgSession.ExecuteAsync(maintenance, $"DROP DATABASE IF EXISTS {Quote.Ident(database.Database)}{(force ? " WITH (FORCE)" : "")}",
+            CancellationToken.None);
+    }
+
     /// <summary>CREATE DATABASE from template0 with the source's encoding and locale, owned by the source's owner when possible.</summary>
     public static async Task CreateAsync(NpgsqlConnection maintenance, string name, DatabaseInfo source, ServerInfo target,
         IProgressSink sink, CancellationToken ct)

@@ -4,6 +4,7 @@ using PgMove.Connections;
 using PgMove.Copy;
 using PgMove.Schema;
 using PgMove.Sql;
+using PgMove.Target;
 
 namespace PgMove.Archive.PgDumpDirectory;
 
@@ -57,13 +58,9 @@ internal static class ScratchCatalog
         }
         finally
         {
-            // Only the scratch database's idle pooled sessions: they would keep DROP DATABASE waiting.
-            using (var pooled = new NpgsqlConnection(cs)) NpgsqlConnection.ClearPool(pooled);
             try
             {
-                await using var maintenance = await MaintenanceSession.OpenAsync(target, CancellationToken.None);
-                var force = versionNum >= 130000 ? " WITH (FORCE)" : "";
-                await PgSession.ExecuteAsync(maintenance, $"DROP DATABASE IF EXISTS {Quote.Ident(name)}{force}", CancellationToken.None);
+                await TargetDatabase.DropCreatedAsync(scratch, cs, force: versionNum >= 130000);
             }
             catch (Exception e) when (!read && e is Errors.PgMoveException or NpgsqlException)
             {
