@@ -68,4 +68,20 @@ internal static class ResumeFixture
         Assert.DoesNotContain("\"finished\"", File.ReadAllText(Path.Combine(dir, "manifest.json")));
         return copy.Output;
     }
+
+    /// <summary>
+    /// Waits until no server backend of a killed run still works on <paramref name="database"/>: a statement a killed
+    /// pgmove sent (an index build, say) runs on and commits after the kill, so a test that snapshots the target must
+    /// wait for it first (a resume waits for them itself).
+    /// </summary>
+    public static async Task WaitForKilledRunSessionsAsync(PostgresCluster target, string database)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (await target.ScalarAsync<long>("postgres",
+                   $"SELECT count(*) FROM pg_stat_activity WHERE datname = '{database}' AND application_name LIKE 'pgmove%'") > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"sessions of the killed run still work on {database} after 2 minutes");
+            await Task.Delay(200);
+        }
+    }
 }

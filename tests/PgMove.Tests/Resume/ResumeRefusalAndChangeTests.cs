@@ -25,14 +25,14 @@ public sealed class ResumeRefusalAndChangeTests(ClusterPair clusters)
 
         var dir = PgMoveProcess.StateDir();
         await ResumeFixture.KillDuringAsync(clusters, Target, dir, "start index big_payload", TimeSpan.Zero);
-        var before = await TargetStateAsync();
+        await ResumeFixture.WaitForKilledRunSessionsAsync(clusters.Target, Target);
         AssertRefused(await PgMoveProcess.RunAsync(ResumeFixture.Copy(clusters, "resume_other", dir, "--resume")), "not to database \"resume_other\"");
         AssertRefused(await PgMoveProcess.RunAsync(ResumeFixture.Copy(clusters, Target, dir, "--resume", "--no-owner")), "options differ");
         Assert.False(await clusters.Target.DatabaseExistsAsync("resume_other"));
 
         // Someone else's change to a loaded table: big is always loaded once its index build has started.
         await clusters.Target.ExecuteAsync(Target, "TRUNCATE public.big CASCADE");
-        before = await TargetStateAsync();
+        var before = await TargetStateAsync();
         AssertRefused(await PgMoveProcess.RunAsync(ResumeFixture.Copy(clusters, Target, dir, "--resume")), "target was changed since the interrupted run");
         Assert.Equal(before, await TargetStateAsync());
 
