@@ -11,7 +11,7 @@ harness=${BENCH_HARNESS:-$here/../../shared/bench}
 datasets=${DATASETS:-$here/../../shared/datasets}
 export BENCH_DIR=${BENCH_DIR:-/tmp/pgmove-alldb} SRC_PORT=${SRC_PORT:-55621} DST_PORT=${DST_PORT:-55622}
 reps=${REPS:-2} jobs=${JOBS:-2}
-PGMOVE=${PGMOVE:-dotnet $here/../src/PgMove.Cli/bin/Release/net10.0/pgmove.dll}
+PGMOVE=${PGMOVE:-$("$here/pgmove-command.sh")}
 cd "$harness"
 . ./common.sh
 ./clusters.sh start >/dev/null

@@ -19,7 +19,7 @@ harness=${BENCH_HARNESS:-$here/../../shared/bench}
 [ -x "$harness/clusters.sh" ] || { echo "bench: no harness at $harness (set BENCH_HARNESS)" >&2; exit 2; }
 mode=${1:-own}; scale=${SCALE:-10}; duration=${DURATION:-60}; reps=${REPS:-1}
 case $mode in own) apply_args=();; native) apply_args=(--apply native);; *) echo "MODE: own or native" >&2; exit 2;; esac
-PGMOVE=${PGMOVE:-dotnet $here/../src/PgMove.Cli/bin/Release/net10.0/pgmove.dll}
+PGMOVE=${PGMOVE:-$("$here/pgmove-command.sh")}
 cd "$harness"; . ./common.sh
 ./clusters.sh start >/dev/null
 [ "${KEEP:-0}" = 1 ] || trap './clusters.sh stop >/dev/null' EXIT

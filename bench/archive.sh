@@ -3,7 +3,7 @@
 # SCALE (default 20; docs/performance.md uses 100), MAKE=0 to reuse the source; own clusters on ports 56432/56433 under /tmp/pgbench-archive.
 set -euo pipefail
 export BENCH_DIR=/tmp/pgbench-archive SRC_PORT=56432 DST_PORT=56433
-PGMOVE=${PGMOVE:-$(cd "$(dirname "$0")/.." && pwd)/src/PgMove.Cli/bin/Release/net10.0/pgmove}
+PGMOVE=${PGMOVE:-$("$(dirname "$0")/pgmove-command.sh")}
 cd ${BENCH:-/work/shared/bench}
 . ./common.sh
 ./clusters.sh start >/dev/null

@@ -9,7 +9,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 harness=${BENCH_HARNESS:-$here/../../shared/bench}
 [ -x "$harness/clusters.sh" ] || { echo "bench: no harness at $harness (set BENCH_HARNESS)" >&2; exit 2; }
 rows=${1:-5000000}
-PGMOVE=${PGMOVE:-dotnet $here/../src/PgMove.Cli/bin/Release/net10.0/pgmove.dll}
+PGMOVE=${PGMOVE:-$("$here/pgmove-command.sh")}
 cd "$harness"; . ./common.sh
 ./clusters.sh start >/dev/null
 [ "${KEEP:-0}" = 1 ] || trap './clusters.sh stop >/dev/null' EXIT

@@ -12,7 +12,7 @@ scales=("$@"); [ ${#scales[@]} -gt 0 ] || scales=(5 60)
 reps=${REPS:-2}
 if [ -z "${PGMOVE:-}" ]; then
   "$here/../scripts/setup.sh" </dev/null
-  PGMOVE="dotnet $here/../src/PgMove.Cli/bin/Release/net10.0/pgmove.dll"
+  PGMOVE=$("$here/pgmove-command.sh")
 fi
 src_port=${SRC_PORT:-55432} dst_port=${DST_PORT:-55433}
 pgbin=/usr/lib/postgresql/15/bin

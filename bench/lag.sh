@@ -7,7 +7,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 harness=${BENCH_HARNESS:-$here/../../shared/bench}
 [ -x "$harness/clusters.sh" ] || { echo "bench: no harness at $harness (set BENCH_HARNESS)" >&2; exit 2; }
-PGMOVE=${PGMOVE:-pgmove}
+PGMOVE=${PGMOVE:-$("$(dirname "$0")/pgmove-command.sh")}
 cd "$harness" && . ./common.sh
 ./clusters.sh start >/dev/null
 DB=postgres psrc -c "DROP DATABASE IF EXISTS lagtest WITH (FORCE)"

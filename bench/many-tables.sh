@@ -14,7 +14,7 @@ what=${1:-tables}
 REPS=${REPS:-2} JOBS=${JOBS:-2} DIR=${DIR:-/tmp/pgmove-many-tables} PORT1=${PORT1:-55532} PORT2=${PORT2:-55533}
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 export PATH="$PGBIN:$PATH" PGUSER=postgres PGHOST=127.0.0.1
-PGMOVE=${PGMOVE:-dotnet $here/../src/PgMove.Cli/bin/Release/net10.0/pgmove.dll}
+PGMOVE=${PGMOVE:-$("$here/pgmove-command.sh")}
 if [ "$(id -u)" = 0 ]; then as_pg() { runuser -u postgres -- "$@"; }; else as_pg() { "$@"; }; fi
 
 server() { # server NAME PORT [pg_ctl options]: creates on first use, (re)starts

@@ -7,7 +7,7 @@
 #   report  medians per tool from results.tsv
 # Run each step under flock -o /tmp/pgmove-cpu.lock. PGMOVE: the pgmove to time (default: this worktree's Release build).
 set -euo pipefail
-PGMOVE=${PGMOVE:-$(cd "$(dirname "$0")/.." && pwd)/src/PgMove.Cli/bin/Release/net10.0/pgmove}
+PGMOVE=${PGMOVE:-$("$(dirname "$0")/pgmove-command.sh")}
 cd ${BENCH:-/work/shared/bench}
 . ./common.sh
 W=${WORK:-/tmp/pgdump-restore-bench}; mkdir -p $W

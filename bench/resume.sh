@@ -11,7 +11,7 @@ harness=${BENCH_HARNESS:-$here/../../shared/bench}
 scale=${1:-20} fraction=${2:-0.8} reps=${REPS:-2} jobs=${JOBS:-2}
 if [ -z "${PGMOVE:-}" ]; then
   "$here/../scripts/setup.sh" </dev/null
-  PGMOVE="dotnet $here/../src/PgMove.Cli/bin/Release/net10.0/pgmove.dll"
+  PGMOVE=$("$here/pgmove-command.sh")
 fi
 cd "$harness"
 . ./common.sh

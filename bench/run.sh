@@ -18,7 +18,7 @@ if [[ " ${methods[*]} " == *" pgcopydb "* ]] && ! command -v pgcopydb >/dev/null
 fi
 
 "$here/../scripts/setup.sh" </dev/null
-export PGMOVE="dotnet $here/../src/PgMove.Cli/bin/Release/net10.0/pgmove.dll"
+export PGMOVE=${PGMOVE:-$("$here/pgmove-command.sh")}
 export REPS=${REPS:-2} JOBS=${JOBS:-2} LABEL=${LABEL:-scale$scale}
 cd "$harness"
 ./clusters.sh start

@@ -66,10 +66,13 @@ step "building PgMove.sln (Release)" \
   dotnet build PgMove.sln -c Release --no-restore -nologo -v q -clp:ErrorsOnly
 
 # The pgmove command: a published copy (so a later build of the checkout does not change the installed command
-# under a running migration) and a wrapper that runs it with this machine's dotnet.
+# under a running migration) and a wrapper that runs it with this machine's dotnet. It is compiled ahead of time
+# (ReadyToRun): a run then spends no CPU compiling pgmove's code before using it (pagila's copy: 0.7x the CPU).
 if [ "$(id -u)" = 0 ]; then prefix=${PGMOVE_PREFIX:-/usr/local}; else prefix=${PGMOVE_PREFIX:-$HOME/.local}; fi
-step "installing the pgmove command in $prefix/bin (program files in $prefix/lib/pgmove)" \
-  dotnet publish src/PgMove.Cli/PgMove.Cli.csproj -c Release --no-build -nologo -v q -o "$prefix/lib/pgmove.new"
+case "$(uname -m)" in aarch64|arm64) rid=linux-arm64 ;; *) rid=linux-x64 ;; esac
+step "installing the pgmove command in $prefix/bin (program files in $prefix/lib/pgmove, compiled for $rid)" \
+  dotnet publish src/PgMove.Cli/PgMove.Cli.csproj -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true \
+    -nologo -v q -clp:ErrorsOnly -o "$prefix/lib/pgmove.new"
 rm -rf "$prefix/lib/pgmove" && mv "$prefix/lib/pgmove.new" "$prefix/lib/pgmove"
 mkdir -p "$prefix/bin"
 printf '#!/bin/sh\nexec "%s" "%s/lib/pgmove/pgmove.dll" "$@"\n' "$(command -v dotnet)" "$prefix" >"$prefix/bin/pgmove.new"
