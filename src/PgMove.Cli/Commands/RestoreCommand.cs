@@ -17,6 +17,8 @@ internal static class RestoreCommand
         var indexJobs = new Option<int?>("--index-jobs") { Description = "Parallel sessions for indexes and constraints (default: --jobs)" };
         var noOwner = new Option<bool>("--no-owner") { Description = "Do not set object owners (objects belong to the target user)" };
         var noAcl = new Option<bool>("--no-acl") { Description = "Do not restore privileges (GRANT/REVOKE)" };
+        var clean = new Option<bool>("--clean")
+        { Description = "Drop what the restore creates first when the target database is not empty (refused if it holds anything the archive does not)" };
         var verify = new Option<bool>("--verify") { Description = "Compare every table's row count with the archive's manifest; exit 1 if one differs" };
         var single = new Option<bool>("--single-transaction")
         { Description = "Everything in one transaction, one step after the other: a failure leaves the target as it was (slower)" };
@@ -32,7 +34,7 @@ internal static class RestoreCommand
         var command = new Command("restore",
             "Restore an archive written by pgmove dump (or pg_dump --format=directory) into a target server, with the copy's plan; every file is checked first.")
         {
-            archive, target, jobs, indexJobs, noOwner, noAcl, verify, single, checkOnly, dir, pgBin, json, tune, timeline, roles,
+            archive, target, jobs, indexJobs, noOwner, noAcl, clean, verify, single, checkOnly, dir, pgBin, json, tune, timeline, roles,
         };
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async (display, token) =>
         {
@@ -45,6 +47,7 @@ internal static class RestoreCommand
                 IndexJobs = Math.Max(1, parse.GetValue(indexJobs) ?? parse.GetValue(jobs)),
                 NoOwner = parse.GetValue(noOwner),
                 NoAcl = parse.GetValue(noAcl),
+                Clean = parse.GetValue(clean),
                 Verify = parse.GetValue(verify),
                 SingleTransaction = parse.GetValue(single),
                 StateDirectory = parse.GetValue(dir)

@@ -17,6 +17,8 @@ public sealed record ArchiveRestoreOptions
     /// <summary>--roles: create the roles the archive records (without passwords) before the database.</summary>
     public bool Roles { get; init; }
     public bool NoAcl { get; init; }
+    /// <summary>--clean: on a target database that is not empty, drop what the restore creates first (refusing when the target has more).</summary>
+    public bool Clean { get; init; }
     /// <summary>After the restore, compare every table's row count with the manifest's.</summary>
     public bool Verify { get; init; }
     /// <summary>Everything in one transaction, one step after the other: a failure leaves the target as it was.</summary>

@@ -58,9 +58,9 @@ public sealed class RestoreRunner(ArchiveRestoreOptions options, IProgressSink s
         var schema = new SchemaArchive(tools, link);
         var targetCs = target.ToNpgsql("pgmove", SessionSettings.Target, Math.Max(options.Jobs, options.IndexJobs) + 4, TableLoader.SocketBufferBytes);
         IReadOnlyList<Globals.PlannedStatement> roleSettings = [];
+        var clean = exists ? await ArchiveClean.PlanAsync(options.Clean, target, targetCs, targetServer, tools, link, manifest.Database.Encoding, ct) : null;
         await using (var maintenance = await MaintenanceSession.OpenAsync(target, ct))
         {
-            if (exists) await RequireEmptyAsync(targetCs, target, ct);
             // Roles before CREATE DATABASE … OWNER and the pre-data restore, as copy does.
             if (options.Roles) roleSettings = await ArchiveRoles.CreateAsync(maintenance, manifest, target.Database, options.NoOwner, sink, ct);
             if (!exists)
@@ -70,9 +70,10 @@ public sealed class RestoreRunner(ArchiveRestoreOptions options, IProgressSink s
             }
         }
         long rows;
-        if (options.SingleTransaction) rows = await RunSingleAsync(manifest, target, targetCs, tools, link, created: !exists, ct);
+        if (options.SingleTransaction) rows = await RunSingleAsync(manifest, target, targetCs, tools, link, created: !exists, clean, ct);
         else
         {
+            await ExecuteAsync(clean, target, targetCs, sink, ct);
             var items = Plan(manifest);
             await RestorePlan.RunAsync(options, sink, items, manifest.Database.SizeBytes, target, targetCs, schema,
                 new ArchiveRows(options.Directory, manifest), ct);
@@ -89,15 +90,16 @@ public sealed class RestoreRunner(ArchiveRestoreOptions options, IProgressSink s
     }
 
     /// <summary>--single-transaction; on failure, a database this run created is dropped again, so the target is as it was.</summary>
+    /// <remarks>--clean's drops run inside the one transaction: a failure brings the dropped objects back.</remarks>
     async Task<long> RunSingleAsync(ArchiveManifest manifest, ConnectionSpec target, string targetCs, PgToolset tools, string schemaPath,
-        bool created, CancellationToken ct)
+        bool created, CleanPlan? clean, CancellationToken ct)
     {
         try
         {
             await using var session = await PgSession.OpenAsync(targetCs, Side.Target, target.ToString(), ct);
             var restore = new RestoreOptions(options.NoOwner, options.NoAcl, SessionSettings.RestoreOptions);
             return await SingleTransactionRestore.RunAsync(session, target, tools, schemaPath, manifest, options.Directory, restore,
-                text => sink.Report(new Notice(text)), ct);
+                text => sink.Report(new Notice(text)), token => clean?.ExecuteAsync(session, target.Database, sink, token) ?? Task.CompletedTask, ct);
         }
         catch when (created)
         {
@@ -110,10 +112,7 @@ public sealed class RestoreRunner(ArchiveRestoreOptions options, IProgressSink s
     {
         await using var maintenance = await MaintenanceSession.OpenAsync(target, ct);
         var server = await ServerCatalog.ReadAsync(maintenance, ct);
-        if (server.VersionNum / 10000 < manifest.SourceVersionNum / 10000)
-            throw new PgMoveException(ExitCode.Incompatible,
-                $"the target server ({server.Version}) is older than the archive's source ({manifest.SourceVersion}); " +
-                "pgmove restores into the same or a newer major version");
+        RequireSameOrNewer(server, manifest.SourceVersionNum / 10000, manifest.SourceVersion);
         var exists = await DatabaseCatalog.ExistsAsync(maintenance, target.Database, ct);
         if (!exists && !server.CanCreateDatabase && !server.IsSuperuser)
             throw new PgMoveException(ExitCode.InsufficientPrivilege,
@@ -121,14 +120,24 @@ public sealed class RestoreRunner(ArchiveRestoreOptions options, IProgressSink s
         return (server, exists);
     }
 
-    internal static async Task RequireEmptyAsync(string targetCs, ConnectionSpec target, CancellationToken ct)
+    /// <summary>Refuses a target server of an older major version than the archive's source (both kinds of archive).</summary>
+    /// <param name="server">The target server.</param>
+    /// <param name="sourceMajor">The archive's source's major version.</param>
+    /// <param name="sourceVersion">Its version, as the archive records it.</param>
+    internal static void RequireSameOrNewer(ServerInfo server, int sourceMajor, string sourceVersion)
     {
+        if (server.VersionNum / 10000 < sourceMajor)
+            throw new PgMoveException(ExitCode.Incompatible,
+                $"the target server ({server.Version}) is older than the archive's source ({sourceVersion}); " +
+                "pgmove restores into the same or a newer major version; nothing was changed");
+    }
+
+    /// <summary>--clean's drops, on their own session, before the plan runs; nothing when the target was empty.</summary>
+    internal static async Task ExecuteAsync(CleanPlan? clean, ConnectionSpec target, string targetCs, IProgressSink sink, CancellationToken ct)
+    {
+        if (clean is null) return;
         await using var session = await PgSession.OpenAsync(targetCs, Side.Target, target.ToString(), ct);
-        var objects = await DatabaseCatalog.ListUserObjectsAsync(session, 5, ct);
-        if (objects.Count > 0)
-            throw new PgMoveException(ExitCode.TargetNotEmpty,
-                $"target database \"{target.Database}\" is not empty ({string.Join(", ", objects)}{(objects.Count == 5 ? ", …" : "")}); " +
-                "choose an empty or a new database; nothing was changed");
+        await clean.ExecuteAsync(session, target.Database, sink, ct);
     }
 
     /// <summary>

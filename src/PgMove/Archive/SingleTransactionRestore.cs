@@ -14,12 +14,15 @@ namespace PgMove.Archive;
 static class SingleTransactionRestore
 {
     /// <summary>Runs the restore; returns the rows loaded.</summary>
+    /// <remarks><paramref name="clean"/> (--clean's drops) runs first, inside the transaction.</remarks>
     public static async Task<long> RunAsync(NpgsqlConnection session, ConnectionSpec target, PgToolset tools, string schemaPath,
-        ArchiveManifest manifest, string directory, RestoreOptions restore, Action<string> log, CancellationToken ct)
+        ArchiveManifest manifest, string directory, RestoreOptions restore, Action<string> log, Func<CancellationToken, Task> clean,
+        CancellationToken ct)
     {
         var preData = await ScriptAsync(tools, schemaPath, target, "pre-data", restore, ct);
         var postData = await ScriptAsync(tools, schemaPath, target, "post-data", restore, ct);
         await using var tx = await session.BeginTransactionAsync(ct);
+        await clean(ct);
         log("single transaction: pre-data");
         await PgSession.ExecuteAsync(session, preData, ct);
         var rows = new ArchiveRows(directory, manifest);

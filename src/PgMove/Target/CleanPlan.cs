@@ -96,10 +96,12 @@ public sealed record CleanPlan(IReadOnlyList<string> Statements, IReadOnlyList<s
         string.Join(", ", objects.Take(50)) + (objects.Count > 50 ? $" and {objects.Count - 50} more" : "");
 
     /// <summary>Why clean refuses: the target-only objects it would drop, named.</summary>
-    public string RefusalMessage(string database) =>
-        $"--clean refuses: in target database \"{database}\" it would drop {TargetOnly.Count} object(s) the source does not have, " +
-        $"which the copy would not bring back: {Named(TargetOnly)}; nothing was dropped. Move or drop them yourself, " +
-        "or copy into another database";
+    /// <param name="database">The target database.</param>
+    /// <param name="origin">What the run copies from ("the source", "the archive").</param>
+    public string RefusalMessage(string database, string origin = "the source") =>
+        $"--clean refuses: in target database \"{database}\" it would drop {TargetOnly.Count} object(s) {origin} does not have, " +
+        $"which pgmove would not bring back: {Named(TargetOnly)}; nothing was dropped. Move or drop them yourself, " +
+        "or use another database";
 
     static async Task<List<(string Name, int Locks)>> SchemaTablesAsync(NpgsqlConnection target, string[] schemas, CancellationToken ct)
     {

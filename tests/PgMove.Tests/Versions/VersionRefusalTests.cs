@@ -53,6 +53,20 @@ public sealed class VersionRefusalTests(VersionServers servers)
         check.ExpectExit(1);
         Assert.Contains("older", check.Expect("versions", "fail").Evidence);
         check.Expect("pg_dump", "ok");
+
+        // Restoring an archive of that source into the older server is refused alike, for both kinds of archive.
+        var own = Path.Combine(Path.GetTempPath(), "pgmove-tests", "archive-" + Guid.NewGuid().ToString("N"));
+        var dump = await PgMoveProcess.RunAsync("dump", "--source", source.Uri(db), "--archive", own);
+        Assert.True(dump.ExitCode == 0, dump.ToString());
+        var pgDump = Path.Combine(Path.GetTempPath(), "pgmove-tests", "archive-" + Guid.NewGuid().ToString("N"));
+        PostgresCluster.Run(Path.Combine(PostgresCluster.BinDirectory, "pg_dump"), ["--format=directory", $"--file={pgDump}", $"--dbname={source.Uri(db)}"]);
+        foreach (var archive in new[] { own, pgDump })
+        {
+            var restore = await PgMoveProcess.RunAsync("restore", "--archive", archive, "--target", target.Uri(db), "--dir", PgMoveProcess.StateDir());
+            Assert.True(restore.ExitCode == 9, restore.ToString());
+            Assert.Contains("older than the archive's source", restore.Stderr);
+            Assert.False(await target.DatabaseExistsAsync(db));
+        }
     }
 
     [Fact]

@@ -66,17 +66,17 @@ public sealed class PgDumpRestoreRunner(ArchiveRestoreOptions options, IProgress
         var link = Path.Combine(options.StateDirectory, ArchiveLink);
         File.Delete(link);
         File.CreateSymbolicLink(link, Path.GetFullPath(options.Directory));
-        var (server, exists) = await CheckTargetAsync(target, ct);
+        var (server, exists) = await CheckTargetAsync(target, Major(toc.ServerVersion), toc.ServerVersion, ct);
         sink.Report(new Notice($"pg_dump archive {options.Directory} (archive version {toc.Version}, {toc.Compression} data files, " +
                                $"dumped from PostgreSQL {toc.ServerVersion}); reading its schema in a scratch database"));
         var model = await ScratchCatalog.ReadAsync(target, tools, link, database.Encoding, ct);
         var plan = PgDumpPlan.Build(toc, model.Tables, model.Indexes, model.ForeignKeys, model.Analyzable, model.RestoreNeedsBuiltKeys,
             e => sizes[e.DumpId], options.Jobs);
         var targetCs = target.ToNpgsql("pgmove", SessionSettings.Target, Math.Max(options.Jobs, options.IndexJobs) + 4, TableLoader.SocketBufferBytes);
+        var clean = exists ? await ArchiveClean.PlanAsync(options.Clean, target, targetCs, server, tools, link, database.Encoding, ct) : null;
         await using (var maintenance = await MaintenanceSession.OpenAsync(target, ct))
         {
-            if (exists) await RestoreRunner.RequireEmptyAsync(targetCs, target, ct);
-            else
+            if (!exists)
             {
                 await TargetDatabase.CreateAsync(maintenance, target.Database, database, server, sink, ct);
                 foreach (var statement in DumpedDatabase.PropertyStatements(toc, target.Database))
@@ -95,6 +95,7 @@ public sealed class PgDumpRestoreRunner(ArchiveRestoreOptions options, IProgress
             }
         }
         var items = Items(plan);
+        await RestoreRunner.ExecuteAsync(clean, target, targetCs, sink, ct);
         await RestorePlan.RunAsync(options, sink, items, database.SizeBytes, target, targetCs, new SchemaArchive(tools, link),
             new PgDumpRows(archive, plan.Data), ct);
         var rows = items.Where(i => i.Kind == WorkItemKind.TableData).Sum(i => i.Result.Rows);
@@ -113,10 +114,11 @@ public sealed class PgDumpRestoreRunner(ArchiveRestoreOptions options, IProgress
     static int Major(string version) =>
         int.TryParse(new string(version.TakeWhile(char.IsDigit).ToArray()), out var major) ? major : 0;
 
-    async Task<(ServerInfo Server, bool Exists)> CheckTargetAsync(ConnectionSpec target, CancellationToken ct)
+    async Task<(ServerInfo Server, bool Exists)> CheckTargetAsync(ConnectionSpec target, int sourceMajor, string sourceVersion, CancellationToken ct)
     {
         await using var maintenance = await MaintenanceSession.OpenAsync(target, ct);
         var server = await ServerCatalog.ReadAsync(maintenance, ct);
+        RestoreRunner.RequireSameOrNewer(server, sourceMajor, sourceVersion);
         var exists = await DatabaseCatalog.ExistsAsync(maintenance, target.Database, ct);
         if (!server.CanCreateDatabase && !server.IsSuperuser)
             throw new PgMoveException(ExitCode.InsufficientPrivilege,

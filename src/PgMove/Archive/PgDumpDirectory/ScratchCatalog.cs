@@ -30,7 +30,35 @@ internal static class ScratchCatalog
     /// <param name="archivePath">The archive directory (or a link to it).</param>
     /// <param name="encoding">The dumped database's encoding.</param>
     /// <param name="ct">Stops the work; the scratch database is dropped all the same.</param>
-    public static async Task<Model> ReadAsync(ConnectionSpec target, PgToolset tools, string archivePath, string encoding, CancellationToken ct)
+    public static Task<Model> ReadAsync(ConnectionSpec target, PgToolset tools, string archivePath, string encoding, CancellationToken ct) =>
+        WithScratchAsync(target, tools, archivePath, encoding, largeObjects: false, ReadModelAsync, ct);
+
+    /// <summary>The copy's catalog queries, run on the scratch database.</summary>
+    /// <param name="session">A session on the scratch database.</param>
+    /// <param name="versionNum">The server's version number.</param>
+    /// <param name="ct">Stops the queries.</param>
+    public static async Task<Model> ReadModelAsync(NpgsqlConnection session, int versionNum, CancellationToken ct)
+    {
+        var tables = await TableCatalog.ReadAsync(session, versionNum, ct);
+        var (indexes, foreignKeys) = await IndexCatalog.ReadAsync(session, ct);
+        var analyzable = await TableCatalog.ReadAnalyzableAsync(session, ct);
+        var referenced = await IndexCatalog.IsReferencedByRestoreAsync(session, indexes, foreignKeys, ct);
+        return new Model(tables, indexes, foreignKeys, analyzable, referenced);
+    }
+
+    /// <summary>
+    /// Restores the archive's schema into a scratch database on the target server, runs <paramref name="read"/> on it,
+    /// and drops it again, whatever happened.
+    /// </summary>
+    /// <param name="target">The target server (any database on it).</param>
+    /// <param name="tools">pg_restore to use.</param>
+    /// <param name="archivePath">The archive (a directory, a custom-format file, or a link to one).</param>
+    /// <param name="encoding">The dumped database's encoding.</param>
+    /// <param name="largeObjects">Also create the archive's large objects (empty: pre-data holds them, --schema-only leaves them out).</param>
+    /// <param name="read">What to read there: a session on the scratch database and the server's version number.</param>
+    /// <param name="ct">Stops the work; the scratch database is dropped all the same.</param>
+    public static async Task<T> WithScratchAsync<T>(ConnectionSpec target, PgToolset tools, string archivePath, string encoding,
+        bool largeObjects, Func<NpgsqlConnection, int, CancellationToken, Task<T>> read, CancellationToken ct)
     {
         var name = "pgmove_scratch_" + Guid.NewGuid().ToString("N")[..12];
         var scratch = target.WithDatabase(name);
@@ -42,19 +70,17 @@ internal static class ScratchCatalog
                 $"CREATE DATABASE {Quote.Ident(name)} WITH TEMPLATE template0 ENCODING {Quote.Literal(encoding)} LC_COLLATE 'C' LC_CTYPE 'C'", ct);
         }
         var cs = scratch.ToNpgsql("pgmove", null, 2);
-        var read = false;
+        var done = false;
         try
         {
+            string[] sections = largeObjects ? ["--section=pre-data", "--section=post-data"] : ["--schema-only"];
             await ToolRunner.RunAsync(tools.PgRestore,
-                ["--schema-only", "--no-owner", "--no-acl", "--exit-on-error", $"--dbname={scratch.ToLibpqConnInfo()}", archivePath],
+                [.. sections, "--no-owner", "--no-acl", "--exit-on-error", $"--dbname={scratch.ToLibpqConnInfo()}", archivePath],
                 scratch, new Dictionary<string, string>(), "pg_restore of the archive's schema into a scratch database", ct);
             await using var session = await PgSession.OpenAsync(cs, Side.Target, scratch.ToString(), ct);
-            var tables = await TableCatalog.ReadAsync(session, versionNum, ct);
-            var (indexes, foreignKeys) = await IndexCatalog.ReadAsync(session, ct);
-            var analyzable = await TableCatalog.ReadAnalyzableAsync(session, ct);
-            var referenced = await IndexCatalog.IsReferencedByRestoreAsync(session, indexes, foreignKeys, ct);
-            read = true;
-            return new Model(tables, indexes, foreignKeys, analyzable, referenced);
+            var result = await read(session, versionNum, ct);
+            done = true;
+            return result;
         }
         finally
         {
@@ -62,7 +88,7 @@ internal static class ScratchCatalog
             {
                 await TargetDatabase.DropCreatedAsync(scratch, cs, force: versionNum >= 130000);
             }
-            catch (Exception e) when (!read && e is Errors.PgMoveException or NpgsqlException)
+            catch (Exception e) when (!done && e is Errors.PgMoveException or NpgsqlException)
             {
                 // The read failed already: its error is the one to report, not this one's.
             }
