@@ -286,7 +286,7 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
     }
 
     CopyPlan.Input PlanInput(SourceModel source) => new(source.Tables, source.LargeObjects, source.Analyzable, source.Indexes,
-        source.ForeignKeys, source.Slices, options.Jobs, source.RestoreNeedsBuiltKeys, source.Selection, options.Hooks);
+        source.ForeignKeys, source.Slices, options.Jobs, source.RestoreNeedsBuiltKeys, source.Selection, options.Hooks) { CreatesLargeObjects = true };
 
     async Task RunPlanAsync(IReadOnlyList<WorkItem> items, ResumeDecision? decision, Pair pair,
         SnapshotHolder snapshot, SchemaArchive archive, SourceModel source, bool noTablespaces, CancellationToken ct)
