@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using Npgsql;
 using NpgsqlTypes;
@@ -11,7 +12,8 @@ namespace PgMove.Replication;
 /// </summary>
 internal sealed class ApplyTable
 {
-    readonly Dictionary<string, string> _sql = new(StringComparer.Ordinal);
+    // Filled by the preparing stage and the target session at once.
+    readonly ConcurrentDictionary<string, string> _sql = new(StringComparer.Ordinal);
 
     public ApplyTable(string schema, string name, string signature, IReadOnlyList<string> columns, IReadOnlyList<string> types,
         IReadOnlyList<bool> key, IReadOnlyList<bool> identityAlways)
@@ -39,7 +41,7 @@ internal sealed class ApplyTable
 
     public NpgsqlBatchCommand Insert(RowImage row)
     {
-        var sql = Cached("I", () =>
+        var sql = Sql("I", () =>
         {
             if (Columns.Count == 0) return $"INSERT INTO {QualifiedName} DEFAULT VALUES";
             var sb = new StringBuilder($"INSERT INTO {QualifiedName} {Quote.ColumnList(Columns)}");
@@ -61,7 +63,7 @@ internal sealed class ApplyTable
             if (!row.IsUnchanged(i) && !IdentityAlways[i]) set.Add(i);
         if (set.Count == 0) return null;
         var (whereShape, where, whereImage) = Where(old ?? row, oldIsFull && old is not null);
-        var sql = Cached("U" + Mask(set) + whereShape, () =>
+        var sql = Sql("U" + Mask(set) + whereShape, () =>
         {
             var sb = new StringBuilder($"UPDATE ONLY {QualifiedName} SET ");
             for (var p = 0; p < set.Count; p++)
@@ -77,7 +79,7 @@ internal sealed class ApplyTable
     public NpgsqlBatchCommand Delete(RowImage old, bool oldIsFull)
     {
         var (whereShape, where, image) = Where(old, oldIsFull);
-        var sql = Cached("D" + whereShape, () => $"DELETE FROM ONLY {QualifiedName}{WhereSql(where, oldIsFull, 1)}");
+        var sql = Sql("D" + whereShape, () => $"DELETE FROM ONLY {QualifiedName}{WhereSql(where, oldIsFull, 1)}");
         var command = new NpgsqlBatchCommand(sql);
         foreach (var i in where) Add(command, image.Values[i]);
         return command;
@@ -116,11 +118,8 @@ internal sealed class ApplyTable
     // The type comes from the target's format_type(): a type expression the server produced, already quoted.
     string Parameter(int number, int column) => $"${number}::{Types[column]}";
 
-    string Cached(string shape, Func<string> build)
-    {
-        if (!_sql.TryGetValue(shape, out var sql)) _sql[shape] = sql = build();
-        return sql;
-    }
+    /// <summary>The SQL of one shape of statement, built by <paramref name="build"/> the first time (any thread).</summary>
+    public string Sql(string shape, Func<string> build) => _sql.TryGetValue(shape, out var sql) ? sql : _sql.GetOrAdd(shape, _ => build());
 
     static string Mask(List<int> columns) => string.Join(',', columns);
 

@@ -8,7 +8,7 @@ namespace PgMove.Replication;
 /// <summary>
 /// The applier's target session: writes <see cref="PreparedBatch"/>es inside the group's target transaction and
 /// commits it with the replication origin moved to the last source commit, atomically with the data (exactly once).
-/// A table's changes go set-based (<see cref="SetApplier"/>) under a savepoint; when that fails on a unique
+/// A batch's changes go set-based (<see cref="SetApplier"/>) under a savepoint; when that fails on a unique
 /// constraint other than the key (swapped between rows, say), or the changes cannot be folded, they go one statement
 /// per change, in order. The source is told it may recycle WAL only once the commit carrying that position is
 /// durable: commits inside a backlog are asynchronous (no flush wait), and the next synchronous one (when the stream
@@ -44,23 +44,21 @@ internal sealed class BatchWriter(NpgsqlConnection target, LogicalReplicationCon
 
     async Task WriteBatchAsync(PreparedBatch batch, CancellationToken ct)
     {
-        await _transaction!.SaveAsync("pgmove_batch", ct);
         try
         {
-            long missed = 0;
+            // The savepoint, every table's DELETEs and UPDATEs in one round trip; then the new rows, a COPY each.
+            var missed = await _sets.ModifyAsync(_transaction!, "SAVEPOINT pgmove_batch", batch.Tables.Select(t => t.Set).OfType<SetWork>(), ct);
             foreach (var table in batch.Tables)
             {
-                if (table.Set is { } work) missed += await _sets.ApplyAsync(table.Table, work, ct);
+                if (table.Set is { } work) await _sets.InsertAsync(table.Table, work, ct);
                 else await WriteStatementsAsync(table.Changes, ct);
             }
             progress.Missed += missed;
-            await _transaction.ReleaseAsync("pgmove_batch", ct);
-            _sets.Mark();
+            await _transaction!.ReleaseAsync("pgmove_batch", ct);
         }
         catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.ExclusionViolation)
         {
-            await _transaction.RollbackAsync("pgmove_batch", ct);
-            _sets.RolledBack();
+            await _transaction!.RollbackAsync("pgmove_batch", ct);
             await WriteStatementsAsync(batch.Changes, ct);
         }
     }

@@ -11,22 +11,35 @@ internal static class ChangeFolder
 {
     enum State { Inserted, Updated, Deleted, Absent, Replaced }
 
-    sealed class Entry(State state, RowImage? row, RowImage keyImage, int order)
+    sealed class Entry(State state, RowImage? row, RowImage keyImage)
     {
         public State State = state;
         public RowImage? Row = row;
         public RowImage KeyImage { get; } = keyImage;
-        public int Order { get; } = order; // first appearance: stream order is kept within each kind
+    }
+
+    /// <summary>The entries by key, and in order of first appearance: stream order is kept within each kind.</summary>
+    sealed class Entries
+    {
+        readonly Dictionary<string, Entry> _byKey = new(StringComparer.Ordinal);
+        public List<Entry> InOrder { get; } = [];
+        public bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out Entry entry) => _byKey.TryGetValue(key, out entry);
+        public void Add(string key, Entry entry)
+        {
+            _byKey.Add(key, entry);
+            InOrder.Add(entry);
+        }
     }
 
     /// <summary>The net effect of <paramref name="changes"/> (all of <paramref name="table"/>), or null to apply them one by one.</summary>
     public static FoldedChanges? Fold(ApplyTable table, IReadOnlyList<Change> changes)
     {
-        if (!table.Key.Any(k => k))
-            return changes.All(c => c is InsertChange { New.Unchanged: null })
-                ? new FoldedChanges([], [], [.. changes.Cast<InsertChange>().Select(i => i.New)])
-                : null;
-        var entries = new Dictionary<string, Entry>(StringComparer.Ordinal);
+        // Only whole new rows (a log table, say): they are the net effect, keyed or not (a key inserted twice needs a
+        // DELETE between; REPLICA IDENTITY FULL "keys" of equal rows are no keys).
+        if (changes.All(c => c is InsertChange { New.Unchanged: null }))
+            return new FoldedChanges([], [], [.. changes.Cast<InsertChange>().Select(i => i.New)]);
+        if (!table.Key.Any(k => k)) return null;
+        var entries = new Entries();
         foreach (var change in changes)
         {
             var ok = change switch
@@ -38,10 +51,10 @@ internal static class ChangeFolder
             };
             if (!ok) return null;
         }
-        return Split(entries.Values);
+        return Split(entries.InOrder);
     }
 
-    static bool Update(Dictionary<string, Entry> entries, ApplyTable table, UpdateChange update)
+    static bool Update(Entries entries, ApplyTable table, UpdateChange update)
     {
         var newKey = KeyOf(table, update.New);
         var oldKey = update.Old is null ? newKey : KeyOf(table, update.Old);
@@ -50,7 +63,7 @@ internal static class ChangeFolder
         if (old?.State is State.Deleted or State.Absent) return false; // the row is not there on the source either
         if (oldKey == newKey)
         {
-            if (old is null) entries[newKey] = new Entry(State.Updated, update.New, update.New, entries.Count);
+            if (old is null) entries.Add(newKey, new Entry(State.Updated, update.New, update.New));
             else old.Row = Merge(old.Row!, update.New);
             return true;
         }
@@ -62,12 +75,12 @@ internal static class ChangeFolder
     }
 
     /// <summary>An INSERT (<paramref name="row"/> set) or DELETE (null) of a key; false when the source could not have done it.</summary>
-    static bool Transition(Dictionary<string, Entry> entries, string? key, RowImage keyImage, RowImage? row)
+    static bool Transition(Entries entries, string? key, RowImage keyImage, RowImage? row)
     {
         if (key is null) return false;
         if (!entries.TryGetValue(key, out var entry))
         {
-            entries[key] = new Entry(row is null ? State.Deleted : State.Inserted, row, keyImage, entries.Count);
+            entries.Add(key, new Entry(row is null ? State.Deleted : State.Inserted, row, keyImage));
             return true;
         }
         State? next = (entry.State, row is null) switch
@@ -83,10 +96,10 @@ internal static class ChangeFolder
         return true;
     }
 
-    static FoldedChanges Split(IEnumerable<Entry> entries)
+    static FoldedChanges Split(List<Entry> entries)
     {
         List<RowImage> deletes = [], updates = [], inserts = [];
-        foreach (var entry in entries.OrderBy(e => e.Order))
+        foreach (var entry in entries)
         {
             switch (entry.State)
             {

@@ -98,7 +98,7 @@ internal sealed class ChangeReader(
         }
     }
 
-    async Task<Change> ReadUpdateAsync(UpdateMessage update, CancellationToken ct)
+    async ValueTask<Change> ReadUpdateAsync(UpdateMessage update, CancellationToken ct)
     {
         var table = relations.Get(update.Relation.RelationId);
         // The old image comes first in the message: read it before the new row.
@@ -115,7 +115,7 @@ internal sealed class ChangeReader(
         }
     }
 
-    static async Task<RowImage> ReadRowAsync(ReplicationTuple tuple, CancellationToken ct)
+    static async ValueTask<RowImage> ReadRowAsync(ReplicationTuple tuple, CancellationToken ct)
     {
         var values = new string?[tuple.NumColumns];
         bool[]? unchanged = null;

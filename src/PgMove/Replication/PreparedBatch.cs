@@ -1,7 +1,7 @@
 namespace PgMove.Replication;
 
 /// <summary>
-/// A piece of the applier's buffer made ready off the target session (grouped per table, folded, COPY text
+/// A piece of the applier's buffer made ready off the target session (grouped per table, folded, arrays and COPY text
 /// rendered), so that the next piece is prepared while this one is written: either row changes of several tables
 /// (<see cref="Tables"/>, with <see cref="Changes"/> in stream order for the one-statement-per-change fallback) or
 /// one TRUNCATE (<see cref="Truncate"/>).

@@ -1,96 +1,50 @@
 using Npgsql;
+using NpgsqlTypes;
 using PgMove.Sql;
 
 namespace PgMove.Replication;
 
 /// <summary>
-/// Applies one table's folded changes (<see cref="SetWork"/>) set-based on the applier's session: the keys to
-/// delete and the rows to update are staged with one COPY into a session-local temporary table, then one DELETE ...
-/// USING and one UPDATE ... FROM join it to the table by the replica identity key; the new rows are COPYed straight
-/// into the table (COPY writes identity columns as given, like OVERRIDING SYSTEM VALUE). Updates whose image lacks
-/// unsent TOAST values (not known from earlier in the batch) are sent one statement each.
+/// Applies the tables' folded changes (<see cref="SetWork"/>) set-based on the applier's session: the DELETEs and
+/// UPDATEs of every table of a batch go in one round trip, each one statement over arrays of values (binary text
+/// arrays, cast on the server; prepared by the session after two uses: <see cref="SetSql"/>), then each table's new
+/// rows by one COPY straight into the table (COPY writes identity columns as given, like OVERRIDING SYSTEM VALUE).
 /// </summary>
 internal sealed class SetApplier(NpgsqlConnection target)
 {
-    const string KindColumn = "pgmove_kind";
-    readonly Dictionary<ApplyTable, string> _stages = [];
-    readonly List<ApplyTable> _createdSinceMark = [];
-    int _created;
-
-    /// <summary>The staging tables created so far are there to stay (their savepoint was released).</summary>
-    public void Mark() => _createdSinceMark.Clear();
-
-    /// <summary>The savepoint was rolled back: the staging tables created since <see cref="Mark"/> are gone with it.</summary>
-    public void RolledBack()
+    /// <summary>
+    /// Runs <paramref name="first"/> (a SAVEPOINT, say), then every table's DELETEs and UPDATEs, in one round trip;
+    /// returns how many of those found no row.
+    /// </summary>
+    public async Task<long> ModifyAsync(NpgsqlTransaction transaction, string first, IEnumerable<SetWork> works, CancellationToken ct)
     {
-        foreach (var table in _createdSinceMark) _stages.Remove(table);
-        _createdSinceMark.Clear();
+        await using var batch = new NpgsqlBatch(target, transaction) { BatchCommands = { new NpgsqlBatchCommand(first) } };
+        var expected = new List<(NpgsqlBatchCommand Command, int Rows)>();
+        foreach (var statement in works.SelectMany(w => w.Statements))
+        {
+            var command = new NpgsqlBatchCommand(statement.Sql);
+            foreach (var array in statement.Arrays)
+                command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = array });
+            batch.BatchCommands.Add(command);
+            expected.Add((command, statement.Rows));
+        }
+        await batch.ExecuteNonQueryAsync(ct);
+        return expected.Sum(e => e.Rows - (long)e.Command.RecordsAffected);
     }
 
-    /// <summary>Applies one table's rendered changes; returns how many UPDATEs and DELETEs found no row.</summary>
-    public async Task<long> ApplyAsync(ApplyTable table, SetWork work, CancellationToken ct)
+    /// <summary>Writes one table's new rows.</summary>
+    public async Task InsertAsync(ApplyTable table, SetWork work, CancellationToken ct)
     {
-        long missed = 0;
-        if (work.StageText is { } staged)
-        {
-            var stage = await StageAsync(table, ct);
-            await using (var writer = await target.BeginTextImportAsync(
-                $"COPY {stage} ({Quote.Ident(KindColumn)}, {string.Join(", ", table.Columns.Select(Quote.Ident))}) FROM STDIN", ct))
-                foreach (var piece in staged) await writer.WriteAsync(piece);
-            if (work.Deletes > 0)
-                missed += work.Deletes - await ExecuteAsync($"DELETE FROM ONLY {table.QualifiedName} t USING {stage} s " +
-                                                            $"WHERE s.{Quote.Ident(KindColumn)} = 'D' AND {KeyJoin(table)}", ct);
-            if (work.Updates > 0 && UpdateFromSql(table, stage) is { } update)
-                missed += work.Updates - await ExecuteAsync(update, ct);
-        }
-        foreach (var row in work.PartialUpdates)
-            if (table.Update(null, false, row) is { } command)
-            {
-                await using var batch = new NpgsqlBatch(target) { BatchCommands = { command } };
-                if (await batch.ExecuteNonQueryAsync(ct) == 0) missed++;
-            }
         if (work.InsertText is { } rows)
         {
             await using var writer = await target.BeginTextImportAsync($"COPY {table.QualifiedName} {Quote.ColumnList(table.Columns)} FROM STDIN", ct);
             foreach (var piece in rows) await writer.WriteAsync(piece);
         }
         else
-            for (var i = 0; i < work.Inserts; i++) await ExecuteAsync($"INSERT INTO {table.QualifiedName} DEFAULT VALUES", ct);
-        return missed;
-    }
-
-    /// <summary>The session's staging table for <paramref name="table"/> (created on first use), emptied.</summary>
-    async Task<string> StageAsync(ApplyTable table, CancellationToken ct)
-    {
-        if (_stages.TryGetValue(table, out var stage))
-        {
-            await ExecuteAsync($"TRUNCATE {stage}", ct);
-            return stage;
-        }
-        stage = "pg_temp." + Quote.Ident("pgmove_stage_" + _created++);
-        var columns = table.Columns.Select((c, i) => $"{Quote.Ident(c)} {table.Types[i]}");
-        await ExecuteAsync($"CREATE TEMPORARY TABLE {stage} ({Quote.Ident(KindColumn)} \"char\", {string.Join(", ", columns)})", ct);
-        _stages[table] = stage;
-        _createdSinceMark.Add(table);
-        return stage;
-    }
-
-    static string? UpdateFromSql(ApplyTable table, string stage)
-    {
-        var set = Enumerable.Range(0, table.Columns.Count).Where(i => !table.Key[i] && !table.IdentityAlways[i])
-            .Select(i => $"{Quote.Ident(table.Columns[i])} = s.{Quote.Ident(table.Columns[i])}").ToList();
-        return set.Count == 0
-            ? null
-            : $"UPDATE ONLY {table.QualifiedName} t SET {string.Join(", ", set)} FROM {stage} s WHERE s.{Quote.Ident(KindColumn)} = 'U' AND {KeyJoin(table)}";
-    }
-
-    static string KeyJoin(ApplyTable table) =>
-        string.Join(" AND ", Enumerable.Range(0, table.Columns.Count).Where(i => table.Key[i])
-            .Select(i => $"t.{Quote.Ident(table.Columns[i])} = s.{Quote.Ident(table.Columns[i])}"));
-
-    async Task<int> ExecuteAsync(string sql, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand(sql, target);
-        return await cmd.ExecuteNonQueryAsync(ct);
+            for (var i = 0; i < work.Inserts; i++)
+            {
+                await using var cmd = new NpgsqlCommand($"INSERT INTO {table.QualifiedName} DEFAULT VALUES", target);
+                await cmd.ExecuteNonQueryAsync(ct);
+            }
     }
 }

@@ -53,6 +53,45 @@ public sealed class BatchedApplyTests(ClusterPair clusters)
     }
 
     [Fact]
+    public async Task Array_statements_apply_composite_keys_nulls_and_unsent_toast_values()
+    {
+        const string db = "apply_arrays";
+        await clusters.Source.CreateDatabaseAsync(db);
+        await clusters.Target.ExecuteAsync("postgres", $"DROP DATABASE IF EXISTS {db} WITH (FORCE)");
+        await clusters.Source.ExecuteAsync(db, """
+            CREATE TYPE mood AS ENUM ('sad', 'ok');
+            CREATE TABLE c (a int, b text, n numeric, m mood, arr int[], big text, seq bigint GENERATED ALWAYS AS IDENTITY,
+                            PRIMARY KEY (a, b));
+            ALTER TABLE c ALTER COLUMN big SET STORAGE EXTERNAL; -- out of line: an UPDATE that leaves it alone does not send it
+            INSERT INTO c (a, b, n, m, arr, big)
+              SELECT g % 50, 'k' || g || E'\t"x', g / 3.0, 'ok', ARRAY[g, NULL], repeat(md5(g::text), 3000) FROM generate_series(1, 400) g;
+            """);
+        var dir = PgMoveProcess.StateDir();
+        using var sync = BackgroundPgMove.Start(SyncFixtures.Args("sync", clusters, db, dir));
+        await sync.WaitForPhaseAsync(dir, "streaming", TimeSpan.FromSeconds(60));
+        // One source transaction, so one batch: updates that leave the TOASTed value unsent and updates that set it
+        // (two shapes of UPDATE), values set to NULL and from NULL, deletes by the composite key, new rows.
+        await clusters.Source.ExecuteAsync(db, """
+            BEGIN;
+            UPDATE c SET n = NULL, m = NULL, arr = NULL WHERE a < 10;
+            UPDATE c SET big = 'small ' || a, n = -n WHERE a BETWEEN 10 AND 19;
+            UPDATE c SET n = 1e30, m = 'sad', arr = '{}' WHERE a BETWEEN 20 AND 29 AND n IS NOT NULL;
+            DELETE FROM c WHERE a BETWEEN 30 AND 34;
+            INSERT INTO c (a, b, n, big) VALUES (1000, E'new\\one', NULL, NULL), (1001, '', 0, repeat('z', 50000));
+            COMMIT;
+            """);
+        await WaitForAsync(db, "SELECT count(*) FROM c WHERE a = 1001");
+        var cutover = await PgMoveProcess.RunAsync(SyncFixtures.Args("cutover", clusters, db, dir));
+        Assert.True(cutover.ExitCode == 0, cutover + "\n--- sync ---\n" + sync.Output);
+        Assert.Equal(0, await sync.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.DoesNotContain("found no row", sync.Output);
+        await SyncFixtures.AssertFencedAndReopenAsync(clusters.Source, db);
+        await DatabaseComparer.AssertEqualAsync(clusters.Source, db, clusters.Target, db);
+        Assert.Equal(0L, await clusters.Target.ScalarAsync<long>(db, "SELECT count(*) FROM c WHERE a < 10 AND (n IS NOT NULL OR m IS NOT NULL OR arr IS NOT NULL)"));
+        Assert.Equal(80L, await clusters.Target.ScalarAsync<long>(db, "SELECT count(*) FROM c WHERE a BETWEEN 20 AND 29 AND length(big) = 96000 AND m = 'sad'"));
+    }
+
+    [Fact]
     public async Task A_backlog_applied_in_batches_survives_kill_9_exactly_once()
     {
         const string db = "apply_backlog_kill";
