@@ -10,7 +10,8 @@ namespace PgMove.Archive;
 /// <summary>
 /// <c>restore --clean</c> on a target database that is not empty: the copy's own rule (<see cref="CleanPlan"/>), with
 /// the archive in the source's place. An archive holds SQL, not catalog rows, so its schema and large objects are
-/// restored into a scratch database on the target server first, and the plan compares the target with that.
+/// restored into a scratch database on the target server first (every piece of a schema in pieces), and the plan
+/// compares the target with that.
 /// </summary>
 internal static class ArchiveClean
 {
@@ -24,10 +25,11 @@ internal static class ArchiveClean
     /// <param name="server">The target server (clean reads the archive in a scratch database: CREATEDB).</param>
     /// <param name="tools">pg_restore to use.</param>
     /// <param name="archivePath">The archive's schema: pgmove's schema file, or a pg_dump directory (or a link to either).</param>
+    /// <param name="pieces">How pgmove's schema file is cut (<see cref="DumpPieces.Whole"/> for one file and pg_dump's archives).</param>
     /// <param name="encoding">The dumped database's encoding.</param>
     /// <param name="ct">Stops the reads.</param>
     public static async Task<CleanPlan?> PlanAsync(bool clean, ConnectionSpec target, string targetCs, ServerInfo server, PgToolset tools,
-        string archivePath, string encoding, CancellationToken ct)
+        string archivePath, DumpPieces pieces, string encoding, CancellationToken ct)
     {
         await using var session = await PgSession.OpenAsync(targetCs, Side.Target, target.ToString(), ct);
         var objects = await DatabaseCatalog.ListUserObjectsAsync(session, 5, ct);
@@ -40,7 +42,14 @@ internal static class ArchiveClean
             throw new PgMoveException(ExitCode.InsufficientPrivilege,
                 $"--clean: user \"{server.CurrentUser}\" may not create databases (needs CREATEDB): clean compares the target with the " +
                 "archive's schema read in a scratch database; nothing was changed");
-        var plan = await ScratchCatalog.WithScratchAsync(target, tools, archivePath, encoding, largeObjects: true,
+        // Pre-data and post-data, every piece, as the restore will run them (pre-data holds the large objects).
+        async Task RestoreAsync(ConnectionSpec scratch, CancellationToken token)
+        {
+            var schema = new SchemaArchive(tools, archivePath) { Pieces = pieces };
+            var options = new RestoreOptions(NoOwner: true, NoAcl: true, "");
+            foreach (var section in new[] { "pre-data", "post-data" }) await schema.RestoreAsync(scratch, section, 1, options, null, token);
+        }
+        var plan = await ScratchCatalog.WithScratchAsync(target, encoding, RestoreAsync,
             (scratch, _, token) => CleanPlan.ReadAsync(scratch, session, token), ct);
         return plan.Safe ? plan : throw new PgMoveException(ExitCode.TargetNotEmpty, plan.RefusalMessage(target.Database, "the archive"));
     }
