@@ -54,7 +54,7 @@ public sealed class RestoreRunner(ArchiveRestoreOptions options, IProgressSink s
         var schema = new SchemaArchive(tools, link) { Pieces = pieces };
         var targetCs = target.ToNpgsql("pgmove", SessionSettings.Target, Math.Max(options.Jobs, options.IndexJobs) + 4, TableLoader.SocketBufferBytes);
         IReadOnlyList<Globals.PlannedStatement> roleSettings = [];
-        var clean = exists ? await ArchiveClean.PlanAsync(options.Clean, target, targetCs, targetServer, tools, link, pieces, manifest.Database.Encoding, ct) : null;
+        var clean = exists ? await ArchiveClean.PlanAsync(options.Clean, target, targetCs, targetServer, tools, link, manifest, manifest.Database.Encoding, ct) : null;
         await using (var maintenance = await MaintenanceSession.OpenAsync(target, ct))
         {
             // Roles before CREATE DATABASE … OWNER and the pre-data restore, as copy does.

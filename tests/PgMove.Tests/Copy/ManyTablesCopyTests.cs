@@ -10,7 +10,7 @@ namespace PgMove.Tests.Copy;
 public sealed class ManyTablesCopyTests(ClusterPair clusters)
 {
     /// <summary>What depends on tables from outside them, for the dump in pieces to order right.</summary>
-    const string Dependents = """
+    internal const string Dependents = """
         CREATE SCHEMA deps;
         SET search_path = deps, public;
         CREATE TYPE level AS ENUM ('low', 'high');
