@@ -9,12 +9,14 @@
 #   archive the tables' source: pgmove dump + pgmove restore (--jobs $JOBS, defaults) against pg_dump -Fd -j $JOBS +
 #           pg_restore -j $JOBS + vacuumdb --analyze-only (max_locks_per_transaction 256 on both sides for pg_dump's
 #           runs: pg_dump locks every table, and pg_restore -j's workers lock what they restore).
-# Env: REPS (default 2), JOBS (default 2), DIR (default /tmp/pgmove-many-tables), PORT1/PORT2 (default 55532/55533),
+# Env: REPS (default 2), JOBS (default 2), DIR (default /tmp/pgmove-many-tables or -lobs), PORT1/PORT2 (default 55532/55533, lobs 55542/55543),
 #      KEEP=1 leaves the servers running.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 what=${1:-tables}
-REPS=${REPS:-2} JOBS=${JOBS:-2} DIR=${DIR:-/tmp/pgmove-many-tables} PORT1=${PORT1:-55532} PORT2=${PORT2:-55533}
+# Each source has servers of its own (a "lobs" run must not find the "tables" database, nor stop a "tables" run's servers).
+if [ "$what" != lobs ]; then defaults=(/tmp/pgmove-many-tables 55532 55533); else defaults=(/tmp/pgmove-many-lobs 55542 55543); fi
+REPS=${REPS:-2} JOBS=${JOBS:-2} DIR=${DIR:-${defaults[0]}} PORT1=${PORT1:-${defaults[1]}} PORT2=${PORT2:-${defaults[2]}}
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 export PATH="$PGBIN:$PATH" PGUSER=postgres PGHOST=127.0.0.1
 PGMOVE=${PGMOVE:-$("$here/pgmove-command.sh")}

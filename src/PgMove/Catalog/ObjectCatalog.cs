@@ -24,14 +24,24 @@ public static class ObjectCatalog
         return (long)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
-    /// <summary>Tables and sequences the connected user may not SELECT from (at most 10).</summary>
-    public static Task<IReadOnlyList<string>> ReadUnreadableAsync(NpgsqlConnection connection, CancellationToken ct) =>
-        ReadStringsAsync(connection, $$"""
-            SELECT c.oid::regclass::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    /// <summary>Tables and sequences of <paramref name="selection"/> the connected user may not SELECT from (at most 10).</summary>
+    /// <param name="connection">A session on either side (the selection is matched by name).</param>
+    /// <param name="selection">What the filters select: a table left out needs no SELECT.</param>
+    /// <param name="ct">Cancels the query.</param>
+    public static async Task<IReadOnlyList<string>> ReadUnreadableAsync(NpgsqlConnection connection, Filters.Selection selection, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand($$"""
+            SELECT n.nspname, c.relname, c.oid::regclass::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE c.relkind IN ('r', 'S') AND {{CatalogScope.UserSchema}}
               AND NOT has_table_privilege(c.oid, 'SELECT')
-            ORDER BY 1 LIMIT 10
-            """, ct);
+            ORDER BY 3
+            """, connection);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var result = new List<string>();
+        while (result.Count < 10 && await reader.ReadAsync(ct))
+            if (selection.IncludesName(reader.GetString(0), reader.GetString(1))) result.Add(reader.GetString(2));
+        return result;
+    }
 
     static async Task<IReadOnlyList<string>> ReadStringsAsync(NpgsqlConnection connection, string sql, CancellationToken ct)
     {

@@ -8,7 +8,7 @@ public static class PrivilegeCatalog
     /// <summary>User schemas holding tables or sequences that the connected user may not USE (so not read).</summary>
     public static Task<IReadOnlyList<string>> ReadUnusableSchemasAsync(NpgsqlConnection connection, CancellationToken ct) =>
         ReadStringsAsync(connection, $$"""
-            SELECT quote_ident(n.nspname) FROM pg_namespace n
+            SELECT n.nspname FROM pg_namespace n
             WHERE {{CatalogScope.UserSchema}}
               AND NOT has_schema_privilege(n.oid, 'USAGE')
               AND EXISTS (SELECT 1 FROM pg_class c WHERE c.relnamespace = n.oid AND c.relkind IN ('r', 'p', 'S'))

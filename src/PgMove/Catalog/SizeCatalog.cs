@@ -2,22 +2,37 @@ using Npgsql;
 
 namespace PgMove.Catalog;
 
-/// <summary>How big the connected database is, and how much of it is table data and index.</summary>
+/// <summary>How big the connected database is, and how much of it is table data and index (of the selected tables).</summary>
 public static class SizeCatalog
 {
-    public static async Task<(long Database, long Tables, long Indexes)> ReadAsync(NpgsqlConnection connection, CancellationToken ct)
+    /// <summary>The database's size, and the table data and index bytes of the tables and materialized views selected.</summary>
+    /// <param name="connection">A source session.</param>
+    /// <param name="selection">What the filters select.</param>
+    /// <param name="ct">Cancels the query.</param>
+    public static async Task<(long Database, long Tables, long Indexes)> ReadAsync(NpgsqlConnection connection, Filters.Selection selection,
+        CancellationToken ct)
     {
         const string sql = $$"""
-            SELECT pg_database_size(current_database()),
-                   coalesce(sum(pg_table_size(c.oid)), 0)::bigint,
-                   coalesce(sum(pg_indexes_size(c.oid)), 0)::bigint
+            SELECT c.oid, pg_table_size(c.oid), pg_indexes_size(c.oid), pg_database_size(current_database())
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE c.relkind IN ('r', 'm')
               AND {{CatalogScope.UserSchema}}
             """;
         await using var cmd = new NpgsqlCommand(sql, connection);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
-        return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+        long database = -1, tables = 0, indexes = 0;
+        while (await reader.ReadAsync(ct))
+        {
+            database = reader.GetInt64(3);
+            if (!selection.Includes(reader.GetFieldValue<uint>(0))) continue;
+            tables += reader.GetInt64(1);
+            indexes += reader.GetInt64(2);
+        }
+        if (database < 0)
+        {
+            await using var size = new NpgsqlCommand("SELECT pg_database_size(current_database())", connection);
+            database = (long)(await size.ExecuteScalarAsync(ct))!;
+        }
+        return (database, tables, indexes);
     }
 }

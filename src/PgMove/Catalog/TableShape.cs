@@ -9,7 +9,9 @@ namespace PgMove.Catalog;
 /// <param name="ReplicaIdentity">relreplident: 'd' default, 'n' nothing, 'f' full, 'i' index.</param>
 /// <param name="Unlogged">An UNLOGGED table.</param>
 /// <param name="HasPrimaryKey">The table has a primary key.</param>
+/// <param name="Oid">The table's OID (to match the filters' selection).</param>
 public sealed record TableShape(
+    uint Oid,
     string Name,
     char Kind,
     bool Unlogged,

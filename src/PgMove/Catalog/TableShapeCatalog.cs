@@ -5,10 +5,14 @@ namespace PgMove.Catalog;
 /// <summary>Reads <see cref="TableShape"/> for every user table, partitioned table and foreign table.</summary>
 public static class TableShapeCatalog
 {
-    public static async Task<IReadOnlyList<TableShape>> ReadAsync(NpgsqlConnection connection, CancellationToken ct)
+    /// <summary>The shapes of the tables <paramref name="selection"/> moves.</summary>
+    /// <param name="connection">A source session.</param>
+    /// <param name="selection">What the filters select.</param>
+    /// <param name="ct">Cancels the query.</param>
+    public static async Task<IReadOnlyList<TableShape>> ReadAsync(NpgsqlConnection connection, Filters.Selection selection, CancellationToken ct)
     {
         const string sql = $$"""
-            SELECT c.oid::regclass::text, c.relkind::text, c.relpersistence = 'u',
+            SELECT c.oid, c.oid::regclass::text, c.relkind::text, c.relpersistence = 'u',
                    EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary),
                    EXISTS (SELECT 1 FROM pg_index i
                            WHERE i.indrelid = c.oid AND i.indisunique AND i.indisvalid AND i.indpred IS NULL
@@ -36,8 +40,9 @@ public static class TableShapeCatalog
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         var result = new List<TableShape>();
         while (await reader.ReadAsync(ct))
-            result.Add(new TableShape(reader.GetString(0), reader.GetString(1)[0], reader.GetBoolean(2), reader.GetBoolean(3),
-                reader.GetBoolean(4), reader.GetFieldValue<string[]>(5), reader.GetString(6)[0], reader.GetBoolean(7)));
+            if (selection.Includes(reader.GetFieldValue<uint>(0)))
+                result.Add(new TableShape(reader.GetFieldValue<uint>(0), reader.GetString(1), reader.GetString(2)[0], reader.GetBoolean(3),
+                    reader.GetBoolean(4), reader.GetBoolean(5), reader.GetFieldValue<string[]>(6), reader.GetString(7)[0], reader.GetBoolean(8)));
         return result;
     }
 }

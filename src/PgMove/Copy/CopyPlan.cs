@@ -55,6 +55,13 @@ public static class CopyPlan
         /// --after-pre-data hook, each table's rows load as soon as its piece's pre-data is restored.
         /// </summary>
         public IReadOnlyDictionary<uint, int> PieceOfTable { get; init; } = new Dictionary<uint, int>();
+
+        /// <summary>
+        /// pgmove creates the large objects itself, with their owners, in batches (it reads them from a source), instead
+        /// of pg_restore's pre-data, one statement and one commit per object and per owner; their comments and
+        /// privileges follow them (LargeObjectExtrasItem). A restore from files leaves them to the schema.
+        /// </summary>
+        public bool CreatesLargeObjects { get; init; }
     }
 
     public static IReadOnlyList<WorkItem> Build(Input input)
@@ -64,8 +71,9 @@ public static class CopyPlan
         // each piece's rows loading as soon as its tables exist (PreDataPieceGate), then after the rows the rest (views and
         // what else depends on the tables), which nothing loading rows needs.
         var inPieces = input.PieceOfTable.Count > 0 && input.Hooks?.AfterPreData is null;
-        var preData = new SchemaRestoreItem("pre-data", part: inPieces ? PreDataPart.Tables : PreDataPart.All).After(dump);
-        var rest = inPieces ? new SchemaRestoreItem("pre-data", part: PreDataPart.Rest).After(preData) : null;
+        var ownLargeObjects = input.CreatesLargeObjects && input.LargeObjects > 0;
+        var preData = new SchemaRestoreItem("pre-data", part: inPieces ? PreDataPart.Tables : PreDataPart.All, leaveOutLargeObjects: ownLargeObjects).After(dump);
+        var rest = inPieces ? new SchemaRestoreItem("pre-data", part: PreDataPart.Rest, leaveOutLargeObjects: ownLargeObjects).After(preData) : null;
         // What needs the pre-data schema waits for the --after-pre-data hook too: the hook sees the tables empty.
         var preDataHook = input.Hooks?.AfterPreData is { } before ? new Hooks.HookItem("after-pre-data", before).After(preData) : null;
         var schemaReady = preDataHook ?? rest ?? preData;
@@ -81,8 +89,10 @@ public static class CopyPlan
         if (input.LargeObjects > 0)
         {
             var parts = (int)Math.Clamp((input.LargeObjects + LargeObjectCopyItem.ObjectsPerItem - 1) / LargeObjectCopyItem.ObjectsPerItem, 1, Math.Max(1, input.Jobs));
-            for (var p = 0; p < parts; p++)
-                data.Add(new LargeObjectCopyItem(p, parts, input.LargeObjects / parts * 2048).After(schemaReady));
+            var objects = Enumerable.Range(0, parts)
+                .Select(p => new LargeObjectCopyItem(p, parts, input.LargeObjects / parts * 2048, setOwners: ownLargeObjects).After(schemaReady)).ToList();
+            data.AddRange(objects);
+            if (ownLargeObjects) data.Add(new LargeObjectExtrasItem().After(objects));
         }
         var sequences = new SequenceSetItem(input.Selection).After(schemaReady);
         var release = new SnapshotReleaseItem().After(data).After(sequences);

@@ -203,13 +203,14 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
         }
     }
 
-    /// <summary>Refuses a source user who may not read every table and sequence (copy and dump alike).</summary>
+    /// <summary>Refuses a source user who may not read every selected table and sequence (copy and dump alike).</summary>
     /// <param name="connection">A source session.</param>
     /// <param name="server">The source server, for the user's name.</param>
+    /// <param name="selection">What the filters select.</param>
     /// <param name="ct">Cancels the query.</param>
-    internal static async Task RequireReadableAsync(NpgsqlConnection connection, ServerInfo server, CancellationToken ct)
+    internal static async Task RequireReadableAsync(NpgsqlConnection connection, ServerInfo server, Filters.Selection selection, CancellationToken ct)
     {
-        var unreadable = await ObjectCatalog.ReadUnreadableAsync(connection, ct);
+        var unreadable = await ObjectCatalog.ReadUnreadableAsync(connection, selection, ct);
         if (unreadable.Count > 0)
             throw new PgMoveException(ExitCode.InsufficientPrivilege,
                 $"source user \"{server.CurrentUser}\" may not SELECT from: {string.Join(", ", unreadable)}");
@@ -284,7 +285,7 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
     }
 
     CopyPlan.Input PlanInput(SourceModel source) => new(source.Tables, source.LargeObjects, source.Analyzable, source.Indexes,
-        source.ForeignKeys, source.Slices, options.Jobs, source.RestoreNeedsBuiltKeys, source.Selection, options.Hooks);
+        source.ForeignKeys, source.Slices, options.Jobs, source.RestoreNeedsBuiltKeys, source.Selection, options.Hooks) { CreatesLargeObjects = true };
 
     async Task RunPlanAsync(IReadOnlyList<WorkItem> items, ResumeDecision? decision, Pair pair,
         SnapshotHolder snapshot, SchemaArchive archive, SourceModel source, bool noTablespaces, CancellationToken ct)

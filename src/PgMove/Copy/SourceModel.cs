@@ -28,7 +28,7 @@ internal sealed record SourceModel(DatabaseInfo Database, IReadOnlyList<TableInf
     /// <param name="ct">Cancels the queries.</param>
     public static async Task<SourceModel> ReadAsync(NpgsqlConnection connection, ServerInfo server, Selection selection, CancellationToken ct)
     {
-        await CopyRunner.RequireReadableAsync(connection, server, ct);
+        await CopyRunner.RequireReadableAsync(connection, server, selection, ct);
         var (indexes, foreignKeys) = await IndexCatalog.ReadAsync(connection, ct);
         var tables = await TableCatalog.ReadAsync(connection, server.VersionNum, ct);
         if (!selection.IsEverything)

@@ -7,8 +7,9 @@ using PgMove.Planning;
 namespace PgMove.Data;
 
 /// <summary>
-/// Copies the contents of one share of the large objects (pg_dump's pre-data section creates them, empty, with their
-/// owners and privileges; objects missing on the target are created with their OID). The objects are dealt into
+/// Copies one share of the large objects. Objects missing on the target are created with their OID, in batches; with
+/// <paramref name="setOwners"/> (pgmove, not pg_dump's pre-data section, creates them: see CopyPlan) each gets its
+/// source owner too, and LargeObjectExtrasItem adds their comments and privileges afterwards. The objects are dealt into
 /// <paramref name="parts"/> shares by OID, one item each, so that --jobs sessions copy them side by side. Objects go in
 /// batches: one query reads the first <see cref="FirstChunk"/> bytes of a whole batch, one batch of statements writes
 /// them, and the target commits after each batch; only the bytes of bigger objects are then moved chunk by chunk, so
@@ -17,7 +18,8 @@ namespace PgMove.Data;
 /// <param name="part">This item's share, from 0.</param>
 /// <param name="parts">How many shares there are.</param>
 /// <param name="cost">What the scheduler expects the item to cost, in bytes moved.</param>
-public sealed class LargeObjectCopyItem(int part = 0, int parts = 1, long cost = 0)
+/// <param name="setOwners">Give each object its source owner (unless --no-owner).</param>
+public sealed class LargeObjectCopyItem(int part = 0, int parts = 1, long cost = 0, bool setOwners = false)
     : WorkItem(parts == 1 ? "large-objects" : $"large-objects#{part + 1}", WorkItemKind.LargeObjects,
         parts == 1 ? "copy large objects" : $"copy large objects part {part + 1}/{parts}", cost)
 {
@@ -33,11 +35,14 @@ public sealed class LargeObjectCopyItem(int part = 0, int parts = 1, long cost =
         await using var transfer = await DataTransfer.OpenAsync(context, [], ct);
         var (source, target) = (transfer.Source, transfer.Target);
         var oids = await LargeObjectCatalog.ListAsync(source, part, parts, ct);
+        var owners = setOwners && !context.RestoreOptions.NoOwner;
+        var targetUser = owners ? await PgSession.ScalarAsync<string>(target, "SELECT current_user::text", ct) : "";
         long objects = 0, bytes = 0;
         foreach (var batch in oids.Chunk(BatchObjects))
         {
-            var first = await PgSession.ReleasingLocksAsync(source, () => ReadFirstChunksAsync(source, batch, ct), ct);
-            await WriteFirstChunksAsync(target, batch, first, ct);
+            var (first, owner) = await PgSession.ReleasingLocksAsync(source, () => ReadFirstChunksAsync(source, batch, ct), ct);
+            await WriteFirstChunksAsync(target, batch, first, owners ? Enumerable.Range(0, batch.Length)
+                .Where(i => owner[i] != targetUser).Select(i => (batch[i], owner[i])).ToList() : [], ct);
             for (var i = 0; i < batch.Length; i++)
             {
                 bytes += first[i].Length;
@@ -52,23 +57,31 @@ public sealed class LargeObjectCopyItem(int part = 0, int parts = 1, long cost =
         return new WorkResult(objects, bytes);
     }
 
-    static async Task<byte[][]> ReadFirstChunksAsync(NpgsqlConnection source, uint[] oids, CancellationToken ct)
+    /// <summary>The first chunk of each object, and its owner's name.</summary>
+    static async Task<(byte[][] Chunks, string[] Owners)> ReadFirstChunksAsync(NpgsqlConnection source, uint[] oids, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(
-            $"SELECT lo_get(u.o, 0, {FirstChunk}) FROM unnest($1) WITH ORDINALITY AS u(o, n) ORDER BY u.n", source);
+            $"SELECT lo_get(u.o, 0, {FirstChunk}), pg_get_userbyid(m.lomowner)::text FROM unnest($1) WITH ORDINALITY AS u(o, n) " +
+            "JOIN pg_largeobject_metadata m ON m.oid = u.o ORDER BY u.n", source);
         cmd.Parameters.Add(OidsParameter(oids));
-        var chunks = new byte[oids.Length][];
+        var (chunks, owners) = (new byte[oids.Length][], new string[oids.Length]);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
-        for (var i = 0; await reader.ReadAsync(ct); i++) chunks[i] = reader.GetFieldValue<byte[]>(0);
-        return chunks;
+        for (var i = 0; await reader.ReadAsync(ct); i++) (chunks[i], owners[i]) = (reader.GetFieldValue<byte[]>(0), reader.GetString(1));
+        return (chunks, owners);
     }
 
-    /// <summary>Creates the objects pre-data did not, empties them when redone (an object may have shrunk), writes the chunks.</summary>
-    async Task WriteFirstChunksAsync(NpgsqlConnection target, uint[] oids, byte[][] chunks, CancellationToken ct)
+    /// <summary>
+    /// Creates the objects pre-data did not, gives them their owners, empties them when redone (an object may have
+    /// shrunk), writes the chunks: one round trip.
+    /// </summary>
+    async Task WriteFirstChunksAsync(NpgsqlConnection target, uint[] oids, byte[][] chunks, IReadOnlyList<(uint Oid, string Owner)> owners,
+        CancellationToken ct)
     {
         await using var batch = new NpgsqlBatch(target);
         batch.BatchCommands.Add(Command("SELECT lo_create(o) FROM unnest($1) o " +
                                         "WHERE NOT EXISTS (SELECT 1 FROM pg_largeobject_metadata m WHERE m.oid = o)", oids));
+        foreach (var (oid, owner) in owners)
+            batch.BatchCommands.Add(new NpgsqlBatchCommand($"ALTER LARGE OBJECT {oid} OWNER TO {Sql.Quote.Ident(owner)}"));
         if (Redo) batch.BatchCommands.Add(Command("SELECT lo_truncate(lo_open(o, x'20000'::int), 0) FROM unnest($1) o", oids));
         var put = Command("SELECT lo_put(u.o, 0, u.d) FROM unnest($1, $2) AS u(o, d) WHERE length(u.d) > 0", oids);
         put.Parameters.Add(new NpgsqlParameter<byte[][]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea, TypedValue = chunks });

@@ -23,6 +23,12 @@ public sealed class PreflightContext
     /// <summary>The existing target database's properties; null when it will be created.</summary>
     public DatabaseInfo? TargetDatabase { get; init; }
 
+    /// <summary>
+    /// What the filters select, resolved by the copy's own code; everything without filters, and also when they do not
+    /// resolve (the filters item then fails, saying why). The other items look only at what is selected.
+    /// </summary>
+    public Filters.Selection Selection { get; init; } = Filters.Selection.Everything;
+
     /// <summary>Both connections reach the same running cluster.</summary>
     public bool SameServer => SourceServer.ClusterKey == TargetServer.ClusterKey;
 

@@ -69,6 +69,7 @@ public sealed class PreflightRunner(CheckOptions options)
             TargetServer = targetServer,
             TargetExists = targetDatabase is not null,
             TargetDatabase = targetDatabase,
+            Selection = await SelectionOrEverythingAsync(source, ct),
         };
         var items = new List<CheckItem>();
         foreach (var check in Checks(options.Online))
@@ -85,6 +86,19 @@ public sealed class PreflightRunner(CheckOptions options)
             }
         }
         return new CheckReport(options.Source.ToString(), target.ToString(), options.Online, items);
+    }
+
+    /// <summary>The filters' selection; everything when they do not resolve (FilterCheck says why, from the same reader).</summary>
+    async Task<Filters.Selection> SelectionOrEverythingAsync(NpgsqlConnection source, CancellationToken ct)
+    {
+        try
+        {
+            return await Filters.SelectionReader.ReadAsync(source, options.Filters, options.Source.Database, ct);
+        }
+        catch (Errors.PgMoveException e) when (e.ExitCode == Errors.ExitCode.Usage)
+        {
+            return Filters.Selection.Everything;
+        }
     }
 
     // Read-only sessions, like copy's source sessions. Unpooled: each closes for real (the connection count check

@@ -26,7 +26,7 @@ public static class TargetCleanup
         {
             var missing = item switch
             {
-                _ when journal[item.Id]!.Files is { } files => await RewrittenAsync(target, files, ct),
+                _ when journal[item.Id]!.Files is { } files => await RewrittenAsync(target, files, ResumePlanner.TablesOf(item), ct),
                 IndexBuildItem b => await ExistsAsync(target, $"SELECT to_regclass({Literal(b.Table.Schema, b.Index.Name)}) IS NOT NULL " +
                     $"OR to_regclass({Literal(b.Table.Schema, b.Index.Constraint?.Name ?? b.Index.Name)}) IS NOT NULL", ct) ? null : $"index {b.Index.Name}",
                 TableKeysItem k => await FirstMissingConstraintAsync(target, k.Table,
@@ -40,19 +40,28 @@ public static class TargetCleanup
         }
     }
 
-    static async Task<string?> RewrittenAsync(NpgsqlConnection target, IReadOnlyDictionary<string, uint> files, CancellationToken ct)
+    /// <summary>The first of the item's tables whose file is not the one the run recorded (gone, truncated or rewritten).</summary>
+    /// <param name="target">A target session.</param>
+    /// <param name="files">The recorded file of each table, by display name.</param>
+    /// <param name="tables">The item's tables: their names, quoted from their parts (a schema or a name may hold a dot).</param>
+    /// <param name="ct">Cancels the queries.</param>
+    static async Task<string?> RewrittenAsync(NpgsqlConnection target, IReadOnlyDictionary<string, uint> files, IEnumerable<TableInfo> tables,
+        CancellationToken ct)
     {
+        var byDisplay = tables.GroupBy(t => t.DisplayName).ToDictionary(g => g.Key, g => g.First());
         foreach (var (table, file) in files)
         {
+            var name = byDisplay.TryGetValue(table, out var info) ? info.QualifiedName : QuotedDisplay(table);
             var now = await PgSession.ScalarAsync<long>(target,
-                $"SELECT coalesce(pg_relation_filenode(to_regclass({Quote.Literal(QuotedDisplay(table))}))::bigint, -1)", ct);
+                $"SELECT coalesce(pg_relation_filenode(to_regclass({Quote.Literal(name)}))::bigint, -1)", ct);
             if (now < 0) return $"table {table} is gone";
             if (now != file) return $"table {table} was truncated or rewritten";
         }
         return null;
     }
 
-    // Display names are schema.name; the journal keeps them so, the catalog needs them quoted.
+    // Display names are schema.name; the journal keeps them so, the catalog needs them quoted. Only for a name the plan
+    // no longer has (its item's tables are matched by their parts first).
     static string QuotedDisplay(string display)
     {
         var dot = display.IndexOf('.');

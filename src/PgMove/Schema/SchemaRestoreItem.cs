@@ -12,8 +12,9 @@ namespace PgMove.Schema;
 /// <param name="cost">What the scheduler expects the restore to cost, in bytes moved (see <see cref="WorkItem.Cost"/>).</param>
 /// <param name="section">pre-data or post-data.</param>
 /// <param name="part">For pre-data in pieces: the part restored (the whole section by default).</param>
+/// <param name="leaveOutLargeObjects">Leave out the large objects' entries: pgmove creates them itself (see CopyPlan).</param>
 public sealed class SchemaRestoreItem(string section, IReadOnlySet<(uint Catalog, uint Oid)>? skip = null, long cost = 0,
-    PreDataPart part = PreDataPart.All)
+    PreDataPart part = PreDataPart.All, bool leaveOutLargeObjects = false)
     : WorkItem(part == PreDataPart.Rest ? $"schema:{section}-rest" : $"schema:{section}",
         section == "post-data" ? WorkItemKind.PostData : WorkItemKind.Schema,
         part switch { PreDataPart.Tables => $"restore {section} (tables)", PreDataPart.Rest => $"restore {section} (rest)", _ => $"restore {section}" }, cost)
@@ -21,7 +22,7 @@ public sealed class SchemaRestoreItem(string section, IReadOnlySet<(uint Catalog
     public override async Task<WorkResult> RunAsync(WorkContext context, Action<long, long> progress, CancellationToken ct)
     {
         var jobs = section == "post-data" ? context.IndexJobs : 1;
-        await context.Archive.RestoreAsync(context.Target, section, jobs, context.RestoreOptions, skip, ct, again: Redo, part);
+        await context.Archive.RestoreAsync(context.Target, section, jobs, context.RestoreOptions, skip, ct, again: Redo, part, leaveOutLargeObjects);
         return WorkResult.None;
     }
 }

@@ -33,11 +33,11 @@ public sealed class VerifyRunner(VerifyOptions options, IProgressSink sink)
         var (sourceVersion, targetVersion) = (sourceServer.VersionNum, targetServer.VersionNum);
         if (sourceServer.ClusterKey == targetServer.ClusterKey && target.Database == options.Source.Database)
             sink.Report(new Notice("the target is the source itself: the comparison can only find them equal", IsWarning: true));
-        await CheckReadableAsync(source, ct);
-        await CheckReadableAsync(targetSide, ct);
+        var selection = await Filters.SelectionReader.ReadAsync(source.Connection, options.Filters, options.Source.Database, ct);
+        await CheckReadableAsync(source, selection, ct);
+        await CheckReadableAsync(targetSide, selection, ct);
         sink.Report(new Notice($"verify {options.Source} -> {target}, source snapshot {source.Id}"));
 
-        var selection = await Filters.SelectionReader.ReadAsync(source.Connection, options.Filters, options.Source.Database, ct);
         if (!selection.IsEverything)
             sink.Report(new Notice($"filters {options.Filters.Describe()}: {selection.Summary}; only the selected relations are compared"));
         var schema = await SchemaComparer.CompareAsync(source.Connection, sourceVersion, targetSide.Connection, targetVersion, options.Acl,
@@ -86,9 +86,9 @@ public sealed class VerifyRunner(VerifyOptions options, IProgressSink sink)
         // outlast a slow before-fence hook.
         new Npgsql.NpgsqlConnectionStringBuilder(spec.ToNpgsql("pgmove-verify", VerifySessionSettings.Both, jobs + 2)) { ConnectionIdleLifetime = 3600 }.ConnectionString;
 
-    static async Task CheckReadableAsync(SideSnapshot side, CancellationToken ct)
+    static async Task CheckReadableAsync(SideSnapshot side, Filters.Selection selection, CancellationToken ct)
     {
-        var unreadable = await ObjectCatalog.ReadUnreadableAsync(side.Connection, ct);
+        var unreadable = await ObjectCatalog.ReadUnreadableAsync(side.Connection, selection, ct);
         if (unreadable.Count > 0)
             throw new PgMoveException(ExitCode.InsufficientPrivilege,
                 $"{side.Side.ToString().ToLowerInvariant()} {side.Display}: user may not SELECT from: {string.Join(", ", unreadable)}");

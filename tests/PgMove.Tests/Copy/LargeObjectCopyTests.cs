@@ -6,9 +6,10 @@ namespace PgMove.Tests.Copy;
 [Collection("clusters")]
 public sealed class LargeObjectCopyTests(ClusterPair clusters)
 {
-    /// <summary>Every object's OID, owner, privileges and md5, in OID order, hashed.</summary>
+    /// <summary>Every object's OID, owner, privileges, comment and md5, in OID order, hashed.</summary>
     const string Fingerprint = """
         SELECT count(*) || ' objects, ' || md5(string_agg(m.oid || ':' || pg_get_userbyid(m.lomowner) || ':' || coalesce(m.lomacl::text, '-')
+                                                  || ':' || coalesce(obj_description(m.oid, 'pg_largeobject'), '-')
                                                   || ':' || md5(lo_get(m.oid)), ',' ORDER BY m.oid))
         FROM pg_largeobject_metadata m
         """;
@@ -32,6 +33,9 @@ public sealed class LargeObjectCopyTests(ClusterPair clusters)
             SELECT lo_from_bytea(4000000000, '\x00ff'::bytea);
             ALTER LARGE OBJECT 4000000000 OWNER TO lo_owner;
             GRANT SELECT ON LARGE OBJECT 4000000000 TO PUBLIC;
+            COMMENT ON LARGE OBJECT 4000000000 IS 'the last one';
+            SELECT lo_from_bytea(4000000001, 'owned'::bytea);
+            ALTER LARGE OBJECT 4000000001 OWNER TO lo_owner;
             """);
 
         var result = await PgMoveProcess.RunAsync("copy", "--source", clusters.Source.Uri(db), "--target", clusters.Target.Uri(db),
@@ -40,8 +44,9 @@ public sealed class LargeObjectCopyTests(ClusterPair clusters)
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("copy large objects part 4/4", result.Output);
         var expected = await clusters.Source.ScalarAsync<string>(db, Fingerprint);
-        Assert.StartsWith("100004 objects", expected);
+        Assert.StartsWith("100005 objects", expected);
         Assert.Equal(expected, await clusters.Target.ScalarAsync<string>(db, Fingerprint));
+        Assert.Equal("the last one", await clusters.Target.ScalarAsync<string>(db, "SELECT obj_description(4000000000, 'pg_largeobject')"));
         await clusters.Source.ExecuteAsync("postgres", $"DROP DATABASE {db}");
         await clusters.Target.ExecuteAsync("postgres", $"DROP DATABASE {db}");
         await clusters.Source.ExecuteAsync("postgres", "DROP ROLE lo_owner");

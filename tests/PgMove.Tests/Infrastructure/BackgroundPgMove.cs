@@ -22,7 +22,15 @@ public sealed class BackgroundPgMove : IDisposable
     public string Output { get { lock (_output) return _output.ToString(); } }
     public bool HasExited => _process.HasExited;
 
-    public static BackgroundPgMove Start(params string[] args) => new(Process.Start(PgMoveProcess.StartInfo(args))!);
+    public static BackgroundPgMove Start(params string[] args) => Start(new Dictionary<string, string>(), args);
+
+    /// <summary>Starts pgmove with <paramref name="args"/> and these environment variables set.</summary>
+    public static BackgroundPgMove Start(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var psi = PgMoveProcess.StartInfo(args);
+        foreach (var (k, v) in environment) psi.Environment[k] = v;
+        return new(Process.Start(psi)!);
+    }
 
     /// <summary>Waits until the sync's state file in <paramref name="stateDir"/> says it is streaming.</summary>
     public async Task WaitForPhaseAsync(string stateDir, string phase, TimeSpan timeout)

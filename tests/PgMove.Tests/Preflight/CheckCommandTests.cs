@@ -121,6 +121,35 @@ public sealed class CheckCommandTests(ClusterPair clusters)
     }
 
     [Fact]
+    public async Task A_table_the_filters_leave_out_needs_no_select_for_check_nor_copy()
+    {
+        const string db = "pf_filtered";
+        await EnsureLoginRoleAsync(clusters.Source, "pf_reader", "pf-reader-pw");
+        await clusters.Source.CreateDatabaseAsync(db);
+        await clusters.Source.ExecuteAsync(db, """
+            CREATE TABLE open_table (id int PRIMARY KEY); INSERT INTO open_table VALUES (1), (2);
+            CREATE TABLE secret_table (id int); CREATE SEQUENCE open_seq;
+            GRANT SELECT ON open_table, open_seq TO pf_reader;
+            """);
+        await DropTargetAsync(db);
+        var source = clusters.Source.Uri(db, "pf_reader", "pf-reader-pw");
+        var run = await CheckRun.RunAsync("--source", source, "--target", clusters.Target.Uri(db), "--exclude-table", "secret_table");
+        Assert.Contains("every selected table and sequence", run.Expect("source-select", "ok").Evidence);
+        // The other items look only at the selection too: secret_table, keyless, is not reported.
+        Assert.DoesNotContain("secret_table", run.Expect("primary-keys", "ok").Evidence);
+
+        var refused = await PgMoveProcess.RunAsync("copy", "--source", source, "--target", clusters.Target.Uri(db), "--dir", PgMoveProcess.StateDir());
+        Assert.True(refused.ExitCode == 5, refused.ToString());
+        Assert.Contains("secret_table", refused.Stderr);
+        Assert.False(await clusters.Target.DatabaseExistsAsync(db));
+        var copy = await PgMoveProcess.RunAsync("copy", "--source", source, "--target", clusters.Target.Uri(db), "--exclude-table", "secret_table",
+            "--no-owner", "--no-acl", "--dir", PgMoveProcess.StateDir());
+        Assert.True(copy.ExitCode == 0, copy.ToString());
+        Assert.Equal(2L, await clusters.Target.ScalarAsync<long>(db, "SELECT count(*) FROM open_table"));
+        Assert.False(await clusters.Target.ScalarAsync<bool>(db, "SELECT to_regclass('secret_table') IS NOT NULL"));
+    }
+
+    [Fact]
     public async Task Target_user_without_createdb_and_missing_database_fails()
     {
         const string db = "pf_nocreatedb";

@@ -14,7 +14,7 @@ public sealed class LockCheck : IPreflightCheck
     public async Task<IReadOnlyList<CheckItem>> RunAsync(PreflightContext context, CancellationToken ct)
     {
         var budget = await LockBudget.ReadAsync(context.Source, ct);
-        var pieces = await DumpPieces.PlanAsync(context.Source, budget, ct);
+        var pieces = await DumpPieces.PlanAsync(context.Source, budget, ct, context.Selection);
         return [Judge(budget, pieces)];
     }
 

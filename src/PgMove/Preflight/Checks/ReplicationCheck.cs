@@ -68,7 +68,7 @@ public sealed class ReplicationCheck : IPreflightCheck
 
     static async Task<CheckItem> ReplicaIdentityAsync(PreflightContext c, CancellationToken ct)
     {
-        var tables = await TableShapeCatalog.ReadAsync(c.Source, ct);
+        var tables = await TableShapeCatalog.ReadAsync(c.Source, c.Selection, ct);
         var blocked = tables.Where(t => t.Kind == 'r' && !t.Unlogged && !t.ReplicaIdentityOk)
             .Select(t => $"{t.Name} (replica identity {t.ReplicaIdentity switch { 'n' => "nothing", 'i' => "index missing", _ => "default, no primary key" }})")
             .ToList();

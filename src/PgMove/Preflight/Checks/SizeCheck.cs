@@ -20,10 +20,11 @@ public sealed class SizeCheck : IPreflightCheck
 
     public async Task<IReadOnlyList<CheckItem>> RunAsync(PreflightContext context, CancellationToken ct)
     {
-        var (database, tables, indexes) = await SizeCatalog.ReadAsync(context.Source, ct);
+        var (database, tables, indexes) = await SizeCatalog.ReadAsync(context.Source, context.Selection, ct);
         var estimate = Estimate(tables, indexes);
+        var what = context.Selection.IsEverything ? "" : "selected ";
         return [CheckItem.Ok(Name,
-            $"database {Bytes(database)} (tables {Bytes(tables)}, indexes {Bytes(indexes)}); estimated copy time {Duration(estimate)} " +
+            $"database {Bytes(database)} ({what}tables {Bytes(tables)}, {what}indexes {Bytes(indexes)}); estimated copy time {Duration(estimate)} " +
             "(estimate: table data at ~60 MB/s plus index builds at ~30 MB/s; measure with a trial copy)")];
     }
 

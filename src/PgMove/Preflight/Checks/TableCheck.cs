@@ -2,14 +2,14 @@ using PgMove.Catalog;
 
 namespace PgMove.Preflight.Checks;
 
-/// <summary>Tables without a key, primary keys on text columns, unlogged tables and foreign tables of the source.</summary>
+/// <summary>Tables without a key, primary keys on text columns, unlogged tables and foreign tables of the source (those selected).</summary>
 public sealed class TableCheck : IPreflightCheck
 {
     public string Name => "tables";
 
     public async Task<IReadOnlyList<CheckItem>> RunAsync(PreflightContext context, CancellationToken ct)
     {
-        var tables = await TableShapeCatalog.ReadAsync(context.Source, ct);
+        var tables = await TableShapeCatalog.ReadAsync(context.Source, context.Selection, ct);
         var plain = tables.Where(t => t.Kind == 'r').ToList();
         return [Keys(plain), TextKeys(tables), Unlogged(plain, context.Options.Online), Foreign(tables)];
     }
