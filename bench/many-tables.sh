@@ -6,13 +6,16 @@
 #           max_locks_per_transaction (53200 "out of shared memory"), so the source is restarted with 256 for pg_dump's
 #           runs only, and back at 64 for pgmove's.
 #   lobs    100,000 small large objects: pgmove copy against pg_dump -Fc | pg_restore (both at defaults).
+#   archive the tables' source: pgmove dump + pgmove restore (--jobs $JOBS, defaults) against pg_dump -Fd -j $JOBS +
+#           pg_restore -j $JOBS + vacuumdb --analyze-only (max_locks_per_transaction 256 on both sides for pg_dump's
+#           runs: pg_dump locks every table, and pg_restore -j's workers lock what they restore).
 # Env: REPS (default 2), JOBS (default 2), DIR (default /tmp/pgmove-many-tables or -lobs), PORT1/PORT2 (default 55532/55533, lobs 55542/55543),
 #      KEEP=1 leaves the servers running.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 what=${1:-tables}
 # Each source has servers of its own (a "lobs" run must not find the "tables" database, nor stop a "tables" run's servers).
-if [ "$what" = tables ]; then defaults=(/tmp/pgmove-many-tables 55532 55533); else defaults=(/tmp/pgmove-many-lobs 55542 55543); fi
+if [ "$what" != lobs ]; then defaults=(/tmp/pgmove-many-tables 55532 55533); else defaults=(/tmp/pgmove-many-lobs 55542 55543); fi
 REPS=${REPS:-2} JOBS=${JOBS:-2} DIR=${DIR:-${defaults[0]}} PORT1=${PORT1:-${defaults[1]}} PORT2=${PORT2:-${defaults[2]}}
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 export PATH="$PGBIN:$PATH" PGUSER=postgres PGHOST=127.0.0.1
@@ -37,7 +40,7 @@ dst() { psql -X -q -v ON_ERROR_STOP=1 -p "$PORT2" "$@"; }
 if [ "$(src -d postgres -Atc "SELECT count(*) FROM pg_database WHERE datname = 'many'")" = 0 ]; then
   echo "building source database \"many\" ($what)..."
   src -d postgres -c "CREATE DATABASE many"
-  if [ "$what" = tables ]; then
+  if [ "$what" != lobs ]; then
     for s in $(seq 1 20); do
       src -d many -c "CREATE SCHEMA tenant$s"
       for from in $(seq 1 100 500); do
@@ -55,7 +58,24 @@ src -d many -Atc "SELECT count(*) || ' tables, ' || (SELECT count(*) FROM pg_lar
 
 now() { date +%s.%N; }
 fresh() { dst -d postgres -c "DROP DATABASE IF EXISTS many WITH (FORCE)"; }
+archive_rep() { # archive_rep REP: pg_dump -Fd + pg_restore, then pgmove dump + restore
+  local arc=$DIR/archive t0 t1
+  fresh; rm -rf "$arc"
+  server src "$PORT1" -o "-c max_locks_per_transaction=256"; server dst "$PORT2" -o "-c max_locks_per_transaction=256"
+  t0=$(now)
+  pg_dump -Fd -j "$JOBS" -p "$PORT1" -d many -f "$arc"
+  t1=$(now); dst -d postgres -c "CREATE DATABASE many"
+  pg_restore -j "$JOBS" -p "$PORT2" -d many "$arc"; vacuumdb --analyze-only -q -j "$JOBS" -p "$PORT2" -d many
+  printf 'archive rep %s: pg_dump -Fd %.1f s + pg_restore %.1f s, %s\n' "$1" "$(echo "$t1 - $t0" | bc)" "$(echo "$(now) - $t1" | bc)" "$(du -sh "$arc" | cut -f1)"
+  fresh; rm -rf "$arc"; server src "$PORT1"; server dst "$PORT2"
+  t0=$(now)
+  $PGMOVE dump --source "postgres://postgres@127.0.0.1:$PORT1/many" --archive "$arc" --jobs "$JOBS" > "$DIR/pgmove.log" 2>&1 || { tail -5 "$DIR/pgmove.log"; exit 1; }
+  t1=$(now)
+  $PGMOVE restore --archive "$arc" --target "postgres://postgres@127.0.0.1:$PORT2/many" --jobs "$JOBS" --dir "$(mktemp -d)" >> "$DIR/pgmove.log" 2>&1 || { tail -5 "$DIR/pgmove.log"; exit 1; }
+  printf 'archive rep %s: pgmove dump %.1f s + restore %.1f s, %s\n' "$1" "$(echo "$t1 - $t0" | bc)" "$(echo "$(now) - $t1" | bc)" "$(du -sh "$arc" | cut -f1)"
+}
 for rep in $(seq 1 "$REPS"); do
+  if [ "$what" = archive ]; then archive_rep "$rep"; continue; fi
   fresh
   [ "$what" = tables ] && server src "$PORT1" -o "-c max_locks_per_transaction=256"
   t0=$(now)

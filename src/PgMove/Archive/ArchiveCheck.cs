@@ -34,6 +34,8 @@ public static class ArchiveCheck
     {
         ArchiveManifest.SchemaFile => "schema (pg_dump archive)",
         ArchiveManifest.LargeObjectsFile => "large objects",
+        _ when name.StartsWith(ArchiveManifest.SchemaFile + ".", StringComparison.Ordinal) =>
+            $"schema (pg_dump archive, piece {int.Parse(name[(ArchiveManifest.SchemaFile.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture) + 1})",
         _ => manifest.Tables.FirstOrDefault(t => t.File == name) is { } t ? $"rows of table {t.Table.DisplayName}" : "unknown",
     };
 

@@ -2,6 +2,7 @@ using PgMove.Archive.PgDumpDirectory;
 using PgMove.Catalog;
 using PgMove.Connections;
 using PgMove.Errors;
+using PgMove.Indexes;
 using PgMove.Schema;
 using PgMove.Target;
 
@@ -10,7 +11,8 @@ namespace PgMove.Archive;
 /// <summary>
 /// <c>restore --clean</c> on a target database that is not empty: the copy's own rule (<see cref="CleanPlan"/>), with
 /// the archive in the source's place. An archive holds SQL, not catalog rows, so its schema and large objects are
-/// restored into a scratch database on the target server first, and the plan compares the target with that.
+/// restored into a scratch database on the target server first (every piece of a schema in pieces), and the plan
+/// compares the target with that.
 /// </summary>
 internal static class ArchiveClean
 {
@@ -24,10 +26,11 @@ internal static class ArchiveClean
     /// <param name="server">The target server (clean reads the archive in a scratch database: CREATEDB).</param>
     /// <param name="tools">pg_restore to use.</param>
     /// <param name="archivePath">The archive's schema: pgmove's schema file, or a pg_dump directory (or a link to either).</param>
+    /// <param name="manifest">pgmove's manifest, for a schema in pieces; null for pg_dump's archives.</param>
     /// <param name="encoding">The dumped database's encoding.</param>
     /// <param name="ct">Stops the reads.</param>
     public static async Task<CleanPlan?> PlanAsync(bool clean, ConnectionSpec target, string targetCs, ServerInfo server, PgToolset tools,
-        string archivePath, string encoding, CancellationToken ct)
+        string archivePath, ArchiveManifest? manifest, string encoding, CancellationToken ct)
     {
         await using var session = await PgSession.OpenAsync(targetCs, Side.Target, target.ToString(), ct);
         var objects = await DatabaseCatalog.ListUserObjectsAsync(session, 5, ct);
@@ -40,8 +43,27 @@ internal static class ArchiveClean
             throw new PgMoveException(ExitCode.InsufficientPrivilege,
                 $"--clean: user \"{server.CurrentUser}\" may not create databases (needs CREATEDB): clean compares the target with the " +
                 "archive's schema read in a scratch database; nothing was changed");
-        var plan = await ScratchCatalog.WithScratchAsync(target, tools, archivePath, encoding, largeObjects: true,
+        var plan = await ScratchCatalog.WithScratchAsync(target, encoding, (scratch, token) => RestoreSchemaAsync(scratch, tools, archivePath, manifest, token),
             (scratch, _, token) => CleanPlan.ReadAsync(scratch, session, token), ct);
         return plan.Safe ? plan : throw new PgMoveException(ExitCode.TargetNotEmpty, plan.RefusalMessage(target.Database, "the archive"));
+    }
+
+    /// <summary>
+    /// The archive's pre-data and post-data, every piece (pre-data holds the large objects). In pieces, a foreign key
+    /// may reference a table of a later piece, whose key that piece's post-data makes: the keys are added last, as the
+    /// restore's plan builds them.
+    /// </summary>
+    static async Task RestoreSchemaAsync(ConnectionSpec scratch, PgToolset tools, string archivePath, ArchiveManifest? manifest, CancellationToken ct)
+    {
+        const uint pgConstraint = 2606;
+        var schema = new SchemaArchive(tools, archivePath) { Pieces = ArchivedPieces.ToPieces(manifest?.Pieces) };
+        var keys = schema.Pieces.IsSplit ? manifest!.ForeignKeys : [];
+        var options = new RestoreOptions(NoOwner: true, NoAcl: true, "");
+        await schema.RestoreAsync(scratch, "pre-data", 1, options, null, ct);
+        await schema.RestoreAsync(scratch, "post-data", 1, options, keys.Select(k => (pgConstraint, k.Oid)).ToHashSet(), ct);
+        if (keys.Count == 0) return;
+        var tables = manifest!.Tables.ToDictionary(t => t.Table.Oid, t => t.Table);
+        await using var session = await PgSession.OpenAsync(scratch.ToNpgsql("pgmove", null, 1), Side.Target, scratch.ToString(), ct);
+        foreach (var key in keys) await PgSession.ExecuteAsync(session, ForeignKeyItem.AddSql(tables[key.TableOid], key), ct);
     }
 }

@@ -33,6 +33,12 @@ public sealed record ArchiveManifest
     public required long LargeObjects { get; init; }
     /// <summary>The roles the database depends on, without passwords, for restore --roles (null in archives of older versions).</summary>
     public ArchivedRoles? Roles { get; init; }
+    /// <summary>
+    /// The schema's pieces when pg_dump could not lock every table at once (null, and left out, for a schema in one file
+    /// and in archives of older versions).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public ArchivedPieces? Pieces { get; init; }
     /// <summary>Every file but the manifest, by name relative to the archive directory.</summary>
     public required IReadOnlyDictionary<string, ArchiveFile> Files { get; init; }
 

@@ -16,9 +16,10 @@ namespace PgMove.Archive;
 
 /// <summary>
 /// <c>pgmove dump</c>: one exported snapshot on the source; in it, pg_dump writes the schema (pre-data and post-data,
-/// as for copy, with the copy's filters) while --jobs sessions write one zstd file per table, biggest first, and the
-/// large objects; the sequences and the plan's catalog go into manifest.json, written last and atomically with every
-/// file's checksum. <c>--resume</c> finishes an interrupted dump (<see cref="DumpResume"/>).
+/// as for copy, with the copy's filters, in the copy's pieces when there are too many tables to lock at once) while
+/// --jobs sessions write one zstd file per table, biggest first, and the large objects; the sequences, the plan's
+/// catalog and the pieces go into manifest.json, written last and atomically with every file's checksum.
+/// <c>--resume</c> finishes an interrupted dump (<see cref="DumpResume"/>).
 /// </summary>
 public sealed class DumpRunner(DumpOptions options, IProgressSink sink)
 {
@@ -47,15 +48,20 @@ public sealed class DumpRunner(DumpOptions options, IProgressSink sink)
         var statistics = resume is null ? await SourceStatistics.ReadAsync(holder, ct) : null;
         await using var snapshot = await SnapshotHolder.ExportAsync(holder, ct);
         var selection = await SelectionReader.ReadAsync(holder, options.Filters, options.Source.Database, ct);
-        var schemaPath = Path.Combine(directory, ArchiveManifest.SchemaFile);
-        File.Delete(schemaPath);
-        var schema = new SchemaArchive(tools, schemaPath) { DumpFilters = PgDumpFilterArguments.Of(selection) };
+        // A resume dumps the schema again, in the pieces its snapshot needs: the interrupted run's pieces go.
+        foreach (var old in Directory.EnumerateFiles(directory, ArchiveManifest.SchemaFile + "*")) File.Delete(old);
+        var schema = new SchemaArchive(tools, Path.Combine(directory, ArchiveManifest.SchemaFile)) { DumpFilters = PgDumpFilterArguments.Of(selection) };
+        // The copy's rule: too many tables for one pg_dump or the holder to lock, the schema is dumped in pieces.
+        var budget = await LockBudget.ReadAsync(holder, ct);
+        schema.Pieces = await DumpPieces.PlanAsync(holder, budget, ct, selection);
+        if (schema.Pieces.IsSplit) sink.Report(new Notice(schema.Pieces.Describe(budget)));
         using var dumpStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         schema.StartDump(options.Source, snapshot.Id, dumpStop.Token);
         try
         {
             var manifest = await ReadCatalogAsync(holder, server, selection, ct);
-            await snapshot.LockAsync(manifest.Tables.Select(t => t.Table), ct);
+            // Too many to lock at once: each data session locks and checks its own table (TableDumpItem).
+            if (budget.FitsAtOnce(manifest.Tables.Count)) await snapshot.LockAsync(manifest.Tables.Select(t => t.Table), ct);
             var journal = new DumpJournal(state);
             var items = Plan(manifest, directory, journal);
             await RecordOrResumeAsync(resume ?? new DumpResume(identity, options.Filters.Describe(), statistics!), resume is not null,
@@ -67,9 +73,13 @@ public sealed class DumpRunner(DumpOptions options, IProgressSink sink)
             await new Scheduler(options.Jobs, store, sink).RunAsync(items, Context(sourceCs, snapshot, schema), ct);
             await schema.DumpAsync(options.Source, snapshot.Id, ct);
             await snapshot.ReleaseAsync(ct);
-            journal.Keep(ArchiveManifest.SchemaFile, await HashFileAsync(schema.Path, ct));
+            foreach (var piece in ArchivedPieces.Files(schema.Pieces)) journal.Keep(piece, await HashFileAsync(Path.Combine(directory, piece), ct));
             RemoveStrayFiles(directory, journal);
-            manifest = manifest with { Files = new SortedDictionary<string, ArchiveFile>(journal.Files.ToDictionary(), StringComparer.Ordinal) };
+            manifest = manifest with
+            {
+                Pieces = ArchivedPieces.Of(schema.Pieces),
+                Files = new SortedDictionary<string, ArchiveFile>(journal.Files.ToDictionary(), StringComparer.Ordinal),
+            };
             await manifest.SaveAsync(directory, ct);
             return Summary(directory, manifest, clock.Elapsed);
         }

@@ -47,7 +47,10 @@ internal static class RestorePlan
             Target = target,
             TargetConnectionString = targetCs,
             Archive = schema,
-            RestoreOptions = new RestoreOptions(options.NoOwner, options.NoAcl, $"{SessionSettings.RestoreOptions} -c {memory}"),
+            RestoreOptions = new RestoreOptions(options.NoOwner, options.NoAcl, $"{SessionSettings.RestoreOptions} -c {memory}")
+            {
+                PiecesAtOnce = options.IndexJobs,
+            },
             IndexJobs = options.IndexJobs,
             SortMemory = tuning.SortMemory,
             Sink = sink,

@@ -44,21 +44,17 @@ public sealed class RestoreRunner(ArchiveRestoreOptions options, IProgressSink s
         var directory = options.Directory;
         var manifest = await ArchiveManifest.LoadAsync(directory, ct);
         ArchiveCheck.CheckSizes(directory, manifest);
+        var pieces = ArchivedPieces.ToPieces(manifest.Pieces);
+        if (options.SingleTransaction && pieces.IsSplit) throw SingleTransactionRefused(manifest, pieces);
         var spec = options.Target ?? throw new PgMoveException(ExitCode.Usage, "restore needs --target (or --check-only)");
         var target = spec.HasExplicitDatabase ? spec : spec.WithDatabase(manifest.Database.Name);
         var (targetServer, exists) = await CheckTargetAsync(target, manifest, ct);
         var tools = PgToolset.Locate(manifest.SourceVersionNum / 10000, options.PgBin);
-        var schemaFile = await ArchiveFiles.CheckAsync(directory, ArchiveManifest.SchemaFile,
-            manifest.Files[ArchiveManifest.SchemaFile], ArchiveCheck.Describe(manifest, ArchiveManifest.SchemaFile), ct);
-        // pg_restore's list files are written beside the archive it reads: a link in the state directory keeps the archive read-only.
-        Directory.CreateDirectory(options.StateDirectory);
-        var link = Path.Combine(options.StateDirectory, ArchiveManifest.SchemaFile);
-        File.Delete(link);
-        File.CreateSymbolicLink(link, Path.GetFullPath(schemaFile));
-        var schema = new SchemaArchive(tools, link);
+        var link = await LinkSchemaAsync(manifest, pieces, ct);
+        var schema = new SchemaArchive(tools, link) { Pieces = pieces };
         var targetCs = target.ToNpgsql("pgmove", SessionSettings.Target, Math.Max(options.Jobs, options.IndexJobs) + 4, TableLoader.SocketBufferBytes);
         IReadOnlyList<Globals.PlannedStatement> roleSettings = [];
-        var clean = exists ? await ArchiveClean.PlanAsync(options.Clean, target, targetCs, targetServer, tools, link, manifest.Database.Encoding, ct) : null;
+        var clean = exists ? await ArchiveClean.PlanAsync(options.Clean, target, targetCs, targetServer, tools, link, manifest, manifest.Database.Encoding, ct) : null;
         await using (var maintenance = await MaintenanceSession.OpenAsync(target, ct))
         {
             // Roles before CREATE DATABASE … OWNER and the pre-data restore, as copy does.
@@ -74,7 +70,7 @@ public sealed class RestoreRunner(ArchiveRestoreOptions options, IProgressSink s
         else
         {
             await ExecuteAsync(clean, target, targetCs, sink, ct);
-            var items = Plan(manifest);
+            var items = Plan(manifest, pieces);
             await RestorePlan.RunAsync(options, sink, items, manifest.Database.SizeBytes, target, targetCs, schema,
                 new ArchiveRows(options.Directory, manifest), ct);
             rows = items.Where(i => i.Kind == WorkItemKind.TableData).Sum(i => i.Result.Rows);
@@ -88,6 +84,36 @@ public sealed class RestoreRunner(ArchiveRestoreOptions options, IProgressSink s
         }
         return (Summary(manifest, rows, clock.Elapsed, target.ToString()), differences);
     }
+
+    /// <summary>
+    /// Checks every piece of the schema against the manifest and links it into the state directory (pg_restore's list
+    /// files are written beside the archive it reads: the links keep the archive read-only); returns piece 0's link.
+    /// </summary>
+    async Task<string> LinkSchemaAsync(ArchiveManifest manifest, DumpPieces pieces, CancellationToken ct)
+    {
+        Directory.CreateDirectory(options.StateDirectory);
+        foreach (var name in ArchivedPieces.Files(pieces))
+        {
+            if (!manifest.Files.TryGetValue(name, out var recorded))
+                throw new PgMoveException(ExitCode.ArchiveDamaged, $"archive {options.Directory}: the manifest names no file {name} for its schema");
+            var file = await ArchiveFiles.CheckAsync(options.Directory, name, recorded, ArchiveCheck.Describe(manifest, name), ct);
+            var link = Path.Combine(options.StateDirectory, name);
+            File.Delete(link);
+            File.CreateSymbolicLink(link, Path.GetFullPath(file));
+        }
+        return Path.Combine(options.StateDirectory, ArchiveManifest.SchemaFile);
+    }
+
+    /// <summary>
+    /// --single-transaction of a schema in pieces: its source could not lock its tables at once, and one transaction
+    /// creating them all takes at least as many locks on the target (each new table, its TOAST table and its indexes).
+    /// </summary>
+    static PgMoveException SingleTransactionRefused(ArchiveManifest manifest, DumpPieces pieces) =>
+        new(ExitCode.Usage,
+            $"--single-transaction: this archive's schema was dumped in {pieces.Selections.Count} pieces because its source could not " +
+            $"lock its {manifest.Tables.Count} tables at once; one transaction creating them all would need even more locks on the target " +
+            "and fail with \"out of shared memory\"; restore it without --single-transaction (the parallel restore's steps are " +
+            "resumable), or dump the source again with max_locks_per_transaction raised; nothing was changed");
 
     /// <summary>--single-transaction; on failure, a database this run created is dropped again, so the target is as it was.</summary>
     /// <remarks>--clean's drops run inside the one transaction: a failure brings the dropped objects back.</remarks>
@@ -144,15 +170,16 @@ public sealed class RestoreRunner(ArchiveRestoreOptions options, IProgressSink s
     /// The copy's plan for the archived catalog. What reads the source (schema dump, snapshot release, sequences, large
     /// objects) is marked done before the run and replaced by items that read the archive.
     /// </summary>
-    IReadOnlyList<WorkItem> Plan(ArchiveManifest manifest)
+    IReadOnlyList<WorkItem> Plan(ArchiveManifest manifest, DumpPieces pieces)
     {
         var input = new CopyPlan.Input(manifest.Tables.Select(t => t.Table).ToList(), manifest.LargeObjects,
             manifest.Analyzable.Select(a => (a.Schema, a.Name, a.Bytes)).ToList(), manifest.Indexes, manifest.ForeignKeys,
-            new Dictionary<uint, IReadOnlyList<string>>(), options.Jobs, manifest.RestoreNeedsBuiltKeys);
+            new Dictionary<uint, IReadOnlyList<string>>(), options.Jobs, manifest.RestoreNeedsBuiltKeys) { PieceOfTable = pieces.PieceOfTable };
         var items = CopyPlan.Build(input).ToList();
         foreach (var item in items.Where(i => i is SchemaDumpItem or SnapshotReleaseItem or SequenceSetItem or LargeObjectCopyItem))
             item.State = WorkItemState.Done;
-        var preData = items.Single(i => i.Id == "schema:pre-data");
+        // In pieces, pre-data ends with its rest (what depends on the tables): what the copy's sequences wait for too.
+        var preData = items.SingleOrDefault(i => i.Id == "schema:pre-data-rest") ?? items.Single(i => i.Id == "schema:pre-data");
         items.Add(new ArchiveSequencesItem(manifest).After(preData));
         if (manifest.LargeObjects > 0)
         {

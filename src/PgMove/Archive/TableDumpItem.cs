@@ -39,6 +39,8 @@ public sealed class TableDumpItem(TableInfo table, string directory, DumpJournal
         await using (source)
         await using (tx)
         {
+            // As a copy's data session: the holder may not have locked every table (a dump in pieces).
+            await SnapshotGuard.LockAsync(source, [Table], ct);
             await using var rows = await TableLoader.OpenExportAsync(source, Table, null, ct);
             await using var interrupt = ct.Register(() => _ = Task.Run(async () => await rows.CancelAsync()));
             var name = FileOf(Table);

@@ -59,8 +59,7 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
         var budget = await LockBudget.ReadAsync(holderConnection, ct);
         archive.Pieces = await DumpPieces.PlanAsync(holderConnection, budget, ct, selection);
         if (archive.Pieces.IsSplit)
-            _sink.Report(new Notice($"source lock table: {budget}; the schema is dumped in {archive.Pieces.Selections.Count} pieces " +
-                                    $"of at most {archive.Pieces.LargestPiece} tables, and each data session locks only its own tables"));
+            _sink.Report(new Notice(archive.Pieces.Describe(budget)));
         archive.StartDump(options.Source, snapshot.Id, dumpStop.Token);
         try
         {

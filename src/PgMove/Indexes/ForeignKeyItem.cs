@@ -29,8 +29,7 @@ public sealed class ForeignKeyItem(ConstraintInfo foreignKey, TableInfo table, l
         // A key that is NOT VALID (or NOT ENFORCED) on the source stays so: its definition says it.
         var validate = !ForeignKey.Definition.Contains(" NOT VALID", StringComparison.Ordinal)
                        && !ForeignKey.Definition.Contains(" NOT ENFORCED", StringComparison.Ordinal);
-        var add = $"ALTER TABLE ONLY {Table.QualifiedName} ADD CONSTRAINT {Quote.Ident(ForeignKey.Name)} {ForeignKey.Definition}"
-                  + (validate ? " NOT VALID" : "");
+        var add = AddSql(Table, ForeignKey) + (validate ? " NOT VALID" : "");
         using var memory = context.SortMemory.Take(SortMemoryBudget.ExpectedFor(referencedBytes / 4));
         await using var target = await context.OpenTargetAsync(ct);
         await PgSession.ExecuteAsync(target, memory.SetStatement, ct);
@@ -39,6 +38,12 @@ public sealed class ForeignKeyItem(ConstraintInfo foreignKey, TableInfo table, l
             await RunWithRetryAsync(target, $"ALTER TABLE ONLY {Table.QualifiedName} VALIDATE CONSTRAINT {Quote.Ident(ForeignKey.Name)}", ct);
         return WorkResult.None;
     }
+
+    /// <summary>The ALTER TABLE adding <paramref name="key"/> to <paramref name="table"/> as the source defines it.</summary>
+    /// <param name="table">The referencing table.</param>
+    /// <param name="key">The foreign key.</param>
+    public static string AddSql(TableInfo table, ConstraintInfo key) =>
+        $"ALTER TABLE ONLY {table.QualifiedName} ADD CONSTRAINT {Quote.Ident(key.Name)} {key.Definition}";
 
     static async Task RunWithRetryAsync(NpgsqlConnection target, string sql, CancellationToken ct)
     {

@@ -100,6 +100,25 @@ public sealed class DumpPieces
         return Split(tables, budget.PieceTables, deferred, await SplitTableExtras.ReadAsync(connection, oids, selection.Filters, ct));
     }
 
+    /// <summary>
+    /// The pieces of a dump made earlier (an archive's manifest keeps them): the same selections, dependents, pieces
+    /// of tables and extras.
+    /// </summary>
+    /// <param name="selections">Each piece's pg_dump selection arguments, piece 0 first.</param>
+    /// <param name="deferred">See <see cref="Deferred"/>.</param>
+    /// <param name="pieceOfTable">See <see cref="PieceOfTable"/>.</param>
+    /// <param name="extras">See <see cref="Extras"/>.</param>
+    public static DumpPieces Of(IReadOnlyList<IReadOnlyList<string>> selections, IReadOnlySet<(uint Catalog, uint Oid)> deferred,
+        IReadOnlyDictionary<uint, int> pieceOfTable, SplitTableExtras extras) =>
+        new(selections, Enumerable.Range(0, selections.Count).Select(i => pieceOfTable.Values.Count(p => p == i)).ToList(), deferred,
+            pieceOfTable) { Extras = extras };
+
+    /// <summary>What a run in pieces says about them, for the log.</summary>
+    /// <param name="budget">The source's lock budget.</param>
+    public string Describe(LockBudget budget) =>
+        $"source lock table: {budget}; the schema is dumped in {Selections.Count} pieces of at most {LargestPiece} tables, " +
+        "and each data session locks only its own tables";
+
     /// <summary>The largest number of tables one piece locks, for check's messages.</summary>
     public int LargestPiece => _tables.Max();
 

@@ -25,6 +25,12 @@ public sealed class SplitTableExtras
         _members = members;
     }
 
+    /// <summary>The statistics objects to create (an archive's manifest keeps them).</summary>
+    public IReadOnlyList<TableExtrasCatalog.StatisticsObject> Statistics => _statistics;
+
+    /// <summary>The publication memberships to add (an archive's manifest keeps them).</summary>
+    public IReadOnlyList<TableExtrasCatalog.PublicationMember> Members => _members;
+
     /// <summary>Nothing to add: a dump in one piece, or tables with neither.</summary>
     public static SplitTableExtras None { get; } = new([], []);
 

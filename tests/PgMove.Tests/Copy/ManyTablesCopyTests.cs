@@ -120,7 +120,7 @@ public sealed class ManyTablesCopyTests(ClusterPair clusters)
         await clusters.Target.ExecuteAsync("postgres", $"DROP DATABASE {db}");
     }
 
-    static string SchemaOf(PostgresCluster cluster, string database, string schema) =>
+    internal static string SchemaOf(PostgresCluster cluster, string database, string schema) =>
         System.Text.RegularExpressions.Regex.Replace(PostgresCluster.Run($"{PostgresCluster.BinDirectory}/pg_dump", "--schema-only",
             "-n", schema, "-h", "127.0.0.1", "-p", cluster.Port.ToString(), "-U", "postgres", database), @"^\\(un)?restrict .*$", "",
             System.Text.RegularExpressions.RegexOptions.Multiline);

@@ -73,7 +73,7 @@ public sealed class PgDumpRestoreRunner(ArchiveRestoreOptions options, IProgress
         var plan = PgDumpPlan.Build(toc, model.Tables, model.Indexes, model.ForeignKeys, model.Analyzable, model.RestoreNeedsBuiltKeys,
             e => sizes[e.DumpId], options.Jobs);
         var targetCs = target.ToNpgsql("pgmove", SessionSettings.Target, Math.Max(options.Jobs, options.IndexJobs) + 4, TableLoader.SocketBufferBytes);
-        var clean = exists ? await ArchiveClean.PlanAsync(options.Clean, target, targetCs, server, tools, link, database.Encoding, ct) : null;
+        var clean = exists ? await ArchiveClean.PlanAsync(options.Clean, target, targetCs, server, tools, link, null, database.Encoding, ct) : null;
         await using (var maintenance = await MaintenanceSession.OpenAsync(target, ct))
         {
             if (!exists)

@@ -31,7 +31,9 @@ internal static class ScratchCatalog
     /// <param name="encoding">The dumped database's encoding.</param>
     /// <param name="ct">Stops the work; the scratch database is dropped all the same.</param>
     public static Task<Model> ReadAsync(ConnectionSpec target, PgToolset tools, string archivePath, string encoding, CancellationToken ct) =>
-        WithScratchAsync(target, tools, archivePath, encoding, largeObjects: false, ReadModelAsync, ct);
+        WithScratchAsync(target, encoding, (scratch, token) => ToolRunner.RunAsync(tools.PgRestore,
+            ["--schema-only", "--no-owner", "--no-acl", "--exit-on-error", $"--dbname={scratch.ToLibpqConnInfo()}", archivePath],
+            scratch, new Dictionary<string, string>(), "pg_restore of the archive's schema into a scratch database", token), ReadModelAsync, ct);
 
     /// <summary>The copy's catalog queries, run on the scratch database.</summary>
     /// <param name="session">A session on the scratch database.</param>
@@ -47,18 +49,16 @@ internal static class ScratchCatalog
     }
 
     /// <summary>
-    /// Restores the archive's schema into a scratch database on the target server, runs <paramref name="read"/> on it,
-    /// and drops it again, whatever happened.
+    /// Restores the archive's schema into a scratch database on the target server (<paramref name="restore"/>), runs
+    /// <paramref name="read"/> on it, and drops it again, whatever happened.
     /// </summary>
     /// <param name="target">The target server (any database on it).</param>
-    /// <param name="tools">pg_restore to use.</param>
-    /// <param name="archivePath">The archive (a directory, a custom-format file, or a link to one).</param>
     /// <param name="encoding">The dumped database's encoding.</param>
-    /// <param name="largeObjects">Also create the archive's large objects (empty: pre-data holds them, --schema-only leaves them out).</param>
+    /// <param name="restore">Restores the archive's schema into the scratch database it is given.</param>
     /// <param name="read">What to read there: a session on the scratch database and the server's version number.</param>
     /// <param name="ct">Stops the work; the scratch database is dropped all the same.</param>
-    public static async Task<T> WithScratchAsync<T>(ConnectionSpec target, PgToolset tools, string archivePath, string encoding,
-        bool largeObjects, Func<NpgsqlConnection, int, CancellationToken, Task<T>> read, CancellationToken ct)
+    public static async Task<T> WithScratchAsync<T>(ConnectionSpec target, string encoding, Func<ConnectionSpec, CancellationToken, Task> restore,
+        Func<NpgsqlConnection, int, CancellationToken, Task<T>> read, CancellationToken ct)
     {
         var name = "pgmove_scratch_" + Guid.NewGuid().ToString("N")[..12];
         var scratch = target.WithDatabase(name);
@@ -73,10 +73,7 @@ internal static class ScratchCatalog
         var done = false;
         try
         {
-            string[] sections = largeObjects ? ["--section=pre-data", "--section=post-data"] : ["--schema-only"];
-            await ToolRunner.RunAsync(tools.PgRestore,
-                [.. sections, "--no-owner", "--no-acl", "--exit-on-error", $"--dbname={scratch.ToLibpqConnInfo()}", archivePath],
-                scratch, new Dictionary<string, string>(), "pg_restore of the archive's schema into a scratch database", ct);
+            await restore(scratch, ct);
             await using var session = await PgSession.OpenAsync(cs, Side.Target, scratch.ToString(), ct);
             var result = await read(session, versionNum, ct);
             done = true;
