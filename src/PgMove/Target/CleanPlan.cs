@@ -8,7 +8,7 @@ namespace PgMove.Target;
 
 /// <summary>
 /// What <c>--clean</c> drops on an existing target, and whether that is safe: the one rule copy, sync and
-/// <c>check --clean</c> all ask. The drops are the source's extensions and its schemas other than public (CASCADE),
+/// <c>check --clean</c> all ask. The drops are the source's publications and extensions and its schemas other than public (CASCADE),
 /// the tables, views, sequences, functions and types in public, and the large objects. <see cref="Objects"/> is
 /// everything these take with them as the target's catalog says (pg_depend, followed as CASCADE follows it: a column
 /// of another schema's table typed with a dropped type goes too). Any of these the source does not have (same kind
@@ -28,6 +28,12 @@ public sealed record CleanPlan(IReadOnlyList<string> Statements, IReadOnlyList<s
         var schemas = await ObjectCatalog.ReadSchemasAsync(source, ct);
         var extensions = await ObjectCatalog.ReadExtensionsAsync(source, ct);
         var statements = new List<string>();
+        // Publications are the database's, not a schema's: the source's that the target has too (a previous copy made
+        // them) go, or the pre-data restore would fail on "publication … already exists".
+        // Named as pg_identify_object names the other objects (quote_ident).
+        var publications = await ListAsync(target, "SELECT quote_ident(pubname) FROM pg_publication WHERE pubname::text = ANY($1) ORDER BY 1",
+            [(await ListAsync(source, "SELECT pubname::text FROM pg_publication", [], ct)).ToArray()], ct);
+        statements.AddRange(publications.Select(p => $"DROP PUBLICATION IF EXISTS {p}"));
         statements.AddRange(extensions.Where(e => e != "plpgsql").Select(e => $"DROP EXTENSION IF EXISTS {Sql.Quote.Ident(e)} CASCADE"));
         // DROP SCHEMA … CASCADE locks everything in the schema in one transaction: thousands of tables would overflow the
         // target's lock table (53200). Their tables go first, a batch per statement.
@@ -42,7 +48,8 @@ public sealed record CleanPlan(IReadOnlyList<string> Statements, IReadOnlyList<s
             "SELECT oid::text FROM pg_largeobject_metadata WHERE oid::text = ANY($1)", [largeObjects], ct)).ToHashSet(StringComparer.Ordinal);
         var targetOnly = objects.Where(o => !onSource.Contains(o))
             .Concat(largeObjects.Where(l => !sourceLargeObjects.Contains(l)).Select(l => "large object " + l)).ToList();
-        return new CleanPlan(statements, objects.Concat(largeObjects.Select(l => "large object " + l)).ToList(), targetOnly);
+        return new CleanPlan(statements, publications.Select(p => "publication " + p)
+            .Concat(objects).Concat(largeObjects.Select(l => "large object " + l)).ToList(), targetOnly);
     }
 
     /// <summary>Runs the drops, after saying what they drop; refuses (exit 6, nothing dropped) when that is not safe.</summary>

@@ -75,6 +75,7 @@ public sealed class CleanTests(ClusterPair clusters)
             CREATE SCHEMA app; CREATE TABLE app.a (id int PRIMARY KEY); CREATE TYPE mood AS ENUM ('ok');
             CREATE TABLE orders (id int PRIMARY KEY, m mood); CREATE FUNCTION f(int) RETURNS int LANGUAGE sql AS 'SELECT 1';
             SELECT lo_from_bytea(424242, 'content');
+            CREATE PUBLICATION clean_pub FOR TABLE orders;
             """;
         await PrepareAsync(db, schema + "INSERT INTO orders VALUES (1, 'ok');",
             schema.Replace("'content'", "'stale'") + "INSERT INTO orders VALUES (2, 'ok');");
@@ -84,13 +85,14 @@ public sealed class CleanTests(ClusterPair clusters)
 
         var copy = await CopyCleanAsync(db);
         Assert.True(copy.ExitCode == 0, copy.ToString());
-        foreach (var name in new[] { "schema app", "table app.a", "table public.orders", "type public.mood", "function public.f(integer)", "large object 424242" })
+        foreach (var name in new[] { "schema app", "table app.a", "table public.orders", "type public.mood", "function public.f(integer)", "large object 424242", "publication clean_pub" })
         {
             Assert.Contains(name, copy.Stdout);
             Assert.Contains(name, fix);
         }
         Assert.Equal(1, await clusters.Target.ScalarAsync<int>(db, "SELECT id FROM orders"));
         Assert.Equal("content", await clusters.Target.ScalarAsync<string>(db, "SELECT convert_from(lo_get(424242), 'UTF8')"));
+        Assert.Equal("public.orders", await clusters.Target.ScalarAsync<string>(db, "SELECT string_agg(schemaname || '.' || tablename, ',') FROM pg_publication_tables WHERE pubname = 'clean_pub'"));
     }
 
     [Fact]
