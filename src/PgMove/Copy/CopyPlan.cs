@@ -64,7 +64,9 @@ public static class CopyPlan
         // each piece's rows loading as soon as its tables exist (PreDataPieceGate), then after the rows the rest (views and
         // what else depends on the tables), which nothing loading rows needs.
         var inPieces = input.PieceOfTable.Count > 0 && input.Hooks?.AfterPreData is null;
-        var preData = new SchemaRestoreItem("pre-data", part: inPieces ? PreDataPart.Tables : PreDataPart.All).After(dump);
+        // In pieces, the tables' restore waits for each piece's dump, not for the whole dump (SchemaArchive.RestoreAsync).
+        var preData = new SchemaRestoreItem("pre-data", part: inPieces ? PreDataPart.Tables : PreDataPart.All);
+        if (!inPieces) preData.After(dump);
         var rest = inPieces ? new SchemaRestoreItem("pre-data", part: PreDataPart.Rest).After(preData) : null;
         // What needs the pre-data schema waits for the --after-pre-data hook too: the hook sees the tables empty.
         var preDataHook = input.Hooks?.AfterPreData is { } before ? new Hooks.HookItem("after-pre-data", before).After(preData) : null;
