@@ -72,7 +72,9 @@ public static class CopyPlan
         // what else depends on the tables), which nothing loading rows needs.
         var inPieces = input.PieceOfTable.Count > 0 && input.Hooks?.AfterPreData is null;
         var ownLargeObjects = input.CreatesLargeObjects && input.LargeObjects > 0;
-        var preData = new SchemaRestoreItem("pre-data", part: inPieces ? PreDataPart.Tables : PreDataPart.All, leaveOutLargeObjects: ownLargeObjects).After(dump);
+        // In pieces, the tables' restore waits for each piece's dump, not for the whole dump (SchemaArchive.RestoreAsync).
+        var preData = new SchemaRestoreItem("pre-data", part: inPieces ? PreDataPart.Tables : PreDataPart.All, leaveOutLargeObjects: ownLargeObjects);
+        if (!inPieces) preData.After(dump);
         var rest = inPieces ? new SchemaRestoreItem("pre-data", part: PreDataPart.Rest, leaveOutLargeObjects: ownLargeObjects).After(preData) : null;
         // What needs the pre-data schema waits for the --after-pre-data hook too: the hook sees the tables empty.
         var preDataHook = input.Hooks?.AfterPreData is { } before ? new Hooks.HookItem("after-pre-data", before).After(preData) : null;

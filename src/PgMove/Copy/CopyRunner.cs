@@ -57,16 +57,23 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
         // The schema dump needs only the snapshot: it runs while the catalog is read and the target is prepared.
         using var dumpStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var budget = await LockBudget.ReadAsync(holderConnection, ct);
-        archive.Pieces = await DumpPieces.PlanAsync(holderConnection, budget, ct, selection);
+        archive.Pieces = await DumpPieces.PlanTablesAsync(holderConnection, budget, ct, selection);
         if (archive.Pieces.IsSplit)
             _sink.Report(new Notice(archive.Pieces.Describe(budget)));
         archive.StartDump(options.Source, snapshot.Id, dumpStop.Token);
+        // Once the dump runs, the catalog reads go on three sessions of the snapshot: what depends on the split tables
+        // (only the restore needs it) and the indexes beside the holder's reads.
+        var display = options.Source.ToString();
+        var beside = new BesideReads(
+            archive.Pieces.IsSplit ? snapshot.ReadBesideAsync(sourceCs, display, async (c, t) => { await archive.Pieces.ReadDependentsAsync(c, t); return true; }, ct)
+                : Task.FromResult(true),
+            snapshot.ReadBesideAsync(sourceCs, display, IndexCatalog.ReadAsync, ct));
         try
         {
             var pair = new Pair(holderConnection, sourceServer, target, targetServer, targetExists, sourceCs, targetCs)
             {
                 Resume = resume, Statistics = statistics, Budget = budget, FirstArchive = new SchemaArchive(tools, Path.Combine(options.StateDirectory, "schema.dump")),
-                Selection = selection,
+                Selection = selection, Beside = beside,
             };
             return await CopyInSnapshotAsync(pair, snapshot, archive, clock, ct);
         }
@@ -149,13 +156,18 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
         public required SchemaArchive FirstArchive { get; init; }
         public required LockBudget Budget { get; init; }
         public required Filters.Selection Selection { get; init; }
+        public required BesideReads Beside { get; init; }
     }
+
+    /// <summary>Catalog reads started on sessions of their own beside the snapshot holder's.</summary>
+    sealed record BesideReads(Task Dependents, Task<(IReadOnlyList<IndexInfo> Indexes, IReadOnlyList<ConstraintInfo> ForeignKeys)> Indexes);
 
     async Task<CopySummary> CopyInSnapshotAsync(Pair pair, SnapshotHolder snapshot, SchemaArchive archive, Stopwatch clock,
         CancellationToken ct)
     {
         var target = pair.Target;
-        var source = await ReadSourceAsync(pair.SourceConnection, pair.SourceServer, pair.Selection, ct);
+        var source = await ReadSourceAsync(pair.SourceConnection, pair.SourceServer, pair.Selection, ct, pair.Beside.Indexes);
+        await pair.Beside.Dependents;
         if (pair.Resume is { } recorded) source = CopyRunRecord.WithRecordedPlan(source, recorded.Manifest);
         // Too many tables to lock at once: each data session locks and checks its own (SnapshotGuard).
         if (pair.Budget.FitsAtOnce(source.Tables.Count)) await snapshot.LockAsync(source.Tables, ct);
@@ -217,9 +229,10 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
     }
 
     /// <summary>What the copy moves, read in the snapshot (<see cref="SourceModel.ReadAsync"/>), with the slices of --split-larger-than.</summary>
-    async Task<SourceModel> ReadSourceAsync(NpgsqlConnection connection, ServerInfo server, Filters.Selection selection, CancellationToken ct)
+    async Task<SourceModel> ReadSourceAsync(NpgsqlConnection connection, ServerInfo server, Filters.Selection selection, CancellationToken ct,
+        Task<(IReadOnlyList<IndexInfo>, IReadOnlyList<ConstraintInfo>)>? indexes = null)
     {
-        var source = await SourceModel.ReadAsync(connection, server, selection, ct);
+        var source = await SourceModel.ReadAsync(connection, server, selection, ct, indexes);
         return source with { Slices = await SliceAsync(connection, source.Tables, server.VersionNum, ct) };
     }
 

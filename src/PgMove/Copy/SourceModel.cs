@@ -26,11 +26,14 @@ internal sealed record SourceModel(DatabaseInfo Database, IReadOnlyList<TableInf
     /// <param name="server">The source server.</param>
     /// <param name="selection">What the filters select.</param>
     /// <param name="ct">Cancels the queries.</param>
-    public static async Task<SourceModel> ReadAsync(NpgsqlConnection connection, ServerInfo server, Selection selection, CancellationToken ct)
+    /// <param name="besideIndexes">The indexes' read (IndexCatalog) already started on another session of the same
+    /// snapshot; null: read here.</param>
+    public static async Task<SourceModel> ReadAsync(NpgsqlConnection connection, ServerInfo server, Selection selection, CancellationToken ct,
+        Task<(IReadOnlyList<IndexInfo>, IReadOnlyList<ConstraintInfo>)>? besideIndexes = null)
     {
         await CopyRunner.RequireReadableAsync(connection, server, selection, ct);
-        var (indexes, foreignKeys) = await IndexCatalog.ReadAsync(connection, ct);
         var tables = await TableCatalog.ReadAsync(connection, server.VersionNum, ct);
+        var (indexes, foreignKeys) = await (besideIndexes ?? IndexCatalog.ReadAsync(connection, ct));
         if (!selection.IsEverything)
         {
             // Tables moved without rows keep their indexes and keys in pg_restore's post-data.

@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Npgsql;
 using PgMove.Catalog;
 using PgMove.Errors;
@@ -20,14 +21,7 @@ public sealed class SmallTablesItem(int number, IReadOnlyList<(TableInfo Table, 
     public override async Task<WorkResult> RunAsync(WorkContext context, Action<long, long> progress, CancellationToken ct)
     {
         await using var transfer = await DataTransfer.OpenAsync(context, Tables.Select(t => t.Table).ToList(), ct);
-        long rows = 0, bytes = 0;
-        foreach (var (table, _) in Tables)
-        {
-            var (r, b) = (rows, bytes);
-            var loaded = await LoadAsync(transfer, table, (tableRows, tableBytes) => progress(r + tableRows, b + tableBytes), ct);
-            rows += loaded.Rows;
-            bytes += loaded.Bytes;
-        }
+        var (rows, bytes) = transfer.Rows is null ? await LoadOverlappedAsync(transfer, progress, ct) : await LoadInTurnAsync(transfer, progress, ct);
         await using var batch = new NpgsqlBatch(transfer.Target);
         foreach (var (table, indexes) in Tables)
         {
@@ -40,12 +34,77 @@ public sealed class SmallTablesItem(int number, IReadOnlyList<(TableInfo Table, 
         return new WorkResult(rows, bytes);
     }
 
-    /// <summary>Loads one table of the batch; a failure names that table, since the item's label names only the batch.</summary>
-    static async Task<WorkResult> LoadAsync(DataTransfer transfer, TableInfo table, Action<long, long> progress, CancellationToken ct)
+    /// <summary>An archive's rows: each table streamed from its file in turn.</summary>
+    async Task<(long Rows, long Bytes)> LoadInTurnAsync(DataTransfer transfer, Action<long, long> progress, CancellationToken ct)
+    {
+        long rows = 0, bytes = 0;
+        foreach (var (table, _) in Tables)
+        {
+            var (r, b) = (rows, bytes);
+            var loaded = await Named(table, () => TableLoader.LoadAsync(transfer, table, null, freeze: false,
+                (tableRows, tableBytes) => progress(r + tableRows, b + tableBytes), ct, tiny: true), ct);
+            rows += loaded.Rows;
+            bytes += loaded.Bytes;
+        }
+        return (rows, bytes);
+    }
+
+    /// <summary>
+    /// From the source: the source session reads the next tables whole (a few at most, each under
+    /// CopyPlan.SmallTableBytes) while the target session loads the one before, so the round trips of one session
+    /// overlap the other's instead of adding up (10,000 tiny tables: the machine's 2 cores were a quarter idle).
+    /// </summary>
+    async Task<(long Rows, long Bytes)> LoadOverlappedAsync(DataTransfer transfer, Action<long, long> progress, CancellationToken ct)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var read = Channel.CreateBounded<(TableInfo Table, MemoryStream Rows)>(new BoundedChannelOptions(ReadAhead) { SingleReader = true, SingleWriter = true });
+        var reader = Task.Run(() => ReadAllAsync(transfer, read.Writer, stop.Token), CancellationToken.None);
+        long rows = 0, bytes = 0;
+        try
+        {
+            await foreach (var (table, data) in read.Reader.ReadAllAsync(stop.Token))
+            {
+                var (r, b) = (rows, bytes);
+                var loaded = await Named(table, () => TableLoader.LoadReadAsync(transfer.Target, table, data,
+                    (tableRows, tableBytes) => progress(r + tableRows, b + tableBytes), stop.Token), stop.Token);
+                rows += loaded.Rows;
+                bytes += loaded.Bytes;
+            }
+            await reader;
+        }
+        catch
+        {
+            // The source session must be idle before the transfer is disposed.
+            await stop.CancelAsync();
+            await reader.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            throw;
+        }
+        return (rows, bytes);
+    }
+
+    const int ReadAhead = 4;
+
+    async Task ReadAllAsync(DataTransfer transfer, ChannelWriter<(TableInfo, MemoryStream)> read, CancellationToken ct)
     {
         try
         {
-            return await TableLoader.LoadAsync(transfer, table, null, freeze: false, progress, ct, tiny: true);
+            foreach (var (table, _) in Tables)
+                await read.WriteAsync((table, await Named(table, () => TableLoader.ReadWholeAsync(transfer.Source, table, ct), ct)), ct);
+            read.Complete();
+        }
+        catch (Exception e)
+        {
+            read.Complete(e);
+            throw;
+        }
+    }
+
+    /// <summary>One table's step of the batch; a failure names that table, since the item's label names only the batch.</summary>
+    static async Task<T> Named<T>(TableInfo table, Func<Task<T>> step, CancellationToken ct)
+    {
+        try
+        {
+            return await step();
         }
         catch (Exception e) when (e is not OperationCanceledException && !ct.IsCancellationRequested)
         {

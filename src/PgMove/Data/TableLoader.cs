@@ -47,6 +47,41 @@ internal static class TableLoader
         return await PipeAsync(input, target, CopyInSql(table, frozen), table.BinarySafe, tiny, progress, ct);
     }
 
+    /// <summary>
+    /// Reads the whole of a small table (<c>COPY … TO STDOUT</c>, its --where applied) into memory, so that the next
+    /// table's read overlaps this one's load (<see cref="SmallTablesItem"/>).
+    /// </summary>
+    /// <param name="source">A session inside the snapshot.</param>
+    /// <param name="table">The table to read.</param>
+    /// <param name="ct">Stops the read.</param>
+    public static async Task<MemoryStream> ReadWholeAsync(NpgsqlConnection source, TableInfo table, CancellationToken ct)
+    {
+        var export = await OpenExportAsync(source, table, null, ct);
+        var data = new MemoryStream();
+        try
+        {
+            await export.CopyToAsync(data, ct);
+        }
+        catch
+        {
+            await CancelQuietlyAsync(export);
+            throw;
+        }
+        await export.DisposeAsync();
+        data.Position = 0;
+        return data;
+    }
+
+    /// <summary>Loads rows read beforehand (<see cref="ReadWholeAsync"/>) into a small table, without FREEZE.</summary>
+    /// <param name="target">A target session in the caller's transaction.</param>
+    /// <param name="table">The table to load.</param>
+    /// <param name="rows">The table's COPY bytes.</param>
+    /// <param name="progress">Called with rows and bytes moved.</param>
+    /// <param name="ct">Interrupts the COPY.</param>
+    public static Task<WorkResult> LoadReadAsync(NpgsqlConnection target, TableInfo table, Stream rows, Action<long, long> progress,
+        CancellationToken ct) =>
+        PipeAsync(rows, target, CopyInSql(table, false), table.BinarySafe, tiny: true, progress, ct);
+
     /// <summary>The <c>COPY … FROM STDIN</c> that loads the table's rows, in the format <see cref="Format"/> chooses.</summary>
     /// <param name="table">The table to load.</param>
     /// <param name="freeze">With FREEZE: the table must have been created or truncated in the loading transaction.</param>

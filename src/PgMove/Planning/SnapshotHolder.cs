@@ -47,6 +47,48 @@ public sealed class SnapshotHolder : IAsyncDisposable
         return new SnapshotHolder(connection, tx, snapshot);
     }
 
+    /// <summary>
+    /// A new source session inside a read-only transaction that imports <paramref name="snapshot"/>: it sees what the
+    /// holder sees, so catalog reads and data sessions can run beside each other.
+    /// </summary>
+    /// <param name="connectionString">The source's connection string.</param>
+    /// <param name="display">The source as shown in messages.</param>
+    /// <param name="snapshot">The exported snapshot's name.</param>
+    /// <param name="ct">Cancels the connection and the import.</param>
+    public static async Task<(NpgsqlConnection Connection, NpgsqlTransaction Transaction)> OpenImportedAsync(string connectionString,
+        string display, string snapshot, CancellationToken ct)
+    {
+        var connection = await PgSession.OpenAsync(connectionString, Side.Source, display, ct);
+        try
+        {
+            var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+            await PgSession.ExecuteAsync(connection, $"SET TRANSACTION READ ONLY; SET TRANSACTION SNAPSHOT {Quote.Literal(snapshot)}", ct);
+            return (connection, tx);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="read"/> on a session of its own inside this snapshot (<see cref="OpenImportedAsync"/>),
+    /// which is closed after it.
+    /// </summary>
+    /// <param name="connectionString">The source's connection string.</param>
+    /// <param name="display">The source as shown in messages.</param>
+    /// <param name="read">The catalog read.</param>
+    /// <param name="ct">Cancels the connection and the read.</param>
+    public async Task<T> ReadBesideAsync<T>(string connectionString, string display, Func<NpgsqlConnection, CancellationToken, Task<T>> read,
+        CancellationToken ct)
+    {
+        var (connection, tx) = await OpenImportedAsync(connectionString, display, Id, ct);
+        await using (connection)
+        await using (tx)
+            return await read(connection, ct);
+    }
+
     /// <summary>Takes ACCESS SHARE locks on the tables, in batches to keep statements short.</summary>
     public async Task LockAsync(IEnumerable<TableInfo> tables, CancellationToken ct)
     {

@@ -28,21 +28,8 @@ public sealed class WorkContext
     public Data.IRowSource? Rows { get; init; }
 
     /// <summary>A source session inside a read-only transaction that sees the run's snapshot.</summary>
-    public async Task<(NpgsqlConnection Connection, NpgsqlTransaction Transaction)> OpenSourceInSnapshotAsync(CancellationToken ct)
-    {
-        var connection = await PgSession.OpenAsync(SourceConnectionString, Side.Source, Source.ToString(), ct);
-        try
-        {
-            var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
-            await PgSession.ExecuteAsync(connection, $"SET TRANSACTION READ ONLY; SET TRANSACTION SNAPSHOT {Quote.Literal(Snapshot.Id)}", ct);
-            return (connection, tx);
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-    }
+    public Task<(NpgsqlConnection Connection, NpgsqlTransaction Transaction)> OpenSourceInSnapshotAsync(CancellationToken ct) =>
+        SnapshotHolder.OpenImportedAsync(SourceConnectionString, Source.ToString(), Snapshot.Id, ct);
 
     /// <summary>A target session with the loading settings.</summary>
     public Task<NpgsqlConnection> OpenTargetAsync(CancellationToken ct) =>

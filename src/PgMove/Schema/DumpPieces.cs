@@ -26,7 +26,9 @@ public sealed class DumpPieces
     }
 
     /// <summary>What no piece has and the whole dump would (extended statistics, publication memberships).</summary>
-    public SplitTableExtras Extras { get; private init; } = SplitTableExtras.None;
+    public SplitTableExtras Extras { get; private set; } = SplitTableExtras.None;
+
+    Selection _selection = Selection.Everything;
 
     readonly IReadOnlyList<int> _tables;
 
@@ -37,7 +39,7 @@ public sealed class DumpPieces
     /// Entries of piece 0 that depend on a table of another piece (DumpTableCatalog.ReadDependentsAsync): restored after
     /// the tables' pieces.
     /// </summary>
-    public IReadOnlySet<(uint Catalog, uint Oid)> Deferred { get; }
+    public IReadOnlySet<(uint Catalog, uint Oid)> Deferred { get; private set; }
 
     /// <summary>The piece (1 and up) that dumps each table, by OID; empty when the dump is not cut.</summary>
     public IReadOnlyDictionary<uint, int> PieceOfTable { get; }
@@ -83,7 +85,7 @@ public sealed class DumpPieces
 
     /// <summary>
     /// The pieces the dump of the source's schema needs under <paramref name="budget"/>: the whole schema at once when
-    /// its tables fit, groups of tables otherwise.
+    /// its tables fit, groups of tables otherwise; with what depends on the tables (<see cref="ReadDependentsAsync"/>).
     /// </summary>
     /// <param name="connection">A source session inside the copy's snapshot.</param>
     /// <param name="budget">The source's lock budget.</param>
@@ -92,12 +94,43 @@ public sealed class DumpPieces
     public static async Task<DumpPieces> PlanAsync(NpgsqlConnection connection, LockBudget budget, CancellationToken ct,
         Selection? selection = null)
     {
+        var pieces = await PlanTablesAsync(connection, budget, ct, selection);
+        await pieces.ReadDependentsAsync(connection, ct);
+        return pieces;
+    }
+
+    /// <summary>
+    /// The pieces' selections alone, which is all the dump needs: <see cref="Deferred"/> and <see cref="Extras"/>,
+    /// which only the restore needs, are read by <see cref="ReadDependentsAsync"/> (the dump can start before).
+    /// </summary>
+    /// <param name="connection">A source session inside the copy's snapshot.</param>
+    /// <param name="budget">The source's lock budget.</param>
+    /// <param name="ct">Cancels the catalog read.</param>
+    /// <param name="selection">What the filters move; null: everything.</param>
+    public static async Task<DumpPieces> PlanTablesAsync(NpgsqlConnection connection, LockBudget budget, CancellationToken ct,
+        Selection? selection = null)
+    {
         selection ??= Selection.Everything;
         var tables = (await DumpTableCatalog.ReadAsync(connection, ct)).Where(t => selection.Includes(t.Oid)).ToList();
         if (budget.FitsAtOnce(tables.Count)) return Whole;
-        var oids = tables.Select(t => t.Oid).ToList();
-        var deferred = await DumpTableCatalog.ReadDependentsAsync(connection, oids, ct);
-        return Split(tables, budget.PieceTables, deferred, await SplitTableExtras.ReadAsync(connection, oids, selection.Filters, ct));
+        var pieces = Split(tables, budget.PieceTables, new HashSet<(uint, uint)>());
+        pieces._selection = selection;
+        return pieces;
+    }
+
+    /// <summary>
+    /// Reads what depends on the split tables (<see cref="Deferred"/>) and what the pieces lose (<see cref="Extras"/>),
+    /// in the same snapshot as the pieces were planned in; nothing for a dump that is not cut. Call it before the
+    /// restore, not during it.
+    /// </summary>
+    /// <param name="connection">A source session inside the copy's snapshot (the planning one, or one importing it).</param>
+    /// <param name="ct">Cancels the catalog reads.</param>
+    public async Task ReadDependentsAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        if (!IsSplit) return;
+        var oids = PieceOfTable.Keys.ToList();
+        Deferred = await DumpTableCatalog.ReadDependentsAsync(connection, oids, ct);
+        Extras = await SplitTableExtras.ReadAsync(connection, oids, _selection.Filters, ct);
     }
 
     /// <summary>

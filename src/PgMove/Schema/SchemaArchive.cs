@@ -36,8 +36,29 @@ public sealed class SchemaArchive(PgToolset tools, string path)
     /// nothing but the snapshot, so it runs while the catalog is read and the target is prepared. A dump in pieces runs
     /// them one after the other, so that the locks held at one moment stay those of one piece.
     /// </summary>
-    public void StartDump(ConnectionSpec source, string snapshot, CancellationToken ct) =>
-        _dump ??= DumpPiecesAsync(source, snapshot, ct);
+    public void StartDump(ConnectionSpec source, string snapshot, CancellationToken ct)
+    {
+        lock (_signalsLock)
+        {
+            if (_dump is not null) return;
+            _dumped = Enumerable.Range(0, Pieces.Selections.Count)
+                .Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
+            _dump = DumpPiecesAsync(source, snapshot, ct);
+        }
+    }
+
+    TaskCompletionSource[]? _dumped;
+
+    /// <summary>
+    /// Completes when piece <paramref name="piece"/> of a dump started by this run is written (fails with it), so that
+    /// its restore need not wait for the other pieces; at once when no dump was started here (an archive's restore,
+    /// whose files are complete).
+    /// </summary>
+    Task PieceDumpedAsync(int piece, CancellationToken ct)
+    {
+        lock (_signalsLock)
+            return _dumped is null ? Task.CompletedTask : _dumped[piece].Task.WaitAsync(ct);
+    }
 
     // Piece 0 locks no table: it runs beside the tables' pieces, which run one after the other.
     Task DumpPiecesAsync(ConnectionSpec source, string snapshot, CancellationToken ct) =>
@@ -48,13 +69,25 @@ public sealed class SchemaArchive(PgToolset tools, string path)
         for (var i = 1; i < Pieces.Selections.Count; i++) await DumpPieceAsync(source, snapshot, i, ct);
     }
 
-    Task DumpPieceAsync(ConnectionSpec source, string snapshot, int piece, CancellationToken ct) =>
-        ToolRunner.RunAsync(tools.PgDump,
-        [
-            "--format=custom", "--section=pre-data", "--section=post-data", "--no-sync",
-            $"--snapshot={snapshot}", $"--file={DumpPieces.FileOf(Path, piece)}", $"--dbname={source.ToLibpqConnInfo()}",
-            .. Pieces.Selections[piece], .. piece == 0 ? DumpFilters : [],
-        ], source, NoEnv, Pieces.IsSplit ? $"pg_dump of the source schema (piece {piece + 1} of {Pieces.Selections.Count})" : "pg_dump of the source schema", ct);
+    async Task DumpPieceAsync(ConnectionSpec source, string snapshot, int piece, CancellationToken ct)
+    {
+        try
+        {
+            await ToolRunner.RunAsync(tools.PgDump,
+            [
+                "--format=custom", "--section=pre-data", "--section=post-data", "--no-sync",
+                $"--snapshot={snapshot}", $"--file={DumpPieces.FileOf(Path, piece)}", $"--dbname={source.ToLibpqConnInfo()}",
+                .. Pieces.Selections[piece], .. piece == 0 ? DumpFilters : [],
+            ], source, NoEnv, Pieces.IsSplit ? $"pg_dump of the source schema (piece {piece + 1} of {Pieces.Selections.Count})" : "pg_dump of the source schema", ct);
+            _dumped![piece].TrySetResult();
+        }
+        catch (Exception e)
+        {
+            // The pieces not dumped yet fail too: a restore waiting for them stops with the dump's error.
+            foreach (var signal in _dumped![piece..]) signal.TrySetException(e);
+            throw;
+        }
+    }
 
     /// <summary>Dumps the source's schema as of <paramref name="snapshot"/>, or waits for the dump already started.</summary>
     public Task DumpAsync(ConnectionSpec source, string snapshot, CancellationToken ct)
@@ -112,6 +145,7 @@ public sealed class SchemaArchive(PgToolset tools, string path)
         bool Keep(ListEntry e) => !skipped.Contains(e.Id) && !(leaveOutLargeObjects && e.LargeObject);
         if (!Pieces.IsSplit)
         {
+            await PieceDumpedAsync(0, ct);
             await RestorePieceAsync(target, section, jobs, options, 0, skipped.Count > 0 || leaveOutLargeObjects ? Keep : null, again, ct);
             return;
         }
@@ -124,6 +158,7 @@ public sealed class SchemaArchive(PgToolset tools, string path)
         {
             try
             {
+                await PieceDumpedAsync(0, ct);
                 await RestorePieceAsync(target, section, jobs, options, 0, e => Keep(e) && !Later(e.Id, e.Desc), again, ct);
                 await RestoreTablePiecesAsync(target, section, jobs, options, skipped, again, ct);
             }
@@ -150,6 +185,7 @@ public sealed class SchemaArchive(PgToolset tools, string path)
             new ParallelOptions { MaxDegreeOfParallelism = preData ? Math.Max(1, options.PiecesAtOnce) : 1, CancellationToken = ct },
             async (i, token) =>
             {
+                await PieceDumpedAsync(i, token);
                 await RestorePieceAsync(target, section, jobs, options, i, e => !skip.Contains(e.Id), again, token);
                 if (preData) Signals()[i].TrySetResult();
             });

@@ -53,4 +53,30 @@ public sealed class PlainOutputTests(ClusterPair clusters)
         Assert.Contains("holds a partial copy", error);
         Assert.Contains("--clean", error);
     }
+
+    [Fact]
+    public async Task A_source_failure_in_a_batch_read_ahead_names_the_table_and_stops_the_copy()
+    {
+        const string db = "small_batch_read_src", targetDb = "small_batch_read_dst";
+        await clusters.Source.ExecuteAsync("postgres", $"DROP DATABASE IF EXISTS {db}");
+        await clusters.Target.ExecuteAsync("postgres", $"DROP DATABASE IF EXISTS {targetDb} WITH (FORCE)");
+        await clusters.Source.CreateDatabaseAsync(db);
+        // The --where condition plans (it is checked with EXPLAIN before anything runs) but fails on the row id = 2, while
+        // the source session reads that table ahead of the target's load.
+        await clusters.Source.ExecuteAsync(db, """
+            CREATE TABLE fine_1 (id int PRIMARY KEY); INSERT INTO fine_1 VALUES (1);
+            CREATE TABLE src_bad (id int PRIMARY KEY); INSERT INTO src_bad VALUES (1), (2), (3);
+            CREATE TABLE fine_2 (id int PRIMARY KEY); INSERT INTO fine_2 VALUES (2);
+            """);
+
+        var result = await PgMoveProcess.RunAsync("copy", "-s", clusters.Source.Uri(db), "-t", clusters.Target.Uri(targetDb),
+            "--dir", PgMoveProcess.StateDir(), "--jobs", "1", "--where", "public.src_bad=100 / (id - 2) > 0");
+
+        Assert.True(result.ExitCode != 0, result.ToString());
+        var error = result.Stderr.Split('\n').Single(l => l.StartsWith("pgmove: error:"));
+        Assert.Contains("batch", result.Stdout);
+        Assert.Contains("copy of table public.src_bad failed", error);
+        Assert.Contains("22012", error);
+        Assert.Contains("holds a partial copy", error);
+    }
 }

@@ -51,5 +51,13 @@ public sealed class CopyPlanTests
         var hooked = CopyPlan.Build(input with { Hooks = new PgMove.Hooks.HookOptions { AfterPreData = "/x.sql" } });
         Assert.Empty(hooked.OfType<PgMove.Schema.PreDataPieceGate>());
         Assert.All(hooked.OfType<PgMove.Data.SmallTablesItem>(), b => Assert.IsType<PgMove.Hooks.HookItem>(Assert.Single(b.Dependencies)));
+
+        // In pieces, the tables' pre-data restore waits for each piece's dump inside (SchemaArchive), not for the whole
+        // dump item; the gates, and so every row, still wait for the whole dump. One archive: the restore waits for it.
+        var dump = items.OfType<PgMove.Schema.SchemaDumpItem>().Single();
+        Assert.Empty(items.Single(i => i.Id == "schema:pre-data").Dependencies);
+        Assert.All(gates, g => Assert.Contains(dump, g.Dependencies));
+        var whole = CopyPlan.Build(input with { PieceOfTable = new Dictionary<uint, int>() });
+        Assert.Equal([whole.OfType<PgMove.Schema.SchemaDumpItem>().Single()], whole.Single(i => i.Id == "schema:pre-data").Dependencies);
     }
 }
