@@ -13,26 +13,21 @@ public static class SizeCatalog
         CancellationToken ct)
     {
         const string sql = $$"""
-            SELECT c.oid, pg_table_size(c.oid), pg_indexes_size(c.oid), pg_database_size(current_database())
+            SELECT c.oid, pg_table_size(c.oid), pg_indexes_size(c.oid)
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE c.relkind IN ('r', 'm')
               AND {{CatalogScope.UserSchema}}
             """;
-        await using var cmd = new NpgsqlCommand(sql, connection);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        long database = -1, tables = 0, indexes = 0;
-        while (await reader.ReadAsync(ct))
-        {
-            database = reader.GetInt64(3);
-            if (!selection.Includes(reader.GetFieldValue<uint>(0))) continue;
-            tables += reader.GetInt64(1);
-            indexes += reader.GetInt64(2);
-        }
-        if (database < 0)
-        {
-            await using var size = new NpgsqlCommand("SELECT pg_database_size(current_database())", connection);
-            database = (long)(await size.ExecuteScalarAsync(ct))!;
-        }
-        return (database, tables, indexes);
+        long tables = 0, indexes = 0;
+        await using (var cmd = new NpgsqlCommand(sql, connection))
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct))
+            {
+                if (!selection.Includes(reader.GetFieldValue<uint>(0))) continue;
+                tables += reader.GetInt64(1);
+                indexes += reader.GetInt64(2);
+            }
+        await using var size = new NpgsqlCommand("SELECT pg_database_size(current_database())", connection);
+        return ((long)(await size.ExecuteScalarAsync(ct))!, tables, indexes);
     }
 }
