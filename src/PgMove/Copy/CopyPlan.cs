@@ -79,10 +79,20 @@ public static class CopyPlan
         // What needs the pre-data schema waits for the --after-pre-data hook too: the hook sees the tables empty.
         var preDataHook = input.Hooks?.AfterPreData is { } before ? new Hooks.HookItem("after-pre-data", before).After(preData) : null;
         var schemaReady = preDataHook ?? rest ?? preData;
-        var gates = input.PieceOfTable.Values.Distinct().Order()
-            .ToDictionary(p => p, p => new PreDataPieceGate(p, preData).After(dump));
-        WorkItem TablesReady(uint table) =>
-            !inPieces ? schemaReady : input.PieceOfTable.TryGetValue(table, out var piece) ? gates[piece] : preData;
+        // A batch of small tables waits for its own tables (restored in runs, SchemaArchive); any other item for its
+        // whole piece (see PreDataTablesGate). Neither waits for the whole dump: the restore waits for each piece's.
+        var gates = new List<WorkItem>();
+        var pieceGates = new Dictionary<int, WorkItem>();
+        WorkItem TablesReady(IReadOnlyList<uint> oids, int batch)
+        {
+            if (!inPieces) return schemaReady;
+            if (!oids.All(input.PieceOfTable.ContainsKey)) return preData;
+            var piece = input.PieceOfTable[oids[0]];
+            if (batch == 0 && pieceGates.TryGetValue(piece, out var known)) return known;
+            WorkItem gate = batch > 0 ? new PreDataTablesGate(batch, oids, preData) : pieceGates[piece] = new PreDataPieceGate(piece, preData);
+            gates.Add(gate);
+            return gate;
+        }
         var indexes = input.Indexes.GroupBy(i => i.TableOid).ToDictionary(g => g.Key, g => (IReadOnlyList<IndexInfo>)g.ToList());
         var tables = input.Tables.ToDictionary(t => t.Oid);
         var (dataByTable, batched) = DataItems(input, indexes, TablesReady);
@@ -122,7 +132,7 @@ public static class CopyPlan
             built.Add(item);
         }
         if (input.RestoreNeedsBuiltKeys) postData.After(built);
-        List<WorkItem> plan = [dump, preData, .. inPieces ? gates.Values.ToList() : new List<WorkItem>(),
+        List<WorkItem> plan = [dump, preData, .. gates,
             .. preDataHook is null ? [] : new[] { preDataHook }, .. data, .. rest is null ? [] : new[] { rest },
             sequences, release, .. built, postData, .. analyze];
         // --after-copy runs last: after ANALYZE too, so that it sees the target as the copy leaves it (verify follows it).
@@ -154,33 +164,39 @@ public static class CopyPlan
     }
 
     /// <summary>Each table's data items: its own copy, its slices, or the batch it shares with other small tables.</summary>
+    /// <param name="input">What the copy moves.</param>
+    /// <param name="indexes">The indexes pgmove builds, by table.</param>
+    /// <param name="tablesReady">What an item of these tables waits for before it loads rows; a batch passes its number.</param>
     static (Dictionary<uint, List<WorkItem>> ByTable, HashSet<uint> Batched) DataItems(
-        Input input, Dictionary<uint, IReadOnlyList<IndexInfo>> indexes, Func<uint, WorkItem> tablesReady)
+        Input input, Dictionary<uint, IReadOnlyList<IndexInfo>> indexes, Func<IReadOnlyList<uint>, int, WorkItem> tablesReady)
     {
         var byTable = new Dictionary<uint, List<WorkItem>>();
         var small = input.Tables.Where(t => t.Bytes < SmallTableBytes && !t.InInheritance && !input.Slices.ContainsKey(t.Oid)).ToList();
-        // Batches never mix tables of two dump pieces, so that each waits only for its own piece's pre-data.
+        // Batches never mix tables of two dump pieces, and hold tables next to each other in the order pg_dump lists
+        // them (schema, then name), so that each batch waits only for the first runs of its piece's restore.
         var groups = small.GroupBy(t => input.PieceOfTable.GetValueOrDefault(t.Oid)).ToList();
         var number = 0;
         foreach (var group in groups)
         {
-            var members = group.ToList();
+            var members = group.OrderBy(t => t.Schema, StringComparer.Ordinal).ThenBy(t => t.Name, StringComparer.Ordinal).ToList();
             var batchCount = Math.Max(groups.Count == 1 ? Math.Min(input.Jobs, members.Count) : 1,
                 (members.Count + BatchTables - 1) / BatchTables);
             for (var b = 0; b < batchCount; b++)
             {
-                var batchTables = members.Where((_, i) => i % batchCount == b)
-                    .Select(t => (t, indexes.GetValueOrDefault(t.Oid) ?? [])).ToList();
+                var (from, to) = (members.Count * b / batchCount, members.Count * (b + 1) / batchCount);
+                var batchTables = members.Take(from..to).Select(t => (t, indexes.GetValueOrDefault(t.Oid) ?? [])).ToList();
                 var cost = batchTables.Sum(m => m.t.Bytes * 2) + batchTables.Count * ItemOverhead;
-                var batch = new SmallTablesItem(++number, batchTables, cost).After(tablesReady(batchTables[0].t.Oid));
+                var batch = new SmallTablesItem(++number, batchTables, cost);
+                batch.After(tablesReady(batchTables.Select(m => m.t.Oid).ToList(), number));
                 foreach (var (t, _) in batchTables) byTable[t.Oid] = [batch];
             }
         }
         foreach (var t in input.Tables.Where(t => !byTable.ContainsKey(t.Oid)))
         {
+            var ready = tablesReady([t.Oid], 0);
             byTable[t.Oid] = input.Slices.TryGetValue(t.Oid, out var slices)
-                ? slices.Select((slice, i) => new TableCopyItem(t, i, slices.Count, slice).After(tablesReady(t.Oid))).ToList()
-                : [new TableCopyItem(t).After(tablesReady(t.Oid))];
+                ? slices.Select((slice, i) => new TableCopyItem(t, i, slices.Count, slice).After(ready)).ToList()
+                : [new TableCopyItem(t).After(ready)];
         }
         return (byTable, small.Select(t => t.Oid).ToHashSet());
     }

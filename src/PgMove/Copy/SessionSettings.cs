@@ -3,7 +3,9 @@ namespace PgMove.Copy;
 /// <summary>
 /// Server settings of pgmove's sessions. Both sides use the same text forms (DateStyle, IntervalStyle, float digits,
 /// a locale-free money format) so text COPY round-trips exactly; no timeouts cut a long COPY or index build; the
-/// source is read-only at the server, the target commits without waiting for its WAL flush.
+/// source is read-only at the server, the target commits without waiting for its WAL flush. JIT is off: pgmove's
+/// catalog queries over 10,000 tables passed jit_above_cost and spent a second of the source's CPU compiling, for
+/// queries that then ran for milliseconds (COPY and DDL never use it).
 /// </summary>
 internal static class SessionSettings
 {
@@ -11,6 +13,7 @@ internal static class SessionSettings
     [
         new("DateStyle", "ISO"), new("IntervalStyle", "postgres"), new("extra_float_digits", "3"), new("lc_monetary", "C"),
         new("statement_timeout", "0"), new("lock_timeout", "0"), new("idle_in_transaction_session_timeout", "0"),
+        new("jit", "off"),
     ];
 
     public static IEnumerable<KeyValuePair<string, string>> Source =>

@@ -16,7 +16,7 @@ namespace PgMove.Resume;
 public static class ResumePlanner
 {
     /// <summary>Items that run again on every resume: they are cheap and belong to the resume's own snapshot.</summary>
-    static bool AlwaysRuns(WorkItem item) => item is SchemaDumpItem or PreDataPieceGate or SnapshotReleaseItem or Sequences.SequenceSetItem;
+    static bool AlwaysRuns(WorkItem item) => item is SchemaDumpItem or PreDataPieceGate or PreDataTablesGate or SnapshotReleaseItem or Sequences.SequenceSetItem;
 
     /// <summary>Sets each item's state for the resume and returns the decision.</summary>
     /// <param name="items">The rebuilt plan (same ids as the recorded one).</param>

@@ -113,7 +113,7 @@ public sealed class DumpPieces
         selection ??= Selection.Everything;
         var tables = (await DumpTableCatalog.ReadAsync(connection, ct)).Where(t => selection.Includes(t.Oid)).ToList();
         if (budget.FitsAtOnce(tables.Count)) return Whole;
-        var pieces = Split(tables, budget.PieceTables, new HashSet<(uint, uint)>());
+        var pieces = Split(tables, budget.SplitPieceTables, new HashSet<(uint, uint)>());
         pieces._selection = selection;
         return pieces;
     }

@@ -165,6 +165,7 @@ public sealed class SchemaArchive(PgToolset tools, string path)
             catch (Exception e)
             {
                 foreach (var signal in Signals()) signal.TrySetException(e);
+                foreach (var table in Pieces.PieceOfTable.Keys) TableSignal(table).TrySetException(e);
                 throw;
             }
         }
@@ -175,8 +176,9 @@ public sealed class SchemaArchive(PgToolset tools, string path)
     }
 
     // The tables' pieces do not depend on each other (a tree is never cut): their pre-data, which pg_restore runs on
-    // one session whatever --jobs says, goes on --index-jobs sessions side by side, each piece announced when done
-    // (PieceRestoredAsync); their post-data one piece at a time, each on its --index-jobs.
+    // one session whatever --jobs says, goes on --index-jobs sessions side by side, each piece in runs whose tables
+    // are announced as each run ends (TablesRestoredAsync), and the piece when all are (PieceRestoredAsync); their
+    // post-data one piece at a time, each on its --index-jobs.
     async Task RestoreTablePiecesAsync(ConnectionSpec target, string section, int jobs, RestoreOptions options,
         IReadOnlySet<(uint Catalog, uint Oid)> skip, bool again, CancellationToken ct)
     {
@@ -186,10 +188,55 @@ public sealed class SchemaArchive(PgToolset tools, string path)
             async (i, token) =>
             {
                 await PieceDumpedAsync(i, token);
-                await RestorePieceAsync(target, section, jobs, options, i, e => !skip.Contains(e.Id), again, token);
-                if (preData) Signals()[i].TrySetResult();
+                if (!preData)
+                {
+                    await RestorePieceAsync(target, section, jobs, options, i, e => !skip.Contains(e.Id), again, token);
+                    return;
+                }
+                await RestorePreDataInRunsAsync(target, options, i, e => !skip.Contains(e.Id), again, token);
+                foreach (var (table, piece) in Pieces.PieceOfTable)
+                    if (piece == i) TableSignal(table).TrySetResult();
+                Signals()[i].TrySetResult();
             });
     }
+
+    /// <summary>
+    /// The pre-data of tables' piece <paramref name="piece"/> in consecutive runs of its list (<see cref="PreDataSegments"/>),
+    /// each run's tables announced when it ends. A piece that attaches partitions is restored whole: a partition loaded
+    /// before its ATTACH would be scanned again to check its bounds.
+    /// </summary>
+    async Task RestorePreDataInRunsAsync(ConnectionSpec target, RestoreOptions options, int piece, Func<ListEntry, bool> keep,
+        bool again, CancellationToken ct)
+    {
+        const uint pgClass = 1259;
+        var file = DumpPieces.FileOf(Path, piece);
+        var lines = (await ListAsync(target, file, ct)).Split('\n');
+        var entries = lines.Select(Parse).ToArray();
+        var tables = Pieces.PieceOfTable.Where(p => p.Value == piece).Select(p => p.Key).ToHashSet();
+        var creates = entries.Select(e => e is { } x && keep(x) && x.Id.Catalog == pgClass && tables.Contains(x.Id.Oid) ? x.Id.Oid : (uint?)null).ToList();
+        var segments = entries.Any(e => e is { Id: (0, 0), Desc: "TABLE" }) ? [new PreDataSegments.Segment(0, lines.Length, [])] : PreDataSegments.Cut(creates);
+        foreach (var (segment, n) in segments.Select((s, n) => (s, n)))
+        {
+            var list = await WriteListAsync(file, "pre-data", lines, (e, line) => keep(e) && line >= segment.Start && line < segment.End, ct);
+            var what = $"pg_restore of the pre-data section (piece {piece + 1}{(segments.Count > 1 ? $", run {n + 1} of {segments.Count}" : "")})";
+            await RunRestoreAsync(target, "pre-data", 1, options, file, list, again, what, ct);
+            foreach (var table in segment.Tables) TableSignal(table).TrySetResult();
+        }
+    }
+
+    readonly System.Collections.Concurrent.ConcurrentDictionary<uint, TaskCompletionSource> _tableSignals = new();
+
+    TaskCompletionSource TableSignal(uint table) =>
+        _tableSignals.GetOrAdd(table, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+
+    /// <summary>
+    /// Completes when the pre-data of <paramref name="tables"/> (tables of the dump's pieces) is restored: they exist on
+    /// the target, possibly before the rest of their piece; fails when the restore of the tables' pieces fails.
+    /// </summary>
+    /// <param name="tables">The tables' OIDs on the source.</param>
+    /// <param name="ct">Stops the wait.</param>
+    public Task TablesRestoredAsync(IEnumerable<uint> tables, CancellationToken ct) =>
+        Task.WhenAll(tables.Select(t => TableSignal(t).Task)).WaitAsync(ct);
 
     readonly Lock _signalsLock = new();
     TaskCompletionSource[]? _signals;
@@ -213,17 +260,26 @@ public sealed class SchemaArchive(PgToolset tools, string path)
         Func<ListEntry, bool>? keep, bool again, CancellationToken ct)
     {
         var file = DumpPieces.FileOf(Path, piece);
+        var list = keep is null ? null
+            : await WriteListAsync(file, section, (await ListAsync(target, file, ct)).Split('\n'), (e, _) => keep(e), ct);
+        var what = Pieces.IsSplit ? $"pg_restore of the {section} section (piece {piece + 1})" : $"pg_restore of the {section} section";
+        await RunRestoreAsync(target, section, jobs, options, file, list, again, what, ct);
+    }
+
+    /// <summary>pg_restore of one section of <paramref name="file"/> into the target, of the entries <paramref name="list"/> keeps.</summary>
+    Task RunRestoreAsync(ConnectionSpec target, string section, int jobs, RestoreOptions options, string file, string? list,
+        bool again, string what, CancellationToken ct)
+    {
         var args = new List<string> { $"--section={section}", $"--dbname={target.ToLibpqConnInfo()}" };
         if (!again) args.Add("--exit-on-error");
         if (jobs > 1) args.Add($"--jobs={jobs}");
-        if (keep is not null) args.Add($"--use-list={await WriteListAsync(target, file, section, keep, ct)}");
+        if (list is not null) args.Add($"--use-list={list}");
         if (options.NoOwner) args.Add("--no-owner");
         if (options.NoAcl) args.Add("--no-acl");
         if (options.NoTablespaces) args.Add("--no-tablespaces");
         args.Add(file);
         var env = new Dictionary<string, string> { ["PGOPTIONS"] = options.ServerOptions };
-        var what = Pieces.IsSplit ? $"pg_restore of the {section} section (piece {piece + 1})" : $"pg_restore of the {section} section";
-        await ToolRunner.RunAsync(tools.PgRestore, args, target, env, what, ct, again ? OnlyAlreadyExists : null);
+        return ToolRunner.RunAsync(tools.PgRestore, args, target, env, what, ct, again ? OnlyAlreadyExists : null);
     }
 
     /// <summary>
@@ -236,9 +292,9 @@ public sealed class SchemaArchive(PgToolset tools, string path)
     public async Task RestoreLargeObjectExtrasAsync(ConnectionSpec target, RestoreOptions options, CancellationToken ct)
     {
         var file = DumpPieces.FileOf(Path, 0);
-        var listing = await ToolRunner.RunAsync(tools.PgRestore, ["--list", file], target, NoEnv, "pg_restore --list", ct);
-        if (!listing.Split('\n').Any(line => Parse(line) is { LargeObjectExtra: true })) return;
-        var list = await WriteListAsync(target, file, "large-objects", e => e.LargeObjectExtra, ct);
+        var lines = (await ListAsync(target, file, ct)).Split('\n');
+        if (!lines.Any(line => Parse(line) is { LargeObjectExtra: true })) return;
+        var list = await WriteListAsync(file, "large-objects", lines, (e, _) => e.LargeObjectExtra, ct);
         var args = new List<string> { "--exit-on-error", $"--use-list={list}", $"--dbname={target.ToLibpqConnInfo()}" };
         if (options.NoOwner) args.Add("--no-owner");
         if (options.NoAcl) args.Add("--no-acl");
@@ -280,12 +336,16 @@ public sealed class SchemaArchive(PgToolset tools, string path)
         public bool LargeObjectExtra => LargeObject && Desc is not "BLOB";
     }
 
+    /// <summary>The archive's table of contents (pg_restore --list), one entry per line.</summary>
+    Task<string> ListAsync(ConnectionSpec target, string archive, CancellationToken ct) =>
+        ToolRunner.RunAsync(tools.PgRestore, ["--list", archive], target, NoEnv, "pg_restore --list", ct);
+
     // pg_restore -l prints one entry per line: "dumpId; catalogOid objectOid DESC schema name owner".
-    // Entries not kept are commented out with ';', which pg_restore -L skips.
-    async Task<string> WriteListAsync(ConnectionSpec target, string archive, string section, Func<ListEntry, bool> keep, CancellationToken ct)
+    // Entries not kept (given each entry and its line number) are commented out with ';', which pg_restore -L skips.
+    static async Task<string> WriteListAsync(string archive, string section, IReadOnlyList<string> listing, Func<ListEntry, int, bool> keep,
+        CancellationToken ct)
     {
-        var listing = await ToolRunner.RunAsync(tools.PgRestore, ["--list", archive], target, NoEnv, "pg_restore --list", ct);
-        var lines = listing.Split('\n').Select(line => Parse(line) is { } entry && !keep(entry) ? ";" + line : line);
+        var lines = listing.Select((line, i) => Parse(line) is { } entry && !keep(entry, i) ? ";" + line : line);
         var file = archive + $".{section}.{Guid.NewGuid():N}.list";
         await File.WriteAllLinesAsync(file, lines, ct);
         return file;

@@ -98,7 +98,7 @@ public sealed class ArchivePiecesTests(ClusterPair clusters)
         await clusters.Source.ExecuteAsync(db, "INSERT INTO tenant1.t1 SELECT g, md5(g::text) FROM generate_series(1, 1000) g");
 
         var archive = await DumpAsync(db, clusters.Source.Uri(db), new Dictionary<string, string>());
-        Assert.True(SchemaFiles(archive).Pieces > 5);
+        Assert.True(SchemaFiles(archive).Pieces >= 5); // pieces of at most half the lock table (2,624 tables): piece 0 and 4
         var restore = await RestoreAsync(db, archive, "--verify");
         Assert.True(restore.ExitCode == 0, restore.ToString());
 

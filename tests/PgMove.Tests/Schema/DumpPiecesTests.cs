@@ -34,27 +34,28 @@ public sealed class DumpPiecesTests
     }
 
     [Fact]
-    public void Budget_is_a_quarter_of_the_lock_table_and_check_names_the_setting_for_a_tree_too_big()
+    public void Budget_is_a_quarter_of_the_lock_table_a_piece_half_and_check_names_the_setting_for_a_tree_too_big()
     {
         var budget = new LockBudget(64, 122);
         Assert.Equal(7808, budget.Capacity);
         Assert.Equal(1952, budget.PieceTables);
+        Assert.Equal(3904, budget.SplitPieceTables); // the holder locks none when split
         Assert.True(budget.FitsAtOnce(1952));
         Assert.False(budget.FitsAtOnce(1953));
         Assert.Equal(Verdict.Ok, LockCheck.Judge(budget, DumpPieces.Whole).Verdict);
 
-        var small = new LockBudget(10, 10); // 100 entries, pieces of 25
-        var family = Enumerable.Range(1, 30).Select(i => Table((uint)i, $"p{i}", 1)).ToList();
-        var tree = LockCheck.Judge(small, DumpPieces.Split(family, small.PieceTables, new HashSet<(uint, uint)>()));
+        var small = new LockBudget(10, 10); // 100 entries: all at once up to 25, pieces of 50
+        var family = Enumerable.Range(1, 60).Select(i => Table((uint)i, $"p{i}", 1)).ToList();
+        var tree = LockCheck.Judge(small, DumpPieces.Split(family, small.SplitPieceTables, new HashSet<(uint, uint)>()));
         Assert.Equal(Verdict.Warn, tree.Verdict);
         Assert.Contains("max_locks_per_transaction 10 × 10 slots = 100 lock entries", tree.Evidence);
-        Assert.Contains("tree of 30 tables", tree.Evidence);
+        Assert.Contains("tree of 60 tables", tree.Evidence);
         Assert.Contains("max_locks_per_transaction on the source to 12", tree.Fix);
         var many = Enumerable.Range(1, 200).Select(i => Table((uint)i, $"t{i}")).ToList();
-        var split = LockCheck.Judge(small, DumpPieces.Split(many, small.PieceTables, new HashSet<(uint, uint)>()));
+        var split = LockCheck.Judge(small, DumpPieces.Split(many, small.SplitPieceTables, new HashSet<(uint, uint)>()));
         Assert.Equal(Verdict.Ok, split.Verdict);
-        Assert.Contains("dumped in 9 pieces of at most 25 tables", split.Evidence);
+        Assert.Contains("dumped in 5 pieces of at most 50 tables", split.Evidence);
         var huge = Enumerable.Range(1, 150).Select(i => Table((uint)i, $"h{i}", 1)).ToList();
-        Assert.Equal(Verdict.Fail, LockCheck.Judge(small, DumpPieces.Split(huge, small.PieceTables, new HashSet<(uint, uint)>())).Verdict);
+        Assert.Equal(Verdict.Fail, LockCheck.Judge(small, DumpPieces.Split(huge, small.SplitPieceTables, new HashSet<(uint, uint)>())).Verdict);
     }
 }

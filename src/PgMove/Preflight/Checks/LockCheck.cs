@@ -28,11 +28,11 @@ public sealed class LockCheck : IPreflightCheck
         var largest = pieces.LargestPiece;
         var evidence = $"the tables exceed a quarter of the source's lock table ({budget}): the schema is dumped in {pieces.Selections.Count} " +
                        $"pieces of at most {largest} tables under one snapshot, and each data session locks only its own tables";
-        if (largest <= budget.PieceTables) return CheckItem.Ok("locks-source", evidence);
+        if (largest <= budget.SplitPieceTables) return CheckItem.Ok("locks-source", evidence);
         var fix = $"raise max_locks_per_transaction on the source to {budget.LocksPerTransactionFor(largest)} or more (a restart), " +
                   "or run the copy while the source is quiet";
         return largest > budget.Capacity
             ? CheckItem.Fail("locks-source", $"{evidence}; one inheritance or partition tree of {largest} tables must be dumped at once, more than the lock table holds", fix)
-            : CheckItem.Warn("locks-source", $"{evidence}; one inheritance or partition tree of {largest} tables must be dumped at once, more than a quarter of the lock table", fix);
+            : CheckItem.Warn("locks-source", $"{evidence}; one inheritance or partition tree of {largest} tables must be dumped at once, more than half of the lock table", fix);
     }
 }
