@@ -64,10 +64,11 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
         // Once the dump runs, the catalog reads go on three sessions of the snapshot: what depends on the split tables
         // (only the restore needs it) and the indexes beside the holder's reads.
         var display = options.Source.ToString();
+        using var besideStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var beside = new BesideReads(
-            archive.Pieces.IsSplit ? snapshot.ReadBesideAsync(sourceCs, display, async (c, t) => { await archive.Pieces.ReadDependentsAsync(c, t); return true; }, ct)
+            archive.Pieces.IsSplit ? snapshot.ReadBesideAsync(sourceCs, display, async (c, t) => { await archive.Pieces.ReadDependentsAsync(c, t); return true; }, besideStop.Token)
                 : Task.FromResult(true),
-            snapshot.ReadBesideAsync(sourceCs, display, IndexCatalog.ReadAsync, ct));
+            snapshot.ReadBesideAsync(sourceCs, display, IndexCatalog.ReadAsync, besideStop.Token));
         try
         {
             var pair = new Pair(holderConnection, sourceServer, target, targetServer, targetExists, sourceCs, targetCs)
@@ -81,6 +82,11 @@ public sealed class CopyRunner(CopyOptions options, IProgressSink sink)
         {
             await dumpStop.CancelAsync(); // a no-op once the dump has ended
             await archive.SettleDumpAsync();
+            // A run that failed before using the side reads stops them, and waits for their sessions to close before the
+            // snapshot's ends; their outcome is that of the run (its error was reported).
+            await besideStop.CancelAsync();
+            await Task.WhenAll(beside.Dependents, beside.Indexes).ContinueWith(_ => { }, CancellationToken.None,
+                TaskContinuationOptions.None, TaskScheduler.Default);
         }
     }
 

@@ -50,14 +50,14 @@ public sealed class SmallTablesItem(int number, IReadOnlyList<(TableInfo Table, 
     }
 
     /// <summary>
-    /// From the source: the source session reads the next tables whole (a few at most, each under
-    /// CopyPlan.SmallTableBytes) while the target session loads the one before, so the round trips of one session
+    /// From the source: the source session reads the next tables ahead (a few at most, each under
+    /// CopyPlan.SmallTableBytes on disk and ReadAheadBytes in memory) while the target session loads the one before, so the round trips of one session
     /// overlap the other's instead of adding up (10,000 tiny tables: the machine's 2 cores were a quarter idle).
     /// </summary>
     async Task<(long Rows, long Bytes)> LoadOverlappedAsync(DataTransfer transfer, Action<long, long> progress, CancellationToken ct)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var read = Channel.CreateBounded<(TableInfo Table, MemoryStream Rows)>(new BoundedChannelOptions(ReadAhead) { SingleReader = true, SingleWriter = true });
+        var read = Channel.CreateBounded<(TableInfo Table, ReadAheadRows Rows)>(new BoundedChannelOptions(ReadAhead) { SingleReader = true, SingleWriter = true });
         var reader = Task.Run(() => ReadAllAsync(transfer, read.Writer, stop.Token), CancellationToken.None);
         long rows = 0, bytes = 0;
         try
@@ -74,9 +74,11 @@ public sealed class SmallTablesItem(int number, IReadOnlyList<(TableInfo Table, 
         }
         catch
         {
-            // The source session must be idle before the transfer is disposed.
+            // The source session must be idle before the transfer is disposed: the reader stopped, a COPY it left open
+            // for a table not loaded is cancelled (the table being loaded closed its own).
             await stop.CancelAsync();
             await reader.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            while (read.Reader.TryRead(out var left)) await left.Rows.DisposeAsync();
             throw;
         }
         return (rows, bytes);
@@ -84,12 +86,28 @@ public sealed class SmallTablesItem(int number, IReadOnlyList<(TableInfo Table, 
 
     const int ReadAhead = 4;
 
-    async Task ReadAllAsync(DataTransfer transfer, ChannelWriter<(TableInfo, MemoryStream)> read, CancellationToken ct)
+    /// <summary>The most bytes of one table held in memory ahead of its load; past that it streams (ReadAheadRows).</summary>
+    const int ReadAheadBytes = 8 * 1024 * 1024;
+
+    async Task ReadAllAsync(DataTransfer transfer, ChannelWriter<(TableInfo, ReadAheadRows)> read, CancellationToken ct)
     {
         try
         {
             foreach (var (table, _) in Tables)
-                await read.WriteAsync((table, await Named(table, () => TableLoader.ReadWholeAsync(transfer.Source, table, ct), ct)), ct);
+            {
+                var rows = await Named(table, () => TableLoader.ReadAheadAsync(transfer.Source, table, ReadAheadBytes, ct), ct);
+                try
+                {
+                    await read.WriteAsync((table, rows), ct);
+                }
+                catch
+                {
+                    await rows.DisposeAsync();
+                    throw;
+                }
+                // A COPY left open holds the session until the loader has read it to its end.
+                if (rows.Live) await rows.Closed.WaitAsync(ct);
+            }
             read.Complete();
         }
         catch (Exception e)

@@ -48,31 +48,18 @@ internal static class TableLoader
     }
 
     /// <summary>
-    /// Reads the whole of a small table (<c>COPY … TO STDOUT</c>, its --where applied) into memory, so that the next
-    /// table's read overlaps this one's load (<see cref="SmallTablesItem"/>).
+    /// Reads a small table's rows (<c>COPY … TO STDOUT</c>, its --where applied) ahead of its load, so that the next
+    /// table's read overlaps this one's load (<see cref="SmallTablesItem"/>): whole into memory up to
+    /// <paramref name="cap"/> bytes, past that with the COPY left open for the loader (<see cref="ReadAheadRows"/>).
     /// </summary>
     /// <param name="source">A session inside the snapshot.</param>
     /// <param name="table">The table to read.</param>
+    /// <param name="cap">The most bytes kept in memory.</param>
     /// <param name="ct">Stops the read.</param>
-    public static async Task<MemoryStream> ReadWholeAsync(NpgsqlConnection source, TableInfo table, CancellationToken ct)
-    {
-        var export = await OpenExportAsync(source, table, null, ct);
-        var data = new MemoryStream();
-        try
-        {
-            await export.CopyToAsync(data, ct);
-        }
-        catch
-        {
-            await CancelQuietlyAsync(export);
-            throw;
-        }
-        await export.DisposeAsync();
-        data.Position = 0;
-        return data;
-    }
+    public static async Task<ReadAheadRows> ReadAheadAsync(NpgsqlConnection source, TableInfo table, int cap, CancellationToken ct) =>
+        await ReadAheadRows.ReadAsync(await OpenExportAsync(source, table, null, ct), cap, ct);
 
-    /// <summary>Loads rows read beforehand (<see cref="ReadWholeAsync"/>) into a small table, without FREEZE.</summary>
+    /// <summary>Loads rows read beforehand (<see cref="ReadAheadAsync"/>) into a small table, without FREEZE.</summary>
     /// <param name="target">A target session in the caller's transaction.</param>
     /// <param name="table">The table to load.</param>
     /// <param name="rows">The table's COPY bytes.</param>

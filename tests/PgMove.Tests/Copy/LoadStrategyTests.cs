@@ -101,6 +101,38 @@ public sealed class LoadStrategyTests(ClusterPair clusters)
         Assert.Contains(items, i => i.Id.StartsWith("tables:batch-"));
     }
 
+    [Fact]
+    public async Task A_table_small_on_disk_whose_rows_expand_past_the_read_ahead_cap_streams_in_its_batch()
+    {
+        // 24 MB of COPY text that pglz compresses into well under a megabyte on disk: the table counts as small and is
+        // copied in a batch, where the read-ahead keeps at most 8 MB of a table in memory and streams the rest.
+        const string db = "load_expanding", target = "load_expanding_copy";
+        await clusters.Source.ExecuteAsync("postgres", $"DROP DATABASE IF EXISTS {db} WITH (FORCE)");
+        await clusters.Target.ExecuteAsync("postgres", $"DROP DATABASE IF EXISTS {target} WITH (FORCE)");
+        await clusters.Source.CreateDatabaseAsync(db);
+        await clusters.Source.ExecuteAsync(db, """
+            CREATE TABLE before_it (id int PRIMARY KEY, v text);
+            INSERT INTO before_it SELECT g, md5(g::text) FROM generate_series(1, 50) g;
+            CREATE TABLE expanding (id int PRIMARY KEY, v text);
+            INSERT INTO expanding SELECT g, repeat(chr(97 + g % 26), 1000000) FROM generate_series(1, 24) g;
+            CREATE TABLE after_it (id int PRIMARY KEY, v text);
+            INSERT INTO after_it SELECT g, md5(g::text) FROM generate_series(1, 50) g;
+            """);
+        Assert.True(await clusters.Source.ScalarAsync<long>(db, "SELECT pg_total_relation_size('expanding')") < 1024 * 1024);
+        Assert.True(await clusters.Source.ScalarAsync<long>(db, "SELECT sum(octet_length(v)) FROM expanding") > 16L * 1024 * 1024);
+        var timeline = Path.Combine(PgMoveProcess.StateDir(), "timeline.json");
+
+        var result = await PgMoveProcess.RunAsync("copy", "--source", clusters.Source.Uri(db), "--target", clusters.Target.Uri(target),
+            "--jobs", "1", "--timeline", timeline, "--dir", PgMoveProcess.StateDir());
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        await DatabaseComparer.AssertEqualAsync(clusters.Source, db, clusters.Target, target);
+        var batch = Assert.Single(ReadTimeline(timeline), i => i.Id.StartsWith("tables:batch-"));
+        Assert.Equal(124, batch.Rows); // all three tables in the one batch
+        await clusters.Source.ExecuteAsync("postgres", $"DROP DATABASE {db}");
+        await clusters.Target.ExecuteAsync("postgres", $"DROP DATABASE {target}");
+    }
+
     async Task PrepareSourceAsync()
     {
         if (await clusters.Source.DatabaseExistsAsync(Db)) return;
