@@ -52,6 +52,26 @@ public static class DumpTableCatalog
     }
 
     /// <summary>
+    /// Per schema, the relations pg_dump's --table and --exclude-table patterns can match (pg_dump's
+    /// expand_table_name_patterns: tables, sequences, views, materialized views, foreign tables, partitioned tables),
+    /// whatever they belong to: a schema whose every one a piece names can be named by <c>"schema".*</c>.
+    /// </summary>
+    /// <param name="connection">A session inside the snapshot.</param>
+    /// <param name="ct">Cancels the query.</param>
+    public static async Task<IReadOnlyDictionary<string, int>> ReadSchemaRelationsAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        const string sql = """
+            SELECT n.nspname, count(*)::int FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relkind IN ('r', 'S', 'v', 'm', 'f', 'p') GROUP BY n.nspname
+            """;
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        await using var cmd = new NpgsqlCommand(sql, connection);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) counts[reader.GetString(0)] = reader.GetInt32(1);
+        return counts;
+    }
+
+    /// <summary>
     /// The objects outside <paramref name="tables"/> that depend on one of them, directly or through each other: views,
     /// materialized views, functions taking a table's row type or with a SQL-standard body, composite types and domains
     /// over a row type… A view's dependencies are recorded on its rewrite rule, a default's and a constraint's on

@@ -17,16 +17,26 @@ public static class ExactPatterns
     public const int MaxChars = 16_000;
 
     /// <summary>
-    /// The patterns: one per schema (the names in the order given), cut where it would pass <paramref name="maxChars"/>.
+    /// The patterns: one per schema (the names in the order given), cut where it would pass <paramref name="maxChars"/>;
+    /// <c>"schema".*</c> for the schemas of <paramref name="wholeSchemas"/>, whose every relation is meant
+    /// (<see cref="WholeSchemas"/>): the same set at the cost of no name (100,000 names would pass Linux's 2 MB of
+    /// command-line arguments) and of a trivial regular expression.
     /// </summary>
     /// <param name="relations">The relations, as (schema, name).</param>
     /// <param name="maxChars">The longest pattern to build (a single name longer than that still gets its own).</param>
-    public static IReadOnlyList<string> Of(IEnumerable<(string Schema, string Name)> relations, int maxChars = MaxChars)
+    /// <param name="wholeSchemas">Schemas named whole; none by default.</param>
+    public static IReadOnlyList<string> Of(IEnumerable<(string Schema, string Name)> relations, int maxChars = MaxChars,
+        IReadOnlySet<string>? wholeSchemas = null)
     {
         var patterns = new List<string>();
         foreach (var schema in relations.GroupBy(r => r.Schema, StringComparer.Ordinal))
         {
             var prefix = Quote.Ident(schema.Key) + ".";
+            if (wholeSchemas?.Contains(schema.Key) == true)
+            {
+                patterns.Add(prefix + "*");
+                continue;
+            }
             var names = new List<string>();
             var length = prefix.Length + 2;
             foreach (var (_, name) in schema)
@@ -45,6 +55,19 @@ public static class ExactPatterns
         }
         return patterns;
     }
+
+    /// <summary>
+    /// The schemas whose every relation a pattern can match is among <paramref name="covered"/>.
+    /// </summary>
+    /// <param name="covered">The relations meant, as (schema, name).</param>
+    /// <param name="schemaRelations">
+    /// Per schema, how many relations pg_dump's --table can match there (DumpTableCatalog.ReadSchemaRelationsAsync).
+    /// </param>
+    public static IReadOnlySet<string> WholeSchemas(IEnumerable<(string Schema, string Name)> covered,
+        IReadOnlyDictionary<string, int> schemaRelations) =>
+        covered.Distinct().GroupBy(r => r.Schema, StringComparer.Ordinal)
+            .Where(g => schemaRelations.TryGetValue(g.Key, out var all) && g.Count() == all)
+            .Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
 
     static string Join(string prefix, List<string> names) =>
         names.Count == 1 ? prefix + names[0] : new StringBuilder(prefix).Append('(').AppendJoin('|', names).Append(')').ToString();

@@ -58,11 +58,22 @@ public sealed class DumpPieces
     /// <param name="pieceTables">The most tables one piece may lock.</param>
     /// <param name="deferred">What depends on those tables (see <see cref="Deferred"/>).</param>
     /// <param name="extras">What the pieces lose (see <see cref="Extras"/>); none by default.</param>
+    /// <param name="schemaRelations">
+    /// Per schema, the relations a pattern can match there (DumpTableCatalog.ReadSchemaRelationsAsync): a schema whose
+    /// every one a selection names is named <c>"schema".*</c>; null: names only.
+    /// </param>
     public static DumpPieces Split(IReadOnlyList<DumpTableCatalog.DumpTable> tables, int pieceTables,
-        IReadOnlySet<(uint Catalog, uint Oid)> deferred, SplitTableExtras? extras = null)
+        IReadOnlySet<(uint Catalog, uint Oid)> deferred, SplitTableExtras? extras = null, IReadOnlyDictionary<string, int>? schemaRelations = null)
     {
-        var excluded = tables.SelectMany(t => t.OwnedSequences.Prepend((t.Schema, t.Name)));
-        var selections = new List<IReadOnlyList<string>> { ExactPatterns.Of(excluded).Select(p => "--exclude-table=" + p).ToList() };
+        // A table's owned sequences follow it (pg_dump dumps them with it): with them, a schema may be covered whole.
+        static IEnumerable<(string Schema, string Name)> WithSequences(IEnumerable<DumpTableCatalog.DumpTable> group) =>
+            group.SelectMany(t => t.OwnedSequences.Prepend((t.Schema, t.Name)));
+        IReadOnlySet<string>? WholeOf(IEnumerable<DumpTableCatalog.DumpTable> group) =>
+            schemaRelations is null ? null : ExactPatterns.WholeSchemas(WithSequences(group), schemaRelations);
+        var selections = new List<IReadOnlyList<string>>
+        {
+            ExactPatterns.Of(WithSequences(tables), wholeSchemas: WholeOf(tables)).Select(p => "--exclude-table=" + p).ToList(),
+        };
         var counts = new List<int> { 0 };
         var pieceOf = new Dictionary<uint, int>();
         var current = new List<DumpTableCatalog.DumpTable>();
@@ -70,7 +81,7 @@ public sealed class DumpPieces
         {
             counts.Add(current.Count);
             foreach (var t in current) pieceOf[t.Oid] = selections.Count;
-            selections.Add(ExactPatterns.Of(current.Select(t => (t.Schema, t.Name))).Select(p => "--table=" + p).ToList());
+            selections.Add(ExactPatterns.Of(current.Select(t => (t.Schema, t.Name)), wholeSchemas: WholeOf(current)).Select(p => "--table=" + p).ToList());
             current = [];
         }
         foreach (var family in tables.GroupBy(t => t.Root))
@@ -113,7 +124,8 @@ public sealed class DumpPieces
         selection ??= Selection.Everything;
         var tables = (await DumpTableCatalog.ReadAsync(connection, ct)).Where(t => selection.Includes(t.Oid)).ToList();
         if (budget.FitsAtOnce(tables.Count)) return Whole;
-        var pieces = Split(tables, budget.SplitPieceTables, new HashSet<(uint, uint)>());
+        var pieces = Split(tables, budget.SplitPieceTables, new HashSet<(uint, uint)>(),
+            schemaRelations: await DumpTableCatalog.ReadSchemaRelationsAsync(connection, ct));
         pieces._selection = selection;
         return pieces;
     }

@@ -18,6 +18,16 @@ public sealed class ExactPatternsTests(ClusterPair clusters)
         Assert.Empty(ExactPatterns.Of([]));
     }
 
+    [Fact]
+    public void A_schema_whose_every_relation_is_meant_is_named_whole()
+    {
+        var relations = new Dictionary<string, int> { ["s"] = 3, ["T"] = 5 };
+        var covered = new[] { ("s", "a"), ("s", "b"), ("s", "a_id_seq"), ("T", "x") };
+        Assert.Equal(["s"], ExactPatterns.WholeSchemas(covered, relations));
+        Assert.Equal(["\"s\".*", "\"T\".\"x\""], ExactPatterns.Of([("s", "a"), ("s", "b"), ("T", "x")], wholeSchemas: ExactPatterns.WholeSchemas(covered, relations)));
+        Assert.Empty(ExactPatterns.WholeSchemas([("s", "a"), ("s", "a"), ("s", "b")], relations)); // a name twice is one relation
+    }
+
     /// <summary>Names full of pattern and regular-expression characters, each beside decoys its unescaped form would match.</summary>
     static readonly (string Schema, string Name)[] Wanted =
     [
@@ -46,6 +56,13 @@ public sealed class ExactPatternsTests(ClusterPair clusters)
         Assert.Equal(2, wanted.Count);
         Assert.Equal(Names(Wanted), Dumped(db, wanted.Select(p => "--table=" + p)));
         Assert.Equal(Names(Decoys.Append(("odd", "a*b"))), Dumped(db, wanted.Select(p => "--exclude-table=" + p)));
+        // A whole schema, its name full of pattern characters: all of its relations and nothing else.
+        var odd = Wanted.Concat(Decoys).Where(t => t.Schema == "Odd.S|chema").ToList();
+        var whole = ExactPatterns.Of(odd, wholeSchemas: new HashSet<string> { "Odd.S|chema" });
+        Assert.Equal(["\"Odd.S|chema\".*"], whole);
+        Assert.Equal(Names(odd), Dumped(db, whole.Select(p => "--table=" + p)));
+        Assert.Equal(Names(Wanted.Concat(Decoys).Where(t => t.Schema != "Odd.S|chema").Append(("odd", "a*b"))),
+            Dumped(db, whole.Select(p => "--exclude-table=" + p)));
         await clusters.Source.ExecuteAsync("postgres", $"DROP DATABASE {db}");
     }
 

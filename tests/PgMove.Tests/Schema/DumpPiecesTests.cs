@@ -34,6 +34,21 @@ public sealed class DumpPiecesTests
     }
 
     [Fact]
+    public void A_schema_of_split_tables_only_is_named_whole_in_piece_zero_and_in_the_piece_holding_all_of_it()
+    {
+        static DumpTableCatalog.DumpTable In(string schema, uint oid, params (string, string)[] owned) => new(oid, schema, $"t{oid}", oid, owned);
+        // "a": two tables and a sequence one owns, nothing else; "b": three tables cut over two pieces; "c": a table beside a view.
+        var tables = new[] { In("a", 1, ("a", "t1_id_seq")), In("a", 2), In("b", 3), In("b", 4), In("b", 5), In("c", 6) };
+        var relations = new Dictionary<string, int> { ["a"] = 3, ["b"] = 3, ["c"] = 2 };
+
+        var pieces = DumpPieces.Split(tables, 3, new HashSet<(uint, uint)>(), schemaRelations: relations);
+
+        Assert.Equal(["--exclude-table=\"a\".*", "--exclude-table=\"b\".*", "--exclude-table=\"c\".\"t6\""], pieces.Selections[0]);
+        Assert.Equal(["--table=\"a\".*", "--table=\"b\".\"t3\""], pieces.Selections[1]);
+        Assert.Equal(["--table=\"b\".(\"t4\"|\"t5\")", "--table=\"c\".\"t6\""], pieces.Selections[2]);
+    }
+
+    [Fact]
     public void Budget_is_a_quarter_of_the_lock_table_a_piece_half_and_check_names_the_setting_for_a_tree_too_big()
     {
         var budget = new LockBudget(64, 122);
