@@ -11,6 +11,10 @@
 #           runs: pg_dump locks every table, and pg_restore -j's workers lock what they restore).
 # Env: REPS (default 2), JOBS (default 2), DIR (default /tmp/pgmove-many-tables or -lobs), PORT1/PORT2 (default 55532/55533, lobs 55542/55543),
 #      KEEP=1 leaves the servers running.
+#      FRESH=1 (tables, lobs): each run copies into a database of its own, all dropped at the end, instead of dropping the
+#      previous copy just before: on a file system that scans recently freed inodes when it creates a file (ext4 without
+#      a journal, as on the machine these figures come from), 40,000 files deleted a second before make every file the
+#      next run creates cost more, and file creation in one directory is serialized.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 what=${1:-tables}
@@ -74,28 +78,37 @@ archive_rep() { # archive_rep REP: pg_dump -Fd + pg_restore, then pgmove dump + 
   $PGMOVE restore --archive "$arc" --target "postgres://postgres@127.0.0.1:$PORT2/many" --jobs "$JOBS" --dir "$(mktemp -d)" >> "$DIR/pgmove.log" 2>&1 || { tail -5 "$DIR/pgmove.log"; exit 1; }
   printf 'archive rep %s: pgmove dump %.1f s + restore %.1f s, %s\n' "$1" "$(echo "$t1 - $t0" | bc)" "$(echo "$(now) - $t1" | bc)" "$(du -sh "$arc" | cut -f1)"
 }
+# The target database of a run: "many", dropped just before, or with FRESH=1 a new one per run.
+target_of() { if [ "${FRESH:-0}" = 1 ]; then echo "many_$1"; else fresh; echo many; fi; }
 for rep in $(seq 1 "$REPS"); do
   if [ "$what" = archive ]; then archive_rep "$rep"; continue; fi
-  fresh
+  tgt=$(target_of "r${rep}_pg_dump")
   [ "$what" = tables ] && server src "$PORT1" -o "-c max_locks_per_transaction=256"
   t0=$(now)
   if [ "$what" = tables ]; then
-    dst -d postgres -c "CREATE DATABASE many"
-    pg_dump -p "$PORT1" -d many | dst -d many >/dev/null
-    vacuumdb --analyze-only -q -j "$JOBS" -p "$PORT2" -d many
+    dst -d postgres -c "CREATE DATABASE $tgt"
+    pg_dump -p "$PORT1" -d many | dst -d "$tgt" >/dev/null
+    vacuumdb --analyze-only -q -j "$JOBS" -p "$PORT2" -d "$tgt"
   else
-    dst -d postgres -c "CREATE DATABASE many"
-    pg_dump -Fc -p "$PORT1" -d many | pg_restore -p "$PORT2" -d many
+    dst -d postgres -c "CREATE DATABASE $tgt"
+    pg_dump -Fc -p "$PORT1" -d many | pg_restore -p "$PORT2" -d "$tgt"
   fi
   t1=$(now); printf '%s rep %s: pg_dump %.1f s\n' "$what" "$rep" "$(echo "$t1 - $t0" | bc)"
-  fresh
-  [ "$what" = tables ] && server src "$PORT1"
+  tgt=$(target_of "r${rep}_pgmove")
+  [ "$what" = tables ] && server src "$PORT1" -o "-c max_locks_per_transaction=64"
   t0=$(now)
-  $PGMOVE copy --source "postgres://postgres@127.0.0.1:$PORT1/many" --target "postgres://postgres@127.0.0.1:$PORT2/many" \
+  $PGMOVE copy --source "postgres://postgres@127.0.0.1:$PORT1/many" --target "postgres://postgres@127.0.0.1:$PORT2/$tgt" \
     --jobs "$JOBS" --dir "$(mktemp -d)" > "$DIR/pgmove.log" 2>&1 || { tail -5 "$DIR/pgmove.log"; exit 1; }
   t1=$(now); printf '%s rep %s: pgmove %.1f s\n' "$what" "$rep" "$(echo "$t1 - $t0" | bc)"
 done
 # The last pgmove copy, checked: same tables and rows, or same large objects.
 check="SELECT (SELECT count(*) FROM pg_tables WHERE schemaname LIKE 'tenant%') || ' ' || (SELECT count(*) FROM pg_largeobject_metadata)
              || ' ' || coalesce((SELECT md5(string_agg(oid || md5(lo_get(oid)), ',' ORDER BY oid)) FROM pg_largeobject_metadata), '-')"
-[ "$(src -d many -Atc "$check")" = "$(dst -d many -Atc "$check")" ] && echo "pgmove's copy checked: same" || { echo "pgmove's copy DIFFERS"; exit 1; }
+if [ "$what" != archive ]; then
+  [ "$(src -d many -Atc "$check")" = "$(dst -d "$tgt" -Atc "$check")" ] && echo "pgmove's copy checked: same" || { echo "pgmove's copy DIFFERS"; exit 1; }
+else
+  [ "$(src -d many -Atc "$check")" = "$(dst -d many -Atc "$check")" ] && echo "pgmove's copy checked: same" || { echo "pgmove's copy DIFFERS"; exit 1; }
+fi
+if [ "${FRESH:-0}" = 1 ]; then
+  for d in $(dst -d postgres -Atc "SELECT datname FROM pg_database WHERE datname LIKE 'many\_r%'"); do dst -d postgres -c "DROP DATABASE $d"; done
+fi

@@ -32,7 +32,8 @@ internal sealed record SourceModel(DatabaseInfo Database, IReadOnlyList<TableInf
         Task<(IReadOnlyList<IndexInfo>, IReadOnlyList<ConstraintInfo>)>? besideIndexes = null)
     {
         await CopyRunner.RequireReadableAsync(connection, server, selection, ct);
-        var tables = await TableCatalog.ReadAsync(connection, server.VersionNum, ct);
+        var all = await TableCatalog.ReadAsync(connection, server.VersionNum, ct);
+        var tables = all;
         var (indexes, foreignKeys) = await (besideIndexes ?? IndexCatalog.ReadAsync(connection, ct));
         if (!selection.IsEverything)
         {
@@ -45,7 +46,7 @@ internal sealed record SourceModel(DatabaseInfo Database, IReadOnlyList<TableInf
             await DatabaseCatalog.ReadCurrentAsync(connection, server.VersionNum, ct),
             tables,
             selection.LargeObjects ? await ObjectCatalog.CountLargeObjectsAsync(connection, ct) : 0,
-            (await TableCatalog.ReadAnalyzableAsync(connection, ct)).Where(a => selection.IncludesName(a.Schema, a.Name)).ToList(),
+            (await TableCatalog.ReadAnalyzableAsync(connection, ct, all)).Where(a => selection.IncludesName(a.Schema, a.Name)).ToList(),
             await ObjectCatalog.ReadSchemasAsync(connection, ct),
             await ObjectCatalog.ReadExtensionsAsync(connection, ct),
             indexes, foreignKeys, new Dictionary<uint, IReadOnlyList<string>>(),
