@@ -19,6 +19,12 @@ public sealed class SchemaRestoreItem(string section, IReadOnlySet<(uint Catalog
         section == "post-data" ? WorkItemKind.PostData : WorkItemKind.Schema,
         part switch { PreDataPart.Tables => $"restore {section} (tables)", PreDataPart.Rest => $"restore {section} (rest)", _ => $"restore {section}" }, cost)
 {
+    /// <summary>
+    /// The tables' pre-data of a dump in pieces takes no worker: its pg_restores (--index-jobs at a time) run while both
+    /// workers load the rows of the tables already created.
+    /// </summary>
+    public override bool HoldsWorker => part != PreDataPart.Tables;
+
     public override async Task<WorkResult> RunAsync(WorkContext context, Action<long, long> progress, CancellationToken ct)
     {
         var jobs = section == "post-data" ? context.IndexJobs : 1;

@@ -63,6 +63,8 @@ public sealed class CopyPlanTests
         // One archive: the restore waits for it.
         var dump = items.OfType<PgMove.Schema.SchemaDumpItem>().Single();
         Assert.False(dump.HoldsWorker);
+        Assert.False(items.Single(i => i.Id == "schema:pre-data").HoldsWorker); // its pg_restores run beside both workers
+        Assert.True(items.Single(i => i.Id == "schema:pre-data-rest").HoldsWorker);
         Assert.Empty(items.Single(i => i.Id == "schema:pre-data").Dependencies);
         Assert.All(gates.Append<WorkItem>(pieceGate), g => Assert.Empty(g.Dependencies));
         var whole = CopyPlan.Build(input with { PieceOfTable = new Dictionary<uint, int>() });
