@@ -82,6 +82,12 @@ internal sealed class ReadAheadRows : Stream
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
         ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
 
+    /// <summary>
+    /// Cancels the source's COPY when it is still open and unread (an interrupted run): a load blocked reading it
+    /// from a stalled source then ends.
+    /// </summary>
+    public Task CancelAsync() => _rest is not null && !_restEnded ? CancelQuietlyAsync(_rest) : Task.CompletedTask;
+
     public override async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;

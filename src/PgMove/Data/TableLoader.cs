@@ -199,6 +199,7 @@ internal static class TableLoader
         try
         {
             if (input is NpgsqlRawCopyStream raw) await raw.CancelAsync();
+            else if (input is ReadAheadRows rows) await rows.CancelAsync();
             var settings = new NpgsqlConnectionStringBuilder(target.ConnectionString) { Pooling = false, Timeout = 5 };
             await using var other = target.CloneWith(settings.ConnectionString);
             await other.OpenAsync();

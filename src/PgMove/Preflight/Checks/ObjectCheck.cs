@@ -19,6 +19,9 @@ public sealed class ObjectCheck : IPreflightCheck
     {
         var count = await ObjectCatalog.CountLargeObjectsAsync(c.Source, ct);
         if (count == 0) return CheckItem.Ok("large-objects", "none");
+        // The rule copy and dump follow (Selection.LargeObjects, as pg_dump's -n/-t leave them out).
+        if (!c.Selection.LargeObjects)
+            return CheckItem.Ok("large-objects", $"{count} large object(s), left out by the --schema/--table filters (as pg_dump does)");
         if (c.Options.Online)
             return CheckItem.Warn("large-objects", $"{count} large object(s): logical replication does not carry them",
                 "they are copied with the snapshot; changes to them afterwards are not: freeze them during the migration " +
