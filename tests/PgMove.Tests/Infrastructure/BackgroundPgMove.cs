@@ -66,9 +66,17 @@ public sealed class BackgroundPgMove : IDisposable
     }
 
     /// <summary>SIGTERM, as a service manager or a Ctrl-C would stop it: pgmove's interruption path runs.</summary>
-    public void Terminate()
+    public void Terminate() => Signal("-TERM");
+
+    /// <summary>SIGSTOP: pgmove stops where it is, so a test can read the servers' state without a race, then kill or resume it.</summary>
+    public void Pause() => Signal("-STOP");
+
+    /// <summary>SIGCONT after <see cref="Pause"/>.</summary>
+    public void Resume() => Signal("-CONT");
+
+    void Signal(string signal)
     {
-        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()]);
+        using var kill = Process.Start("kill", [signal, _process.Id.ToString()]);
         kill.WaitForExit();
     }
 

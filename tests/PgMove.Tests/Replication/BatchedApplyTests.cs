@@ -122,13 +122,19 @@ public sealed class BatchedApplyTests(ClusterPair clusters)
             // Inside a backlog the pipelined applier commits without waiting for the flush and confirms to the source
             // at most once a second: killed while the target's origin is past what the source was told, the resumed
             // sync must skip the transactions the target already has.
+            // Read with the sync stopped (SIGSTOP): read while it runs, a confirmation sent between the read and the kill
+            // would leave nothing to skip. The pause lets what it already sent land: its last COMMIT, its last feedback.
             var deadline = DateTime.UtcNow.AddSeconds(60);
-            do
+            while (true)
             {
                 Assert.True(DateTime.UtcNow < deadline, "the target's origin never got ahead of the slot's confirmed position:\n" + second.Output);
-                confirmed = await ConfirmedAsync(db);
-                origin = await OriginAsync();
-            } while (origin <= confirmed);
+                second.Pause();
+                await Task.Delay(300);
+                (origin, confirmed) = (await OriginAsync(), await ConfirmedAsync(db));
+                if (origin > confirmed) break;
+                second.Resume();
+                await Task.Delay(100);
+            }
             second.Kill9();
         }
         (origin, confirmed) = (await OriginAsync(), await ConfirmedAsync(db));
